@@ -1,0 +1,284 @@
+"""Turning one raw input record (a dict from JSON or a CSV row) into a model, accounting for it.
+
+:func:`build` normalises what it safely can (times, dates, ages, language names, booleans, text),
+notes each change in the :class:`~referralmatch.io.report.LoadReport`, drops an invalid optional
+value with a note, and rejects the record (with every reason) only when a required value is
+missing or wrong. :func:`build_nested` does the same recursively for HSDS 3 nested JSON, where each
+nested object is a record of its own type.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from ..models.directory import HSDSModel
+from . import normalize
+from .report import LoadReport
+
+__all__ = ["RecordContext", "build", "build_nested", "is_blank", "nested_fields", "record_type_of"]
+
+M = TypeVar("M", bound=HSDSModel)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordContext:
+    """Where a record came from: the report to write to, its file and its row or JSON pointer."""
+
+    report: LoadReport
+    file: str | None = None
+    row: int | None = None
+    pointer: str | None = None
+
+
+def record_type_of(model: type[HSDSModel]) -> str:
+    """The HSDS table-style name of a model: ``ServiceAtLocation`` -> ``service_at_location``."""
+    name = model.__name__
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def is_blank(value: object) -> bool:
+    """True for None, NaN and strings of only whitespace (what CSV exports use for 'missing')."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@cache
+def _field_kinds(model: type[HSDSModel]) -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    hints = typing.get_type_hints(model, include_extras=True)
+    for name in model.model_fields:
+        args = _flatten(hints[name])
+        if time in args:
+            kinds[name] = "time"
+        elif datetime in args:
+            kinds[name] = "datetime"
+        elif date in args:
+            kinds[name] = "date"
+        elif name in ("minimum_age", "maximum_age"):
+            kinds[name] = "age"
+        elif name in ("latitude", "longitude", "amount", "available", "maximum", "timezone"):
+            kinds[name] = "number"
+        elif name == "code" and model.__name__ == "Language":
+            kinds[name] = "language"
+        elif name == "number" and model.__name__ == "Phone":
+            kinds[name] = "phone"
+        elif str in args:
+            kinds[name] = "text"
+    return kinds
+
+
+def _flatten(tp: Any) -> set[Any]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _flatten(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: set[Any] = set()
+        for arg in typing.get_args(tp):
+            out |= _flatten(arg)
+        return out
+    if origin is typing.Literal:
+        return {str}
+    return {tp}
+
+
+@cache
+def nested_fields(model: type[HSDSModel]) -> dict[str, tuple[type[HSDSModel], bool]]:
+    """Fields of ``model`` that hold other models: name -> (model, is_list)."""
+    out: dict[str, tuple[type[HSDSModel], bool]] = {}
+    hints = typing.get_type_hints(model, include_extras=True)
+    for name in model.model_fields:
+        tp = hints[name]
+        is_list = typing.get_origin(tp) is list
+        inner = typing.get_args(tp)[0] if is_list else tp
+        for candidate in _flatten(inner):
+            if isinstance(candidate, type) and issubclass(candidate, HSDSModel):
+                out[name] = (candidate, is_list)
+    return out
+
+
+def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
+    """Return (normalised value, note or None when unchanged in meaning)."""
+    if kind == "text":
+        if not isinstance(value, str):
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value)), None
+            return (str(value), None) if isinstance(value, int | float) else (value, None)
+        cleaned = normalize.clean_text(value)
+        note = "normalised Unicode/whitespace" if cleaned != " ".join(value.split()) else None
+        return cleaned, note
+    if kind == "time":
+        parsed = normalize.parse_time(value)
+        if isinstance(value, str) and value.strip() not in (
+            parsed.isoformat(),
+            parsed.strftime("%H:%M"),
+        ):
+            return parsed, f"read time {_short(value)} as {parsed.strftime('%H:%M')}"
+        return parsed, None
+    if kind == "date":
+        parsed_date = normalize.parse_date(value)
+        if isinstance(value, str) and value.strip() != parsed_date.isoformat():
+            return parsed_date, f"read date {_short(value)} as {parsed_date.isoformat()}"
+        return parsed_date, None
+    if kind == "datetime":
+        if isinstance(value, str):
+            text = value.strip().replace("Z", "+00:00")
+            try:
+                return datetime.fromisoformat(text), None
+            except ValueError:
+                return datetime.combine(normalize.parse_date(text), time()), "read date-time as a date"
+        return value, None
+    if kind == "age":
+        age = normalize.parse_age(value)
+        note = None if isinstance(value, int | float) else f"read age {_short(value)} as {age:g}"
+        if isinstance(value, str):
+            try:
+                float(value)
+                note = None
+            except ValueError:
+                pass
+        return age, note
+    if kind == "number":
+        if isinstance(value, str):
+            return float(value.strip()), None
+        return value, None
+    if kind == "language":
+        text = str(value).strip()
+        code = normalize.language_code(text)
+        return code, (None if code == text.lower() else f"read language {_short(text)} as {code!r}")
+    if kind == "phone":
+        text = normalize.clean_text(str(value))
+        stripped = text.strip("\"' ")
+        return stripped, (None if stripped == text else "removed quotes around phone number")
+    return value, None
+
+
+def build(model: type[M], raw: dict[str, Any], ctx: RecordContext, record_type: str | None = None) -> M | None:
+    """Validate one record into ``model``, noting repairs; return None (and report) if rejected.
+
+    Counts the record as read and then as loaded (repaired or not) or rejected.
+    """
+    rtype = record_type or record_type_of(model)
+    report = ctx.report
+    report.count_read(rtype)
+    record_id = raw.get("id")
+    rid = None if is_blank(record_id) else str(record_id).strip()
+    kinds = _field_kinds(model)
+    data: dict[str, Any] = {}
+    repaired = False
+
+    def note(severity: typing.Literal["warning", "repair"], message: str, field: str) -> None:
+        report.add(severity, rtype, message, file=ctx.file, row=ctx.row, pointer=ctx.pointer,
+                   record_id=rid, field=field)  # fmt: skip
+
+    for key, value in raw.items():
+        if key not in model.model_fields or is_blank(value):
+            continue
+        kind = kinds.get(key)
+        if kind is None:
+            data[key] = value
+            continue
+        try:
+            normalised, message = _normalise(kind, value)
+        except (ValueError, TypeError, OverflowError) as exc:
+            data[key] = value  # let validation decide: required fields reject, optional are dropped
+            if model.model_fields[key].is_required():
+                continue
+            note("warning", f"dropped unreadable value {_short(value)}: {exc}", key)
+            del data[key]
+            repaired = True
+            continue
+        if message:
+            note("repair", message, key)
+            repaired = True
+        data[key] = normalised
+
+    for _ in range(len(model.model_fields) + 1):
+        try:
+            obj = model.model_validate(data)
+        except ValidationError as exc:
+            fatal: list[tuple[str, str]] = []
+            droppable: set[str] = set()
+            for err in exc.errors(include_url=False, include_input=False):
+                field = str(err["loc"][0]) if err["loc"] else "(record)"
+                if field in model.model_fields and not model.model_fields[field].is_required():
+                    droppable.add(field)
+                else:
+                    fatal.append((field, err["msg"]))
+            if fatal:
+                for field, message in fatal:
+                    report.add("error", rtype, f"record rejected: {message}", file=ctx.file,
+                               row=ctx.row, pointer=ctx.pointer, record_id=rid, field=field)  # fmt: skip
+                report.count_rejected(rtype)
+                return None
+            for field in sorted(droppable):
+                note("warning", f"dropped invalid value {_short(data.pop(field))}", field)
+            repaired = True
+            continue
+        report.count_loaded(rtype, repaired=repaired)
+        return obj
+    report.add("error", rtype, "record rejected: could not be validated", file=ctx.file,
+               row=ctx.row, pointer=ctx.pointer, record_id=rid)  # fmt: skip
+    report.count_rejected(rtype)
+    return None
+
+
+def build_nested(model: type[M], raw: Any, ctx: RecordContext, record_type: str | None = None) -> M | None:
+    """Build ``model`` from HSDS 3 nested JSON, building (and accounting for) each nested object.
+
+    A nested object that is rejected is left out of its parent and reported at its own pointer.
+    """
+    rtype = record_type or record_type_of(model)
+    pointer = ctx.pointer or ""
+    if not isinstance(raw, dict):
+        ctx.report.count_read(rtype)
+        ctx.report.add("error", rtype, f"record rejected: expected a JSON object, found {type(raw).__name__}",
+                       file=ctx.file, pointer=pointer)  # fmt: skip
+        ctx.report.count_rejected(rtype)
+        return None
+    data: dict[str, Any] = {}
+    nested = nested_fields(model)
+    for key, value in raw.items():
+        if key not in nested:
+            data[key] = value
+            continue
+        child_model, is_list = nested[key]
+        if is_blank(value):
+            continue
+        if is_list:
+            if not isinstance(value, list):
+                ctx.report.add("warning", rtype, f"ignored {key}: expected a list", file=ctx.file,
+                               pointer=pointer, record_id=_rid(raw), field=key)  # fmt: skip
+                continue
+            children = []
+            for index, item in enumerate(value):
+                child_ctx = replace(ctx, pointer=f"{pointer}/{key}/{index}")
+                child = build_nested(child_model, item, child_ctx)
+                if child is not None:
+                    children.append(child)
+            data[key] = children
+        else:
+            child = build_nested(child_model, value, replace(ctx, pointer=f"{pointer}/{key}"))
+            if child is not None:
+                data[key] = child
+    return build(model, data, ctx, rtype)
+
+
+def _rid(raw: dict[str, Any]) -> str | None:
+    value = raw.get("id")
+    return None if is_blank(value) else str(value)

@@ -6,7 +6,7 @@ loaded records that needed a repair (each repair has an issue of severity ``"rep
 Example:
     >>> report = LoadReport(source="dir")
     >>> report.count_read("service"); report.count_loaded("service", repaired=True)
-    >>> report.add("repair", "service", "normalised '9am' to 09:00", field="opens_at", row=2)
+    >>> _ = report.add("repair", "service", "read time 9am as 09:00", field="opens_at", row=2)
     >>> report.counts["service"]
     Counts(read=1, loaded=1, repaired=1, rejected=0)
     >>> report.ok

@@ -1,7 +1,28 @@
-"""referralmatch: load community resource directories and rank services for a client's needs."""
+"""referralmatch: load community resource directories and rank services for a client's needs.
+
+Example:
+    >>> import referralmatch as rm
+    >>> directory = rm.load_directory(rm.sample_directory_path())
+    >>> directory.report.balanced
+    True
+"""
 
 from .directory import Directory
-from .errors import ReferralMatchError
+from .errors import DirectoryFormatError, DirectoryValidationError, ReferralMatchError
+from .io.loader import load_directory
+from .io.report import LoadReport
+from .models.need import Need
+from .samples import sample_caseload_path, sample_directory_path
 
-__all__ = ["Directory", "ReferralMatchError"]
+__all__ = [
+    "Directory",
+    "DirectoryFormatError",
+    "DirectoryValidationError",
+    "LoadReport",
+    "Need",
+    "ReferralMatchError",
+    "load_directory",
+    "sample_caseload_path",
+    "sample_directory_path",
+]
 __version__ = "0.1.0"

@@ -27,6 +27,10 @@ __all__ = ["RecordContext", "build", "build_nested", "is_blank", "nested_fields"
 
 M = TypeVar("M", bound=HSDSModel)
 
+# Optional fields whose invalid value rejects the record instead of being dropped: guessing a
+# default ("active") for an unreadable status could send a client to a closed service.
+NEVER_DROP = frozenset({"status"})
+
 
 @dataclass(frozen=True, slots=True)
 class RecordContext:
@@ -78,6 +82,8 @@ def _field_kinds(model: type[HSDSModel]) -> dict[str, str]:
             kinds[name] = "language"
         elif name == "number" and model.__name__ == "Phone":
             kinds[name] = "phone"
+        elif name == "status" or name.endswith("_type"):
+            kinds[name] = "enum"
         elif str in args:
             kinds[name] = "text"
     return kinds
@@ -122,6 +128,8 @@ def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
         cleaned = normalize.clean_text(value)
         note = "normalised Unicode/whitespace" if cleaned != " ".join(value.split()) else None
         return cleaned, note
+    if kind == "enum":
+        return (str(value).strip().lower(), None) if isinstance(value, str) else (value, None)
     if kind == "time":
         parsed = normalize.parse_time(value)
         if isinstance(value, str) and value.strip() not in (
@@ -141,7 +149,9 @@ def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
             try:
                 return datetime.fromisoformat(text), None
             except ValueError:
-                return datetime.combine(normalize.parse_date(text), time()), "read date-time as a date"
+                return datetime.combine(
+                    normalize.parse_date(text), time()
+                ), "read date-time as a date"
         return value, None
     if kind == "age":
         age = normalize.parse_age(value)
@@ -168,7 +178,9 @@ def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-def build(model: type[M], raw: dict[str, Any], ctx: RecordContext, record_type: str | None = None) -> M | None:
+def build(
+    model: type[M], raw: dict[str, Any], ctx: RecordContext, record_type: str | None = None
+) -> M | None:
     """Validate one record into ``model``, noting repairs; return None (and report) if rejected.
 
     Counts the record as read and then as loaded (repaired or not) or rejected.
@@ -197,7 +209,7 @@ def build(model: type[M], raw: dict[str, Any], ctx: RecordContext, record_type: 
             normalised, message = _normalise(kind, value)
         except (ValueError, TypeError, OverflowError) as exc:
             data[key] = value  # let validation decide: required fields reject, optional are dropped
-            if model.model_fields[key].is_required():
+            if model.model_fields[key].is_required() or key in NEVER_DROP:
                 continue
             note("warning", f"dropped unreadable value {_short(value)}: {exc}", key)
             del data[key]
@@ -216,7 +228,11 @@ def build(model: type[M], raw: dict[str, Any], ctx: RecordContext, record_type: 
             droppable: set[str] = set()
             for err in exc.errors(include_url=False, include_input=False):
                 field = str(err["loc"][0]) if err["loc"] else "(record)"
-                if field in model.model_fields and not model.model_fields[field].is_required():
+                if (
+                    field in model.model_fields
+                    and not model.model_fields[field].is_required()
+                    and field not in NEVER_DROP
+                ):
                     droppable.add(field)
                 else:
                     fatal.append((field, err["msg"]))
@@ -238,7 +254,9 @@ def build(model: type[M], raw: dict[str, Any], ctx: RecordContext, record_type: 
     return None
 
 
-def build_nested(model: type[M], raw: Any, ctx: RecordContext, record_type: str | None = None) -> M | None:
+def build_nested(
+    model: type[M], raw: Any, ctx: RecordContext, record_type: str | None = None
+) -> M | None:
     """Build ``model`` from HSDS 3 nested JSON, building (and accounting for) each nested object.
 
     A nested object that is rejected is left out of its parent and reported at its own pointer.

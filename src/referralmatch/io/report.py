@@ -128,15 +128,28 @@ class LoadReport:
         """Every issue as one row: severity, record_type, file, row, pointer, record_id, field, message."""
         import pandas as pd
 
-        columns = ["severity", "record_type", "file", "row", "pointer", "record_id", "field", "message"]
-        frame = pd.DataFrame([[getattr(i, c) for c in columns] for i in self.issues], columns=columns)
+        columns = [
+            "severity",
+            "record_type",
+            "file",
+            "row",
+            "pointer",
+            "record_id",
+            "field",
+            "message",
+        ]
+        frame = pd.DataFrame(
+            [[getattr(i, c) for c in columns] for i in self.issues], columns=columns
+        )
         return frame.astype({"row": "Int64"})
 
     def counts_frame(self) -> pd.DataFrame:
         """Counts per record type as a DataFrame indexed by record type."""
         import pandas as pd
 
-        rows = {t: [c.read, c.loaded, c.repaired, c.rejected] for t, c in sorted(self.counts.items())}
+        rows = {
+            t: [c.read, c.loaded, c.repaired, c.rejected] for t, c in sorted(self.counts.items())
+        }
         frame = pd.DataFrame.from_dict(
             rows, orient="index", columns=["read", "loaded", "repaired", "rejected"]
         )
@@ -147,7 +160,9 @@ class LoadReport:
         """A short human-readable account of the load: counts per type and issues by severity."""
         lines = [f"Loaded {self.source}" + (f" as {self.format}" if self.format else "")]
         width = max([len(t) for t in self.counts] + [11])
-        lines.append(f"  {'record type':<{width}}  {'read':>7} {'loaded':>7} {'repaired':>8} {'rejected':>8}")
+        lines.append(
+            f"  {'record type':<{width}}  {'read':>7} {'loaded':>7} {'repaired':>8} {'rejected':>8}"
+        )
         for name, c in sorted(self.counts.items()):
             lines.append(
                 f"  {name:<{width}}  {c.read:>7} {c.loaded:>7} {c.repaired:>8} {c.rejected:>8}"
@@ -156,7 +171,9 @@ class LoadReport:
         for issue in self.issues:
             by_severity[issue.severity] = by_severity.get(issue.severity, 0) + 1
         if by_severity:
-            parts = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in sorted(by_severity.items()))
+            parts = ", ".join(
+                f"{n} {s}{'s' if n != 1 else ''}" for s, n in sorted(by_severity.items())
+            )
             lines.append(f"  issues: {parts}")
         else:
             lines.append("  issues: none")

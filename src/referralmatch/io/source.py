@@ -72,7 +72,9 @@ class Bundle:
         try:
             archive = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise DirectoryFormatError(f"{source.name}: not a readable zip archive ({exc})") from None
+            raise DirectoryFormatError(
+                f"{source.name}: not a readable zip archive ({exc})"
+            ) from None
         with archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
             total = sum(i.file_size for i in infos)
@@ -90,10 +92,14 @@ class Bundle:
                 try:
                     data = archive.read(info)
                 except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-                    raise DirectoryFormatError(f"{source.name}: member {name!r} unreadable ({exc})") from None
+                    raise DirectoryFormatError(
+                        f"{source.name}: member {name!r} unreadable ({exc})"
+                    ) from None
                 read += len(data)
                 if read > max_unzipped_bytes:  # the header lied about sizes
-                    raise UnsafeInputError(f"{source.name}: refused, unpacked size exceeds the limit")
+                    raise UnsafeInputError(
+                        f"{source.name}: refused, unpacked size exceeds the limit"
+                    )
                 files[name] = data
         # A package zipped with its folder: strip one common top-level folder.
         tops = {n.split("/", 1)[0] for n in files}
@@ -127,7 +133,9 @@ class Bundle:
             try:
                 return data.decode("cp1252")
             except UnicodeDecodeError:
-                raise DirectoryFormatError(f"{self.label}/{name}: not UTF-8 or Windows-1252 text") from None
+                raise DirectoryFormatError(
+                    f"{self.label}/{name}: not UTF-8 or Windows-1252 text"
+                ) from None
 
     def read_csv(self, name: str) -> tuple[list[str], list[CsvRow]]:
         """Header and rows of a CSV file; each row is (1-based data row number, values by column).

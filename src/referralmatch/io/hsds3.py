@@ -1,0 +1,316 @@
+"""Reading Open Referral HSDS 3.x: the canonical JSON (nested objects) and the tabular data package.
+
+JSON may be one service, a list of services, an organization with nested services, locations and
+programs, a service-at-location, a location, a taxonomy or term, a list of any of these, or an
+HSDS API page (``{"contents": [...]}``). Nested objects are taken apart into the directory's
+tables: a service's ``organization`` becomes an organization, each ``service_at_locations`` entry a
+link plus its ``location``, each attribute's ``taxonomy_term`` a taxonomy term.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ..directory import Directory
+from ..errors import DirectoryFormatError
+from ..models.directory import (
+    HSDSModel,
+    Location,
+    Organization,
+    Program,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from .records import RecordContext, build_nested, is_blank, record_type_of
+from .report import LoadReport
+from .source import Bundle, safe_member_name
+from .tabular import TABLES, Table, assemble
+
+__all__ = ["load_json", "looks_like_hsds3_tabular", "read_json_documents", "tabular_tables"]
+
+_HSDS3_ONLY_FILES = (
+    "service_at_location.csv",
+    "schedules.csv",
+    "attributes.csv",
+    "cost_options.csv",
+)
+_NOT_MODELLED = (
+    "metadata", "meta_table_descriptions", "organization_identifiers", "url", "urls",
+)  # fmt: skip
+_TABLE_ALIASES = {
+    "unit": "units",
+    "service_capacities": "service_capacity",
+    "taxonomy": "taxonomies",
+}
+
+
+def read_json_documents(bundle: Bundle) -> Iterator[tuple[str, Any]]:
+    """Every JSON document of the bundle (skipping data-package descriptors), parsed."""
+    for name in bundle.names():
+        lower = name.lower()
+        if not lower.endswith(".json") or lower.rsplit("/", 1)[-1] in (
+            "datapackage.json",
+            "base.json",
+            "tabular.json",
+        ):
+            continue
+        text = bundle.read_text(name)
+        try:
+            yield name, json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DirectoryFormatError(
+                f"{bundle.label}/{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None
+
+
+def _kind(obj: dict[str, Any]) -> type[HSDSModel] | None:
+    keys = set(obj)
+    if {"service", "location"} & keys and "service_id" not in keys and "status" not in keys:
+        return ServiceAtLocation
+    if keys & {
+        "service_at_locations",
+        "status",
+        "eligibility_description",
+        "cost_options",
+        "service_areas",
+    }:
+        return Service
+    if keys & {
+        "services",
+        "website",
+        "legal_status",
+        "tax_status",
+        "year_incorporated",
+        "programs",
+        "locations",
+    }:
+        return Organization
+    if keys & {"location_type", "latitude", "longitude", "addresses", "accessibility"}:
+        return Location
+    if keys & {"taxonomy_detail", "parent_id", "code", "term_uri", "taxonomy_id"}:
+        return TaxonomyTerm
+    if keys & {"version", "uri"} and "name" in keys:
+        return Taxonomy
+    if "name" in keys and ("organization_id" in keys or "description" in keys):
+        return Service
+    return None
+
+
+class _JsonCollector:
+    """Walks nested HSDS 3 JSON, building each record once and noting where it was found."""
+
+    def __init__(self, report: LoadReport, file: str) -> None:
+        self.report = report
+        self.file = file
+        self.records: dict[type[HSDSModel], dict[str, HSDSModel]] = {
+            m: {}
+            for m in (
+                Organization,
+                Program,
+                Service,
+                Location,
+                ServiceAtLocation,
+                Taxonomy,
+                TaxonomyTerm,
+            )
+        }
+
+    def ctx(self, pointer: str) -> RecordContext:
+        return RecordContext(self.report, file=self.file, pointer=pointer)
+
+    def add(self, model: type[HSDSModel], raw: Any, pointer: str, *, top_level: bool) -> str | None:
+        """Build and keep one record; a repeat of an id already seen is a reference, not a record."""
+        if isinstance(raw, dict) and not is_blank(raw.get("id")):
+            rid = str(raw["id"]).strip()
+            if rid in self.records[model]:
+                if top_level:
+                    rtype = record_type_of(model)
+                    self.report.count_read(rtype)
+                    self.report.add("error", rtype, "record rejected: duplicate id", file=self.file,
+                                    pointer=pointer, record_id=rid, field="id")  # fmt: skip
+                    self.report.count_rejected(rtype)
+                return rid
+        if isinstance(raw, dict):
+            raw = self._take_apart(model, raw, pointer)
+        obj = build_nested(model, raw, self.ctx(pointer))
+        if obj is None:
+            return None
+        self.records[model][obj.id] = obj
+        return obj.id
+
+    def _take_apart(
+        self, model: type[HSDSModel], raw: dict[str, Any], pointer: str
+    ) -> dict[str, Any]:
+        raw = dict(raw)
+        for attribute_index, attribute in enumerate(raw.get("attributes") or []):
+            if isinstance(attribute, dict) and isinstance(attribute.get("taxonomy_term"), dict):
+                term = attribute["taxonomy_term"]
+                term_id = self._term(term, f"{pointer}/attributes/{attribute_index}/taxonomy_term")
+                if term_id and is_blank(attribute.get("taxonomy_term_id")):
+                    raw["attributes"][attribute_index] = {**attribute, "taxonomy_term_id": term_id}
+        if model is Service:
+            org = raw.get("organization")
+            if isinstance(org, dict):
+                org_id = self.add(Organization, org, f"{pointer}/organization", top_level=False)
+                raw.setdefault("organization_id", org_id)
+            program = raw.get("program")
+            if isinstance(program, dict):
+                program_id = self.add(Program, program, f"{pointer}/program", top_level=False)
+                raw.setdefault("program_id", program_id)
+            for index, sal in enumerate(raw.get("service_at_locations") or []):
+                if isinstance(sal, dict) and not is_blank(raw.get("id")):
+                    sal = {**sal, "service_id": sal.get("service_id") or raw["id"]}
+                self.add(
+                    ServiceAtLocation,
+                    sal,
+                    f"{pointer}/service_at_locations/{index}",
+                    top_level=False,
+                )
+        elif model is ServiceAtLocation:
+            location = raw.get("location")
+            if isinstance(location, dict):
+                loc_id = self.add(Location, location, f"{pointer}/location", top_level=False)
+                if is_blank(raw.get("location_id")):
+                    raw["location_id"] = loc_id
+            service = raw.get("service")
+            if isinstance(service, dict):
+                svc_id = self.add(Service, service, f"{pointer}/service", top_level=False)
+                if is_blank(raw.get("service_id")):
+                    raw["service_id"] = svc_id
+        elif model is Organization:
+            for key, child_model in (
+                ("programs", Program),
+                ("locations", Location),
+                ("services", Service),
+            ):
+                for index, child in enumerate(raw.get(key) or []):
+                    if isinstance(child, dict) and not is_blank(raw.get("id")):
+                        child = {
+                            **child,
+                            "organization_id": child.get("organization_id") or raw["id"],
+                        }
+                    self.add(child_model, child, f"{pointer}/{key}/{index}", top_level=False)
+        elif model is TaxonomyTerm and isinstance(raw.get("taxonomy_detail"), dict):
+            tax_id = self.add(
+                Taxonomy, raw["taxonomy_detail"], f"{pointer}/taxonomy_detail", top_level=False
+            )
+            if is_blank(raw.get("taxonomy_id")):
+                raw["taxonomy_id"] = tax_id
+        return raw
+
+    def _term(self, term: dict[str, Any], pointer: str) -> str | None:
+        return self.add(TaxonomyTerm, term, pointer, top_level=False)
+
+    def add_document(self, document: Any, pointer: str = "") -> None:
+        if isinstance(document, dict) and isinstance(document.get("contents"), list):
+            self.add_document(document["contents"], f"{pointer}/contents")
+            return
+        if isinstance(document, list):
+            for index, item in enumerate(document):
+                self.add_document(item, f"{pointer}/{index}")
+            return
+        model = _kind(document) if isinstance(document, dict) else None
+        if model is None:
+            self.report.count_read("unknown")
+            what = (
+                "an object of no HSDS type"
+                if isinstance(document, dict)
+                else type(document).__name__
+            )
+            self.report.add("error", "unknown", f"record rejected: found {what}", file=self.file,
+                            pointer=pointer or "/")  # fmt: skip
+            self.report.count_rejected("unknown")
+            return
+        self.add(model, document, pointer, top_level=True)
+
+
+def load_json(bundle: Bundle, report: LoadReport) -> Directory:
+    """Load every HSDS 3 JSON document in ``bundle`` into one Directory."""
+    collectors = []
+    found = False
+    for name, document in read_json_documents(bundle):
+        found = True
+        collector = _JsonCollector(report, name)
+        collector.add_document(document)
+        collectors.append(collector)
+    if not found:
+        raise DirectoryFormatError(f"{bundle.label}: no JSON documents found")
+    merged: dict[type[HSDSModel], dict[str, HSDSModel]] = {}
+    for collector in collectors:
+        for model, records in collector.records.items():
+            for rid, obj in records.items():
+                merged.setdefault(model, {}).setdefault(rid, obj)
+
+    def of(model: type[HSDSModel]) -> list[Any]:
+        return list(merged.get(model, {}).values())
+
+    return Directory(
+        organizations=of(Organization), programs=of(Program), services=of(Service),
+        locations=of(Location), service_at_locations=of(ServiceAtLocation),
+        taxonomies=of(Taxonomy), taxonomy_terms=of(TaxonomyTerm), report=report,
+    )  # fmt: skip
+
+
+def looks_like_hsds3_tabular(bundle: Bundle) -> bool:
+    """True when the bundle holds a 3.x tabular package (``services.csv`` with 3.x-only tables)."""
+    return bundle.find("services.csv") is not None and any(
+        bundle.find(name) is not None for name in _HSDS3_ONLY_FILES
+    )
+
+
+def tabular_tables(bundle: Bundle, report: LoadReport) -> dict[str, Table]:
+    """Read the CSV tables of an HSDS 3.x package (the data-package descriptor, when readable,
+    names the files; otherwise the standard file names are used)."""
+    services = bundle.find("services.csv")
+    folder = services.rsplit("/", 1)[0] + "/" if services and "/" in services else ""
+    paths = _descriptor_paths(bundle, folder, report)
+    tables: dict[str, Table] = {}
+    for name in bundle.names():
+        if (
+            not name.lower().endswith(".csv")
+            or not name.startswith(folder)
+            or "/" in name[len(folder) :]
+        ):
+            continue
+        table_name = name[len(folder) : -4].lower()
+        table_name = paths.get(name, _TABLE_ALIASES.get(table_name, table_name))
+        _, rows = bundle.read_csv(name)
+        if table_name in TABLES:
+            tables[table_name] = Table(name, rows)
+        elif table_name in _NOT_MODELLED:
+            report.add("warning", table_name, f"table not part of the directory model; {len(rows)} row(s) not loaded",
+                       file=name)  # fmt: skip
+        else:
+            report.add(
+                "warning", table_name, f"unknown table; {len(rows)} row(s) not loaded", file=name
+            )
+    return tables
+
+
+def _descriptor_paths(bundle: Bundle, folder: str, report: LoadReport) -> dict[str, str]:
+    """Map CSV names to table names from ``datapackage.json`` when it is readable."""
+    name = folder + "datapackage.json"
+    if name not in bundle.names():
+        return {}
+    try:
+        descriptor = json.loads(bundle.read_text(name))
+        resources = descriptor["resources"]
+        out = {}
+        for resource in resources:
+            path = safe_member_name(str(resource["path"]))
+            table = str(resource.get("name") or path.rsplit("/", 1)[-1][:-4]).lower()
+            out[folder + path] = _TABLE_ALIASES.get(table, table)
+        return out
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        report.add("warning", "datapackage", f"descriptor unreadable ({type(exc).__name__}); "
+                   "using standard file names", file=name)  # fmt: skip
+        return {}
+
+
+def load_tabular(bundle: Bundle, report: LoadReport) -> Directory:
+    """Load an HSDS 3.x tabular data package."""
+    return assemble(tabular_tables(bundle, report), report, bundle.label)

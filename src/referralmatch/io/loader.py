@@ -1,0 +1,168 @@
+"""``load_directory``: sniff the format of a source, load it, check references, report everything.
+
+Supported formats (``format=`` names):
+
+- ``"hsds3-json"``: HSDS 3.x JSON (a ``.json`` file, or a folder/zip of them);
+- ``"hsds3-tabular"``: an HSDS 3.x tabular data package (folder or zip of CSVs);
+- ``"hsds1-tabular"``: an HSDS 1.1/2.0 tabular data package (most real 211 exports);
+- ``"mapped"``: any CSV, Excel file, folder of CSVs or pandas DataFrame through a
+  :class:`~referralmatch.io.mapping.ColumnMapping`.
+
+Loading makes no network call, never evaluates or unpickles input, and accounts for every record.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..directory import Directory
+from ..errors import DirectoryFormatError, DirectoryValidationError
+from .report import LoadReport
+from .source import DEFAULT_MAX_UNZIPPED_BYTES, Bundle
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .mapping import ColumnMapping
+
+__all__ = ["FORMATS", "check_references", "load_directory", "sniff_format"]
+
+FORMATS = ("hsds3-json", "hsds3-tabular", "hsds1-tabular", "mapped")
+
+
+def sniff_format(bundle: Bundle) -> str:
+    """The format name of ``bundle``'s contents, or raise DirectoryFormatError saying what was found."""
+    from .hsds3 import looks_like_hsds3_tabular
+    from .hsds11 import looks_like_hsds11
+
+    if looks_like_hsds11(bundle):
+        return "hsds1-tabular"
+    if looks_like_hsds3_tabular(bundle):
+        return "hsds3-tabular"
+    names = bundle.names()
+    if any(
+        n.lower().endswith(".json") and not n.lower().endswith("datapackage.json") for n in names
+    ):
+        return "hsds3-json"
+    found = (
+        ", ".join(sorted(names)[:8]) + (" ..." if len(names) > 8 else "") if names else "no files"
+    )
+    raise DirectoryFormatError(
+        f"{bundle.label}: unrecognised directory format (found: {found}). Supported: HSDS 3.x JSON, "
+        "HSDS 3.x tabular data package, HSDS 1.1/2.0 tabular data package, or any CSV/Excel/"
+        "DataFrame with mapping=ColumnMapping(...)"
+    )
+
+
+def check_references(directory: Directory, report: LoadReport) -> None:
+    """Report every reference that names no record; drop links whose service does not exist."""
+    for service in directory.services.values():
+        for fk, table in (
+            ("organization_id", directory.organizations),
+            ("program_id", directory.programs),
+        ):
+            ref = getattr(service, fk)
+            if ref and table and ref not in table:
+                report.add("error", "service", f"dangling reference: {fk} names no loaded record",
+                           record_id=service.id, field=fk)  # fmt: skip
+        for attribute in service.attributes:
+            term = attribute.taxonomy_term_id
+            if term and directory.taxonomy_terms and term not in directory.taxonomy_terms:
+                report.add("warning", "attribute", "taxonomy_term_id names no loaded taxonomy term",
+                           record_id=attribute.id, field="taxonomy_term_id")  # fmt: skip
+    for sal_id, sal in list(directory.service_at_locations.items()):
+        if sal.service_id not in directory.services:
+            report.add("error", "service_at_location",
+                       "dangling reference: service_id names no loaded service; link not loaded",
+                       record_id=sal_id, field="service_id")  # fmt: skip
+            del directory.service_at_locations[sal_id]
+            directory._sal_by_service.pop(sal.service_id, None)
+            counts = report.counts.get("service_at_location")
+            if counts is not None:
+                counts.loaded -= 1
+                counts.rejected += 1
+        elif sal.location_id and sal.location_id not in directory.locations:
+            report.add("error", "service_at_location",
+                       "dangling reference: location_id names no loaded location",
+                       record_id=sal_id, field="location_id")  # fmt: skip
+
+
+def load_directory(
+    source: str | Path | pd.DataFrame,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    mapping: ColumnMapping | None = None,
+    max_unzipped_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES,
+) -> Directory:
+    """Load a community resource directory from a folder, zip, JSON, CSV/Excel file or DataFrame.
+
+    Args:
+        source: a path (folder, ``.zip``, ``.json``, ``.csv``, ``.xlsx``) or a pandas DataFrame.
+        format: one of :data:`FORMATS`; sniffed when None (a ``mapping`` implies ``"mapped"``).
+        strict: raise one :class:`~referralmatch.errors.DirectoryValidationError` listing every
+            issue when any record was rejected or any reference dangles.
+        mapping: a :class:`~referralmatch.io.mapping.ColumnMapping` for CSV/Excel/DataFrame input.
+        max_unzipped_bytes: refuse a zip whose contents would unpack to more than this (bytes).
+
+    Returns:
+        The Directory; ``directory.report`` accounts for every input record.
+
+    Example:
+        >>> from referralmatch import load_directory, sample_directory_path
+        >>> directory = load_directory(sample_directory_path())
+        >>> directory.report.balanced, len(directory.services) >= 150
+        (True, True)
+    """
+    import pandas as pd
+
+    if format is not None and format not in FORMATS:
+        raise DirectoryFormatError(f"unknown format {format!r}; supported: {', '.join(FORMATS)}")
+    if isinstance(source, pd.DataFrame) or mapping is not None or format == "mapped":
+        if mapping is None:
+            raise DirectoryFormatError(
+                "a CSV, Excel file or DataFrame needs mapping=ColumnMapping(...) to say which "
+                "column is which; HSDS packages and JSON are read without one"
+            )
+        from .mapping import mapped_tables
+        from .tabular import assemble
+
+        label = "<DataFrame>" if isinstance(source, pd.DataFrame) else Path(source).name
+        report = LoadReport(source=label, format="mapped")
+        src: Any = source if isinstance(source, pd.DataFrame) else Path(source)
+        directory = assemble(mapped_tables(src, mapping, report), report, label)
+    else:
+        path = Path(source)
+        if path.suffix.lower() in (".csv", ".xlsx", ".xls") and path.is_file():
+            raise DirectoryFormatError(
+                f"{path.name}: a single CSV/Excel file needs mapping=ColumnMapping(...); supported "
+                "without a mapping: HSDS 3.x JSON, HSDS 3.x or 1.1/2.0 tabular data packages"
+            )
+        bundle = Bundle.open(path, max_unzipped_bytes=max_unzipped_bytes)
+        fmt = format or sniff_format(bundle)
+        report = LoadReport(source=bundle.label, format=fmt)
+        directory = _load_bundle(bundle, fmt, report)
+    check_references(directory, report)
+    if strict and not report.ok:
+        errors = report.errors
+        head = "; ".join(str(i) for i in errors[:5])
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        raise DirectoryValidationError(
+            f"{report.source}: {len(errors)} problem(s) in strict mode: {head}{more}",
+            tuple(report.issues),
+        )
+    return directory
+
+
+def _load_bundle(bundle: Bundle, fmt: str, report: LoadReport) -> Directory:
+    from . import hsds3
+    from .tabular import assemble
+
+    if fmt == "hsds3-json":
+        return hsds3.load_json(bundle, report)
+    if fmt == "hsds3-tabular":
+        return hsds3.load_tabular(bundle, report)
+    from .hsds11 import hsds11_tables
+
+    return assemble(hsds11_tables(bundle, report), report, bundle.label)

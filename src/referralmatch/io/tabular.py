@@ -42,7 +42,10 @@ from ..models.directory import (
 from .records import RecordContext, build, is_blank, nested_fields, record_type_of
 from .report import LoadReport
 
-__all__ = ["TABLES", "Table", "assemble", "count_nested"]
+__all__ = ["ROW_FILE_KEY", "TABLES", "Table", "assemble", "count_nested"]
+
+ROW_FILE_KEY = "__file__"
+"""Row key naming the real source file of a row merged into a table from a second file."""
 
 
 @dataclass
@@ -110,10 +113,15 @@ def count_nested(obj: HSDSModel) -> Counter[str]:
     return counts
 
 
+def _file(table: Table, values: dict[str, Any]) -> str:
+    return str(values.get(ROW_FILE_KEY) or table.file)
+
+
 def _reject(report: LoadReport, rtype: str, table: Table, row: int, rid: str | None,
-            fld: str | None, message: str) -> None:  # fmt: skip
+            fld: str | None, message: str, values: dict[str, Any] | None = None) -> None:  # fmt: skip
     report.count_read(rtype)
-    report.add("error", rtype, message, file=table.file, row=row, record_id=rid, field=fld)
+    file = _file(table, values or {})
+    report.add("error", rtype, message, file=file, row=row, record_id=rid, field=fld)
     report.count_rejected(rtype)
 
 
@@ -136,7 +144,7 @@ def assemble(tables: dict[str, Table], report: LoadReport, label: str) -> Direct
         for row, values in table.rows:
             rid = None if is_blank(values.get("id")) else str(values["id"]).strip()
             if rid is not None and rid in built[name]:
-                _reject(report, rtype, table, row, rid, "id", "record rejected: duplicate id")
+                _reject(report, rtype, table, row, rid, "id", "record rejected: duplicate id", values)
                 continue
             service_ref = values.get("service_id")
             if (
@@ -145,13 +153,13 @@ def assemble(tables: dict[str, Table], report: LoadReport, label: str) -> Direct
                 and (is_blank(service_ref) or str(service_ref).strip() not in raw_ids["services"])
             ):
                 _reject(report, rtype, table, row, rid, "service_id",
-                        "dangling reference: service_id names no service")  # fmt: skip
+                        "dangling reference: service_id names no service", values)  # fmt: skip
                 continue
             data = dict(values)
             if rid is not None:
                 for fld, items in children.get((name, rid), {}).items():
                     data[fld] = items
-            obj = build(model, data, RecordContext(report, file=table.file, row=row), rtype)
+            obj = build(model, data, RecordContext(report, file=_file(table, values), row=row), rtype)
             if obj is None:
                 lost = Counter[str]()
                 for items in children.get((name, rid or ""), {}).values():
@@ -189,13 +197,13 @@ def assemble(tables: dict[str, Table], report: LoadReport, label: str) -> Direct
                     if named
                     else f"no parent: none of {', '.join(fk for fk, _, _ in links)} is set"
                 )
-                _reject(report, rtype, table, row, rid, named[0] if named else None, reason)
+                _reject(report, rtype, table, row, rid, named[0] if named else None, reason, values)
                 continue
             data = dict(values)
             if rid is not None:
                 for fld, items in children.get((name, rid), {}).items():
                     data[fld] = items
-            obj = build(model, data, RecordContext(report, file=table.file, row=row), rtype)
+            obj = build(model, data, RecordContext(report, file=_file(table, values), row=row), rtype)
             if obj is not None:
                 children[(target[0], target[1])][target[2]].append(obj)
                 built[name][obj.id] = obj
@@ -217,7 +225,7 @@ def assemble(tables: dict[str, Table], report: LoadReport, label: str) -> Direct
                 _reject(report, "attribute", attributes, row, rid, "link_id",
                         "dangling reference: link_id names no service, organization or location")  # fmt: skip
                 continue
-            obj = build(Attribute, values, RecordContext(report, file=attributes.file, row=row))
+            obj = build(Attribute, values, RecordContext(report, file=_file(attributes, values), row=row))
             if obj is not None:
                 children[(parent, link)]["attributes"].append(obj)
     for name, model, links in _CHILDREN:

@@ -10,11 +10,13 @@ Example:
 from .directory import Directory
 from .errors import DirectoryFormatError, DirectoryValidationError, ReferralMatchError
 from .io.loader import load_directory
+from .io.mapping import ColumnMapping
 from .io.report import LoadReport
 from .models.need import Need
 from .samples import sample_caseload_path, sample_directory_path
 
 __all__ = [
+    "ColumnMapping",
     "Directory",
     "DirectoryFormatError",
     "DirectoryValidationError",

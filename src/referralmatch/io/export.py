@@ -85,6 +85,7 @@ def to_hsds_objects(directory: Directory) -> list[dict[str, Any]]:
         if org_id in used_orgs:
             continue
         data = _dump(org, directory)
+        data["services"] = []  # marks the object as an organization when it has few fields
         programs = [p for p in directory.programs.values() if p.organization_id == org_id]
         if programs:
             data["programs"] = [_dump(p, directory) for p in programs]

@@ -95,6 +95,8 @@ def _kind(obj: dict[str, Any]) -> type[HSDSModel] | None:
         return TaxonomyTerm
     if keys & {"version", "uri"} and "name" in keys:
         return Taxonomy
+    if keys <= {"id", "name", "description", "language", "metadata"} and "name" in keys:
+        return TaxonomyTerm  # what a term requires; a service requires a status
     if "name" in keys and ("organization_id" in keys or "description" in keys):
         return Service
     return None

@@ -172,7 +172,7 @@ KINDS: dict[str, tuple[int, str, str, str]] = {
                    "psychiatric nurse practitioners.", "business", "insurance"),
     "mh_evaluation": (1214, "Mental health assessment and evaluation with referral to the right "
                       "level of care.", "business", "free"),
-    "telehealth": (1316, "Telehealth therapy by secure video or phone with licensed clinicians.",
+    "telehealth": (1220, "Telehealth therapy by secure video or phone with licensed clinicians.",
                    "business_evening", "sliding"),
     "peer_support": (1310, "Peer support from people with lived experience of mental illness and "
                      "addiction recovery; drop-in and one-on-one.", "group", "free"),
@@ -770,7 +770,7 @@ SERVICES: list[S] = [
      {"elig": "California residents age 18 or over", "area": "california", "sites": "virtual",
       "fees": "Private insurance and Medi-Cal accepted; sliding scale $20-$90"}),
     ("sunrise-tele", "Telepsychiatry", "psychiatry",
-     {"code": 1316, "desc": "Psychiatric evaluation and medication management by video.",
+     {"code": 1230, "desc": "Psychiatric evaluation and medication management by video.",
       "elig": "Age 18 or over; private insurance or Medicare", "area": "california",
       "sites": "virtual", "wait": "Waitlist: about 3 weeks"}),
     ("sunrise-tele", "Online Anxiety Support Group", "support_group",

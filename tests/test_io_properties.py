@@ -85,7 +85,7 @@ def test_mutated_json_never_crashes_and_balances(
     for _ in range(data.draw(st.integers(1, 3))):
         path = data.draw(st.sampled_from(paths))
         try:
-            doc = _mutate(doc, path, action, junk)
+            doc = _mutate(doc, path, action, copy.deepcopy(junk))
         except (KeyError, IndexError, TypeError):
             continue
     with tempfile.TemporaryDirectory() as tmp:

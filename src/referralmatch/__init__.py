@@ -12,16 +12,28 @@ from .errors import DirectoryFormatError, DirectoryValidationError, ReferralMatc
 from .io.loader import load_directory
 from .io.mapping import ColumnMapping
 from .io.report import LoadReport
+from .matching.config import MatchConfig
+from .matching.matcher import Matcher
+from .models.client import AvailabilityWindow, ClientProfile, Place
 from .models.need import Need
+from .models.results import Exclusion, Match, MatchResult
 from .samples import sample_caseload_path, sample_directory_path
 
 __all__ = [
+    "AvailabilityWindow",
+    "ClientProfile",
     "ColumnMapping",
     "Directory",
     "DirectoryFormatError",
     "DirectoryValidationError",
+    "Exclusion",
     "LoadReport",
+    "Match",
+    "MatchConfig",
+    "MatchResult",
+    "Matcher",
     "Need",
+    "Place",
     "ReferralMatchError",
     "load_directory",
     "sample_caseload_path",

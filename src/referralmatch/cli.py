@@ -1,4 +1,4 @@
-"""The ``referralmatch`` command: validate a directory (and, as they are added, demo, match, gaps).
+"""The ``referralmatch`` command: ``demo``, ``match``, ``validate`` (and ``gaps``).
 
 Exit codes: 0 success; 1 records were rejected in ``--strict`` mode; 2 the input could not be
 read at all (unknown format, unsafe archive, missing file).
@@ -11,8 +11,9 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any
 
-from .errors import DirectoryValidationError, ReferralMatchError
+from .errors import ConfigurationError, DirectoryValidationError, ReferralMatchError
 from .io.loader import FORMATS, load_directory
 from .samples import sample_directory_path
 
@@ -53,6 +54,64 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import run
+
+    return run(sys.stdout, limit=args.limit)
+
+
+def _screening_needs(path: str) -> list[Any]:
+    """Needs from a JSON file of screening answers: ``{"ahc_hrsn": {...}, "phq9": {...}, ...}``."""
+    from . import screening
+
+    with open(path, encoding="utf-8") as handle:
+        payload = json.load(handle)
+    if not isinstance(payload, dict):
+        raise ConfigurationError("screening file must hold a JSON object keyed by instrument")
+    instruments = {
+        "ahc_hrsn": screening.ahc_hrsn,
+        "phq9": screening.phq9,
+        "phq2": screening.phq2,
+        "gad7": screening.gad7,
+        "dast10": screening.dast10,
+    }
+    results = []
+    for name, answers in payload.items():
+        if name == "audit_c":
+            sex = answers.pop("sex", None) if isinstance(answers, dict) else None
+            results.append(screening.audit_c(answers, sex=sex))
+        elif name in instruments:
+            results.append(instruments[name](answers))
+        else:
+            raise ConfigurationError(
+                f"unknown screening instrument {name!r}; known: audit_c, {', '.join(instruments)}"
+            )
+    return list(screening.needs_from_screenings(*results))
+
+
+def _match(args: argparse.Namespace) -> int:
+    from .matching.matcher import Matcher
+    from .models.client import ClientProfile
+
+    directory = load_directory(args.directory or str(sample_directory_path()))
+    with open(args.client, encoding="utf-8") as handle:
+        data = json.load(handle)
+    if not isinstance(data, dict):
+        raise ConfigurationError("client file must hold a JSON object")
+    if args.screening:
+        data["needs"] = [*data.get("needs", []), *_screening_needs(args.screening)]
+    client = ClientProfile.model_validate(data)
+    result = Matcher(directory).match(client, limit=args.limit)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=1))
+    else:
+        print(result.explain())
+        counts = result.exclusion_counts()
+        if counts:
+            print("\nexcluded by reason: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="referralmatch",
@@ -66,6 +125,20 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.add_argument("--max-issues", type=int, default=20, help="issues to print (default 20)")
     validate.set_defaults(handler=_validate)
+
+    demo = sub.add_parser(
+        "demo", help="match fictional clients against the bundled sample directory"
+    )
+    demo.add_argument("--limit", type=int, default=3, help="services per need (default 3)")
+    demo.set_defaults(handler=_demo)
+
+    match = sub.add_parser("match", help="rank services for one client (JSON file)")
+    match.add_argument("--directory", help="directory to load (default: bundled sample)")
+    match.add_argument("--client", required=True, help="client profile as JSON")
+    match.add_argument("--screening", help="screening answers as JSON, keyed by instrument")
+    match.add_argument("--limit", type=int, default=5, help="services per need (default 5)")
+    match.add_argument("--json", action="store_true", help="print the result as JSON")
+    match.set_defaults(handler=_match)
     return parser
 
 
@@ -76,6 +149,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except ReferralMatchError as exc:
         print(f"referralmatch: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"referralmatch: error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:
+        print(
+            f"referralmatch: error: not valid JSON (line {exc.lineno}): {exc.msg}", file=sys.stderr
+        )
         return 2
     return code
 

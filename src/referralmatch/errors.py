@@ -10,6 +10,7 @@ from typing import Any
 
 __all__ = [
     "CaseloadError",
+    "ClientValidationError",
     "ConfigurationError",
     "DirectoryFormatError",
     "DirectoryValidationError",
@@ -53,6 +54,23 @@ class DirectoryValidationError(ReferralMatchError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self), self.issues))
+
+
+class ClientValidationError(ReferralMatchError, ValueError):
+    """Raised when a :class:`ClientProfile` (or its :class:`Place`) is built from bad data.
+
+    Every problem is collected and reported at once. The message and ``fields`` name the fields
+    and what is wrong (``"age (must be >= 0)"``), never the values given, so the error can be
+    logged. Survives a pickle round trip.
+    """
+
+    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = tuple(fields)
+        self.problems: tuple[tuple[str, str], ...] = ()  # (field path, reason), while raising
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.fields))
 
 
 class ConfigurationError(ReferralMatchError, ValueError):

@@ -195,18 +195,41 @@ class MatchResult:
 
         from ..matching.config import FACTORS
 
-        columns = ["need", "rank", "service_id", "service_name", "organization_name", "location_id",
-                   "distance_km", "virtual", "score", *FACTORS]  # fmt: skip
+        columns = [
+            "need",
+            "rank",
+            "service_id",
+            "service_name",
+            "organization_name",
+            "location_id",
+            "distance_km",
+            "virtual",
+            "score",
+            *FACTORS,
+        ]
         rows = []
         for m in self.matches:
             values = {f.name: f.value for f in m.factors}
-            rows.append([m.need, m.rank, m.service_id, m.service_name, m.organization_name,
-                         m.location_id, m.distance_km, m.virtual, m.score,
-                         *(values.get(f) for f in FACTORS)])  # fmt: skip
+            rows.append(
+                [
+                    m.need,
+                    m.rank,
+                    m.service_id,
+                    m.service_name,
+                    m.organization_name,
+                    m.location_id,
+                    m.distance_km,
+                    m.virtual,
+                    m.score,
+                    *(values.get(f) for f in FACTORS),
+                ]
+            )
         frame = pd.DataFrame(rows, columns=columns)
         return frame.astype({"rank": "int64", "distance_km": "float64", "score": "float64"})
 
-    def to_fhir(self, patient_reference: str, *, include_sensitive: bool = False) -> list[dict[str, Any]]:
+    def to_fhir(
+        self, patient_reference: str, *, include_sensitive: bool = False
+    ) -> list[dict[str, Any]]:
         """Draft FHIR R4 ServiceRequests, one per match; see :mod:`referralmatch.interop.fhir`.
 
         Sensitive needs are left out unless the client consented and ``include_sensitive``.

@@ -1,0 +1,68 @@
+"""Eligibility: typed rules, the free-text parser, HHS poverty guidelines, and evaluation.
+
+Example:
+    >>> from referralmatch.models.client import ClientProfile
+    >>> rules = parse("Seniors 60+; Medi-Cal accepted")
+    >>> [v.status for v in evaluate(rules, ClientProfile(age=67, insurance=["Medi-Cal"]))]
+    ['met', 'met']
+"""
+
+from .evaluate import AreaCovered, Status, Verdict, evaluate, numeric_bounds, summarize
+from .parse import parse, rules_for_service
+from .poverty import (
+    DEFAULT_YEAR,
+    percent_of_poverty,
+    poverty_guideline,
+    poverty_guidelines,
+    region_for_state,
+)
+from .rules import (
+    HARD_CONFIDENCE,
+    RULE_ADAPTER,
+    AgeRule,
+    DiagnosisRule,
+    GenderRule,
+    ImmigrationRule,
+    IncomeRule,
+    InsuranceRule,
+    NoRequirement,
+    OtherRule,
+    ParentingRule,
+    PregnancyRule,
+    ResidencyRule,
+    Rule,
+    SobrietyRule,
+    VeteranRule,
+)
+
+__all__ = [
+    "DEFAULT_YEAR",
+    "HARD_CONFIDENCE",
+    "RULE_ADAPTER",
+    "AgeRule",
+    "AreaCovered",
+    "DiagnosisRule",
+    "GenderRule",
+    "ImmigrationRule",
+    "IncomeRule",
+    "InsuranceRule",
+    "NoRequirement",
+    "OtherRule",
+    "ParentingRule",
+    "PregnancyRule",
+    "ResidencyRule",
+    "Rule",
+    "SobrietyRule",
+    "Status",
+    "Verdict",
+    "VeteranRule",
+    "evaluate",
+    "numeric_bounds",
+    "parse",
+    "percent_of_poverty",
+    "poverty_guideline",
+    "poverty_guidelines",
+    "region_for_state",
+    "rules_for_service",
+    "summarize",
+]

@@ -1,0 +1,662 @@
+"""Reading eligibility prose from real directories into typed rules, and a service's rule list.
+
+:func:`parse` splits the text into clauses (at ``;`` and sentence ends), runs a fixed series of
+pattern readers over each clause (no requirement, varies, income, parenting, age, gender,
+veteran, sobriety, insurance, immigration, diagnosis, residency, low income), and turns any
+words left unread into an :class:`~referralmatch.eligibility.rules.OtherRule`. Clauses that
+hedge ("for most programs", "priority", "or ...") give rules of lower confidence, which do not
+exclude a client on their own. It never raises on any text.
+
+Example:
+    >>> [r.describe() for r in parse("Low-income San Mateo County resident, age 55 or over")]
+    ['age 55+', 'residency in San Mateo County', 'low income']
+    >>> [(r.kind, r.confidence) for r in parse("Varies according to program")]
+    [('other', 0.2)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..models.directory import Service
+from .rules import (
+    AgeRule,
+    DiagnosisRule,
+    GenderRule,
+    ImmigrationRule,
+    IncomeRule,
+    InsuranceRule,
+    NoRequirement,
+    OtherRule,
+    ParentingRule,
+    PregnancyRule,
+    ResidencyRule,
+    Rule,
+    SobrietyRule,
+    VeteranRule,
+)
+
+__all__ = ["parse", "rules_for_service"]
+
+_I = re.IGNORECASE
+_MAX_TEXT = 5_000  # characters read; directory eligibility text is a sentence or two
+
+# ---------------------------------------------------------------------------------------------
+# Patterns
+# ---------------------------------------------------------------------------------------------
+
+_NONE_ALL = re.compile(
+    r"^\W*(?:none|n/?a|no|nothing|no (?:eligibility )?(?:requirements?|restrictions?|criteria)"
+    r"|open to (?:all|everyone|anyone|the public|all ages)|everyone(?: is)? welcome|all (?:are )?welcome"
+    r"|any(?:one| age)|all ages|everyone|all|public)\W*$", _I)  # fmt: skip
+_NONE_PREFIX = re.compile(
+    r"^\W*(?:none|no (?:eligibility )?(?:requirements?|restrictions?)|open to (?:all|everyone|anyone|the public)"
+    r"|everyone(?: is)? welcome|all (?:are )?welcome|any age|all ages)\b", _I)  # fmt: skip
+_NEGATED = re.compile(
+    r"\bregardless of\b|\b(?:is |are )?not required\b|\bno \w+(?: \w+)? (?:needed|required|necessary)\b",
+    _I,
+)
+_VARIES = re.compile(
+    r"\b(?:var(?:y|ies|iable|ying)|depends? on|differs?|determined by|case[- ]by[- ]case"
+    r"|call (?:for|to (?:ask|check|confirm))|contact (?:us|the|program))\b", _I)  # fmt: skip
+_QUALIFIER = re.compile(
+    r"\bfor\s+(?:\w+\s+){0,2}(?:programs?|services?|assistance|classes|meals?)\b|\bfor emergency\b"
+    r"|\bpriority\b|\bpreferr?ed\b|\bpreference\b|\bespecially\b|\bencouraged\b|\bin some cases\b"
+    r"|\bto (?:obtain|get|receive|borrow)\b|,\s*or\b|;\s*or\b|\bor other\b", _I)  # fmt: skip
+
+_FPL = r"(?:f\.?p\.?[lg]\.?|federal poverty (?:level|line|guidelines?|limits?)|(?:the )?poverty (?:level|line|guidelines?))"
+_BELOW = r"(?:at or (?:below|under)|below|under|less than|up to|not (?:to )?exceed(?:ing)?|no (?:more|greater) than|within|<=?|≤)"
+_INCOME_FPL = [
+    re.compile(rf"{_BELOW}\s*(\d{{1,3}}(?:\.\d+)?)\s*(?:%|percent)\s*(?:of\s+)?(?:the\s+)?{_FPL}", _I),
+    re.compile(rf"(?:{_BELOW}\s*)?(\d{{1,3}}(?:\.\d+)?)\s*(?:%|percent)\s*(?:of\s+)?(?:the\s+)?{_FPL}(?:\s*(?:or|and)\s*(?:below|under|less))?", _I),
+]  # fmt: skip
+_INCOME_MEDIAN = re.compile(
+    rf"(?:{_BELOW}\s*)?"
+    r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent)\s*(?:of\s+)?(?:the\s+)?(?:(?:area|state|county|regional)\s+median(?:\s+(?:family\s+|household\s+)?income)?|AMI|SMI|MFI|AMFI)\b",
+    _I,
+)
+_INCOME_WORD = re.compile(r"\b(?:income|earn(?:s|ings)?|salary|wages?|make|makes)\b", _I)
+_DOLLARS = re.compile(
+    rf"{_BELOW}\s*\$\s?(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?\s*(k\b)?"
+    r"\s*(per month|a month|/\s*mo(?:nth)?\b|monthly|per year|a year|/\s*y(?:ea)?r\b|annually|yearly)?",
+    _I,
+)
+_LOW_INCOME = re.compile(
+    r"\b(?:low[- ]income|low (?:or|and|to) (?:no|moderate) income|no or low income|limited income|very low income"
+    r"|income[- ](?:eligible|qualified|qualifying|guidelines|limits?|requirements?|qualifications?)"
+    r"|(?:certain|meet) income (?:qualifications|requirements|guidelines)|financial need"
+    r"|economically disadvantaged|living in poverty|in poverty)\b", _I)  # fmt: skip
+
+_PREGNANT_OR_PARENTING = re.compile(
+    r"\bpregnant\s+(?:and/or|or|and)\s+parenting\b|\bparenting\s+(?:and/or|or|and)\s+(?:pregnant|expectant)\b"
+    r"|\bpregnant\s+(?:women|people|persons|individuals|teens)?\s*(?:and/or|or|and)\s+(?:mothers|parents|women with (?:young )?children)\b",
+    _I,
+)  # fmt: skip
+_PREGNANT = re.compile(r"\b(?:pregnant|pregnancy|expectant|expecting)\b", _I)
+_CHILD_WORD = r"(?:child(?:ren)?|kids?|bab(?:y|ies)|infants?|toddlers?|minors?|newborns?|youth)"
+_FAMILY_WITH = re.compile(
+    r"\b(?:families|family|parents?|households?|caregivers?|guardians?|adults?|mothers?|fathers?|women|men)"
+    r"\s+(?:with|of|raising|caring for|who have)\s+(?:(?:a|an|at least one|one or more|minor|dependent|young|small"
+    rf"|their|school-age|school age|custodial)\s+)*{_CHILD_WORD}"
+    r"(?:\s+(?:(under|below|younger than)|(up to|aged? up to))\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?(\d{1,2})\b)?",
+    _I,
+)  # fmt: skip
+_CUSTODY = re.compile(r"\bcustody of (?:a |an |their )?(?:minor |dependent )?(?:child(?:ren)?|minors?)\b", _I)
+_PARENTING = re.compile(r"\b(?:parenting|single (?:mothers|fathers|parents)|custodial parents?)\b", _I)
+
+_NUM = r"(?<![\d$,.])(\d{1,3})(?!\s*(?:%|percent|,\d|\.\d))"
+_TO = r"\s*(?:-|to|through|thru)\s*"
+_POPULATION = (
+    r"(?:children|child|kids|youth|teens?|adolescents|adults?|seniors?|persons?|people|individuals"
+    r"|students|boys|girls|women|men|infants|babies|toddlers|participants|clients|elders)"
+)
+_AGE_RANGE = [
+    re.compile(rf"\bbetween\s+(?:the\s+)?ages?\s+(?:of\s+)?{_NUM}\s+and\s+{_NUM}", _I),
+    re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?", _I),
+    re.compile(rf"\b{_POPULATION}\s+{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?\b", _I),
+    re.compile(rf"{_NUM}{_TO}{_NUM}\s*(?:years?|yrs?\.?)\s+(?:old|of age)\b", _I),
+]
+_AGE_MIN = [
+    re.compile(
+        rf"(?:\b(?:ages?|aged)\s+)?{_NUM}\s*(?:\+|(?:years?|yrs?\.?)\s*(?:of age\s*|old\s*)?(?:\+|(?:and|or)\s+(?:over|older|above|up)\b)"
+        r"|(?:and|or)\s+(?:over|older|above|up)\b)", _I),
+    re.compile(
+        rf"\b(?:over|older than|above|at least|minimum(?: age)?(?: of)?)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?{_NUM}"
+        r"(?!\s*(?:days?|weeks?|months?|hours?|times|%|percent|years?(?!\s+(?:old|of age))))\b", _I),
+]  # fmt: skip
+_AGE_MAX = [
+    re.compile(rf"\b(?:(under|below|younger than|less than)|(up to))\s+(?:the\s+)?age\s+(?:of\s+)?{_NUM}", _I),
+    re.compile(
+        rf"\b(?:ages?|aged|{_POPULATION})\s+(?:(under|below|younger than)|(up to))\s+{_NUM}"
+        r"(?!\s*(?:days?|weeks?|months?|hours?|%|percent))\b", _I),
+    re.compile(rf"(?:\b(?:ages?|aged)\s+)?{_NUM}\s*(?:years?\s*(?:old\s*)?)?(?:and|or)\s+(?:under|younger|below)\b()()", _I),
+]  # fmt: skip
+_CHILD_BEFORE = re.compile(
+    r"\b(?:children|child|kids|infants|babies|toddlers|preschoolers|sons|daughters|grandchildren)"
+    r"(?:\s+and\s+\w+)?[\s,:]*(?:(?:aged?|ages)\s*)?$",
+    _I,
+)
+_FOR_FAMILY = re.compile(
+    r"\band (?:their|your) (?:famil(?:y|ies)|caregivers?|parents?|guardians?)\b|\band famil(?:y|ies)\b"
+    r"|\bparents (?:of|and guardians of)\b|\bcaregivers of\b",
+    _I,
+)
+_ADULT = re.compile(r"(?<!older )(?<!young )\badults?\b", _I)
+_SENIOR = re.compile(r"\b(?:seniors?|senior citizens?|older adults?|elders?|elderly)\b", _I)
+_CHILD_CONTEXT = re.compile(r"\b(?:child(?:ren)?|kids?|youth|minors?|students?|teens?|grades?)\b", _I)
+
+_FEMALE = re.compile(r"\b(?:women|woman|females?|girls?|mothers?|ladies|moms?)\b", _I)
+_MALE = re.compile(r"\b(?:men|man|males?|boys?|fathers?|dads?)\b", _I)
+_WITH_CHILDREN = re.compile(r"\b(?:and|with) (?:their )?(?:children|kids|child|infants)\b", _I)
+_ONLY = re.compile(r"\bonly\b", _I)
+
+_VETERAN = re.compile(r"\b(?:veterans?|vets|military service members?|service members?|ex-military)\b", _I)
+_DISCHARGE = re.compile(
+    r"\b(?:other than dishonorabl[ey](?: discharged?)?|honorabl[ey] discharged|(?:an? )?(?:honorable|general) discharge|dd[- ]?214)\b",
+    _I,
+)
+_VET_FAMILY = re.compile(r"\b(?:spouses?|survivors?|widows?|widowers?|dependents?|famil(?:y|ies)|caregivers?)\b", _I)
+
+_SOBER = re.compile(
+    r"\b(?:clean and sober|sober|sobriety|abstinent|abstinence|drug[- ]free|alcohol[- ]free|detox(?:ed|ified)?)\b", _I
+)
+_DURATION = re.compile(r"\b(\d{1,4})\s*(days?|weeks?|months?)\b", _I)
+
+_INSURANCE = [
+    (re.compile(r"\b(?:medi-?cal|medicaid|masshealth|apple health|tenncare|soonercare|chip)\b", _I), "medicaid"),
+    (re.compile(r"\bmedicare\b", _I), "medicare"),
+    (re.compile(r"\b(?:private|commercial|employer|most) (?:health )?insurance\b|\bprivate plans?\b|\bprivate\b(?=[^;.]*\binsurance\b)", _I), "private"),
+    (re.compile(r"\b(?:uninsured|no insurance|without (?:health )?insurance|self-?pay)\b", _I), "uninsured"),
+    (re.compile(r"\bunderinsured\b", _I), "underinsured"),
+    (re.compile(r"\b(?:tricare|va health(?: ?care)?)\b", _I), "va/tricare"),
+]  # fmt: skip
+_ACCEPTS = re.compile(r"\baccept(?:s|ed)?\b|\btakes?\b|\btaken\b|\bbill(?:s|ed|ing)?\b|\bwelcome\b", _I)
+
+_WORK_AUTHORIZED = frozenset({"citizen", "permanent_resident", "refugee", "asylee", "siv", "work_authorized"})
+_NON_CITIZEN = frozenset({"permanent_resident", "refugee", "asylee", "siv", "undocumented", "work_authorized"})
+_IMMIGRATION: list[tuple[re.Pattern[str], frozenset[str]]] = [
+    (re.compile(r"\brefugees?\b", _I), frozenset({"refugee"})),
+    (re.compile(r"\b(?:asylees?|asylum(?:[- ]seekers?| grantees?)?)\b", _I), frozenset({"asylee"})),
+    (re.compile(r"\b(?:SIV(?: holders?)?|special immigrant visas?(?: holders?)?)\b", _I), frozenset({"siv"})),
+    (re.compile(r"\b(?:(?:legal |lawful )?permanent residents?|green card(?: holders?)?|LPRs?)\b", _I), frozenset({"permanent_resident"})),
+    (re.compile(r"(?<!senior )(?<!senior-)\b(?:(?:U\.?S\.? )?citizens?(?:hip)?)\b", _I), frozenset({"citizen"})),
+    (re.compile(r"\bundocumented\b", _I), frozenset({"undocumented"})),
+    (re.compile(r"\b(?:authorized to work|work authori[sz]ation|eligible to work|legally (?:able|eligible|permitted) to work)(?: in the (?:United States|U\.?S\.?))?", _I), _WORK_AUTHORIZED),
+    (re.compile(r"\b(?:lawfully present|legal (?:immigration )?status|qualified (?:immigrants?|aliens?)|legal residents?)\b", _I), _WORK_AUTHORIZED),
+    (re.compile(r"\b(?:immigrants?|newcomers|foreign[- ]born|new americans)\b", _I), _NON_CITIZEN),
+]  # fmt: skip
+
+_DIAGNOSIS = re.compile(
+    r"\b(?:serious (?:and persistent )?mental illness(?:es)?|severe (?:and persistent )?mental illness(?:es)?|SPMI|SMI"
+    r"|mental illness(?:es)?|mental health (?:challenges|conditions?|diagnos[ie]s|disorders?|issues|needs)"
+    r"|co-?occurring (?:disorders?|conditions?)|substance use disorders?|(?:alcohol|drug|opioid) (?:use disorders?|addiction|dependence)"
+    r"|addictions?|alcoholi(?:c|cs|sm)|HIV(?:/AIDS)?|AIDS|dementia|alzheimer'?s(?: disease)?"
+    r"|(?:developmental|intellectual|physical|psychiatric|learning) disabilit(?:y|ies)|disabilit(?:y|ies)|disabled|disabling condition"
+    r"|memory (?:or|and) sensory loss|deaf|hard of hearing|blind(?:ness)?|visually impaired|autism|brain injur(?:y|ies)"
+    r"|chronic (?:illness|disease|conditions?)|medically fragile|terminal(?:ly)? ill(?:ness)?|cancer)\b", _I)  # fmt: skip
+_FAMILY_OF = re.compile(
+    r"\b(?:family members?|families|caregivers?|loved ones|relatives|parents|friends)\b[^;.]*\b(?:of|with|caring for)\b",
+    _I,
+)
+
+_RESIDENCY_FORWARD = re.compile(
+    r"(?:(?<=\d)\+|\b(?i:residents?|residing|resides?|residence|live|lives|living|work|works|working|located|tenants"
+    r"|renters|homeowners|households|families|people|persons|individuals|seniors|adults|youth))"
+    r"(?:\s+(?i:and/or|and|or)\s+(?i:work|works|reside|resides|live|lives))?\s+(?P<prep>(?i:of|in|within))\s+"
+    r"(?P<area>(?:the\s+)?[^;.]+?)"
+    r"(?=\s+(?:to|who|with|age[sd]?|for|that|if|under|over|and\s+(?:be|are|have|has|must|willing|able))\b"
+    r"|,\s*(?:[a-z]|\d)|[;.]|\s*$)",
+)  # case-sensitive on purpose: place names are capitalised  # fmt: skip
+_RESIDENT_WORD = re.compile(r"\b(?:residents?|tenants)\b", _I)
+_AREA_CONNECT = frozenset({"and", "of", "the", "&"})
+_AREA_WORDS = frozenset(
+    {"county", "city", "south", "north", "east", "west", "central", "rural", "unincorporated",
+     "southern", "northern", "eastern", "western", "greater", "downtown"}
+)  # fmt: skip
+_AREA_BLOCK = frozenset(
+    {"low-income", "low", "income", "homeless", "senior", "seniors", "adult", "adults", "youth",
+     "women", "men", "veterans", "veteran", "all", "any", "must", "current", "older", "eligible",
+     "local", "permanent", "legal", "lawful", "be", "a", "an", "new", "former", "formerly",
+     "long-term", "full-time", "area", "public", "housing", "family", "families"}
+)  # fmt: skip
+
+_STOP = frozenset(
+    """and or the a an of for with only must be is are who to in on at by all any their his her
+    them they persons person people individuals individual clients client eligible eligibility
+    requirements requirement requirements years year old age ages aged over older under children
+    child kids families family members member patients patient women men adults adult residents
+    resident also welcome served serves accepted accept accepts least more less than other etc
+    program programs services service most some certain has have having not no can may will per
+    this that these those from as each one up between currently required need needs needed must
+    anyone everyone open please none yes seniors senior youth teens income household households
+    annual living era""".split()  # noqa: SIM905 - a word list reads better as prose
+)  # fmt: skip
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_CLAUSE_SPLIT = re.compile(r";|\.(?=\s+[A-Z(])|\.\s*$|\n+|\s+-\s+(?=[A-Z])")
+
+
+# ---------------------------------------------------------------------------------------------
+# The clause reader
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Clause:
+    text: str
+    factor: float
+    rules: list[Any] = field(default_factory=list)
+    used: list[tuple[int, int]] = field(default_factory=list)
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in self.used)
+
+    def add(self, cls: Callable[..., Any], confidence: float, span: tuple[int, int], **fields: Any) -> bool:
+        """Build one rule; a rule the model refuses (odd numbers) is dropped, not raised."""
+        try:
+            rule = cls(
+                source_text=self.text[span[0] : span[1]].strip(" ,"),
+                confidence=round(min(1.0, confidence * self.factor), 3),
+                **fields,
+            )
+        except (ValidationError, ValueError):
+            return False
+        self.rules.append(rule)
+        self.used.append(span)
+        return True
+
+    def consume(self, span: tuple[int, int]) -> None:
+        self.used.append(span)
+
+    def matches(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        return [m for m in pattern.finditer(self.text) if self.free(*m.span())]
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text[:_MAX_TEXT])
+    text = text.replace("\u2019", "'").replace("\u00a0", " ")
+    text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+    return re.sub(r"^\s*eligibility\s*:\s*", "", text, flags=_I)
+
+
+def _clauses(text: str) -> list[str]:
+    return [part.strip(" ,") for part in _CLAUSE_SPLIT.split(text) if part and part.strip(" ,")]
+
+
+def _read_income(c: _Clause) -> None:
+    for pattern in _INCOME_FPL:
+        for m in c.matches(pattern):
+            year = re.search(r"\b(20\d\d)\b", c.text)
+            c.add(IncomeRule, 0.95, m.span(), max_percent_fpl=float(m.group(1)),
+                  year=int(year.group(1)) if year else None)  # fmt: skip
+    for m in c.matches(_INCOME_MEDIAN):
+        c.add(IncomeRule, 0.9, m.span(), max_percent_median=float(m.group(1)))
+    if _INCOME_WORD.search(c.text):
+        for m in c.matches(_DOLLARS):
+            amount = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+            per = (m.group(3) or "").lower()
+            if "mo" in per:
+                amount *= 12
+            c.add(IncomeRule, 0.9, m.span(), max_annual_income=amount)
+
+
+def _read_family(c: _Clause) -> None:
+    for m in c.matches(_PREGNANT_OR_PARENTING):
+        c.add(ParentingRule, 0.9, m.span(), pregnant_ok=True)
+    for m in c.matches(_FAMILY_WITH):
+        limit = m.group(3)
+        max_child: float | None = None
+        if limit is not None:
+            max_child = float(int(limit) - 1) if m.group(1) else float(limit)
+        c.add(ParentingRule, 0.85, m.span(), max_child_age=max_child)
+    for m in c.matches(_CUSTODY):
+        c.add(ParentingRule, 0.7, m.span(), max_child_age=17.0)
+    for m in c.matches(_PREGNANT):
+        c.add(PregnancyRule, 0.85, m.span())
+    for m in c.matches(_PARENTING):
+        c.add(ParentingRule, 0.7, m.span())
+
+
+_CHILD_HEAD = re.compile(r"(?:children|child|kids|infants|babies|toddlers|preschoolers)\b", _I)
+
+
+def _applies_to(c: _Clause, m: re.Match[str]) -> str:
+    """"dependent" when the ages are children's ("Children ages 0-5", "... and their families")."""
+    before = c.text[max(0, m.start() - 40) : m.start()]
+    if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before) or _FOR_FAMILY.search(c.text):
+        return "dependent"
+    return "client"
+
+
+def _read_ages(c: _Clause) -> None:
+    for pattern in _AGE_RANGE:
+        for m in c.matches(pattern):
+            lo, hi = int(m.group(1)), int(m.group(2))
+            if lo > hi:
+                continue
+            c.add(AgeRule, 0.95, m.span(), min_age=float(lo), max_age=float(hi),
+                  applies_to=_applies_to(c, m))  # fmt: skip
+    for i, pattern in enumerate(_AGE_MIN):
+        for m in c.matches(pattern):
+            c.add(AgeRule, 0.95 if i == 0 else 0.8, m.span(), min_age=float(m.group(1)),
+                  applies_to=_applies_to(c, m))  # fmt: skip
+    for pattern in _AGE_MAX:
+        for m in c.matches(pattern):
+            value = int(next(g for g in reversed(m.groups()) if g and g.isdigit()))
+            strict = m.group(1) is not None and not m.group(1).isdigit()
+            c.add(AgeRule, 0.9, m.span(), max_age=float(value - 1 if strict else value),
+                  applies_to=_applies_to(c, m))  # fmt: skip
+
+
+def _read_gender(c: _Clause) -> None:
+    female, male = c.matches(_FEMALE), c.matches(_MALE)
+    if bool(female) == bool(male):
+        for m in female + male:  # both named: no restriction, but the words are read
+            c.consume(m.span())
+        return
+    found = female or male
+    allowed = frozenset({"female" if female else "male"})
+    only = _ONLY.search(c.text)
+    kids = _WITH_CHILDREN.search(c.text)
+    end = max(m.end() for m in found)
+    for extra in (only, kids):
+        if extra is not None:
+            end = max(end, extra.end())
+    c.add(GenderRule, 0.95 if only else 0.85, (found[0].start(), end), allowed=allowed,
+          children_ok=kids is not None)  # fmt: skip
+
+
+def _read_veteran(c: _Clause) -> None:
+    found = c.matches(_VETERAN)
+    if not found:
+        return
+    discharge = _DISCHARGE.search(c.text)
+    family = _VET_FAMILY.search(c.text)
+    end = max([found[-1].end()] + [m.end() for m in (discharge, family) if m is not None])
+    c.add(VeteranRule, 0.9, (found[0].start(), end),
+          discharge=discharge.group(0) if discharge else None, family_ok=family is not None)  # fmt: skip
+
+
+def _read_sobriety(c: _Clause) -> None:
+    found = c.matches(_SOBER)
+    if not found:
+        return
+    m = found[0]
+    days: int | None = None
+    end = m.end()
+    if m.group(0).lower().startswith("detox"):
+        days = 0
+    start = m.start()
+    duration = _DURATION.search(c.text)
+    if duration is not None and c.free(*duration.span()):
+        n, unit = int(duration.group(1)), duration.group(2).lower()
+        days = n * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
+        start, end = min(start, duration.start()), max(end, duration.end())
+    c.add(SobrietyRule, 0.8 if days == 0 else 0.9, (start, end), days=days)
+
+
+def _read_insurance(c: _Clause) -> None:
+    kinds: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    for pattern, kind in _INSURANCE:
+        for m in c.matches(pattern):
+            kinds.add(kind)
+            spans.append(m.span())
+    if not kinds:
+        return
+    accepts = _ACCEPTS.search(c.text)
+    required = accepts is None
+    start = min(s for s, _ in spans)
+    end = max([e for _, e in spans] + ([accepts.end()] if accepts else []))
+    c.add(InsuranceRule, 0.8 if required else 0.7, (start, end), accepted=frozenset(kinds),
+          required=required)  # fmt: skip
+    for span in spans:
+        c.consume(span)
+
+
+def _read_immigration(c: _Clause) -> None:
+    allowed: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    for pattern, statuses in _IMMIGRATION:
+        for m in c.matches(pattern):
+            allowed |= statuses
+            spans.append(m.span())
+    if not allowed:
+        return
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    c.add(ImmigrationRule, 0.75, (start, end), allowed=frozenset(allowed))
+    for span in spans:
+        c.consume(span)
+
+
+def _read_diagnosis(c: _Clause) -> None:
+    found: list[re.Match[str]] = []
+    for m in c.matches(_DIAGNOSIS):
+        c.consume(m.span())
+        if _FAMILY_OF.search(c.text[: m.start()]) is None:  # else a relative's condition
+            found.append(m)
+    if found:  # several conditions in one clause are alternatives: one rule
+        text = " or ".join(dict.fromkeys(m.group(0).lower() for m in found))
+        c.add(DiagnosisRule, 0.6, (found[0].start(), found[-1].end()), text=text)
+
+
+def _area_ok(area: str) -> bool:
+    words = area.split()
+    return bool(words) and (words[0][:1].isupper() or words[0].lower() in _AREA_WORDS)
+
+
+def _read_residency(c: _Clause) -> None:
+    for m in _RESIDENCY_FORWARD.finditer(c.text):
+        start = m.start() if c.free(*m.span()) else m.start("prep")
+        if not c.free(start, m.end()):
+            continue
+        area = re.sub(r"^the\s+", "", m.group("area").strip(" ,"))
+        if _area_ok(area) and re.search(r"[A-Z]", area):
+            c.add(ResidencyRule, 0.8, (start, m.end()), area=area)
+    for m in c.matches(_RESIDENT_WORD):
+        tokens = list(re.finditer(r"\S+", c.text[: m.start()]))
+        taken: list[re.Match[str]] = []
+        for token in reversed(tokens):
+            word = token.group(0).strip(",")
+            if token.group(0).endswith(",") and taken:
+                break
+            low = word.lower()
+            if not c.free(*token.span()) or low in _AREA_BLOCK:
+                break
+            if word[:1].isupper() or low in _AREA_CONNECT or low in _AREA_WORDS:
+                taken.insert(0, token)
+                continue
+            break
+        while taken and taken[0].group(0).lower() in _AREA_CONNECT:
+            taken.pop(0)
+        if not taken:
+            continue
+        area = " ".join(t.group(0).strip(",") for t in taken)
+        named = any(t.group(0)[:1].isupper() for t in taken)
+        if named:
+            c.add(ResidencyRule, 0.8, (taken[0].start(), m.end()), area=area)
+        elif area.lower() in ("county", "city"):
+            c.add(ResidencyRule, 0.5, (taken[0].start(), m.end()), area=area.lower())
+
+
+def _read_low_income(c: _Clause) -> None:
+    found = c.matches(_LOW_INCOME)
+    if not found:
+        return
+    if any(isinstance(r, IncomeRule) for r in c.rules):
+        for m in found:
+            c.consume(m.span())
+        return
+    c.add(IncomeRule, 0.6, found[0].span())
+    for m in found[1:]:
+        c.consume(m.span())
+
+
+def _residue(c: _Clause) -> None:
+    chars = list(c.text)
+    for start, end in c.used:
+        chars[start:end] = " " * (end - start)
+    words = _WORD.findall("".join(chars))
+    left = [w for w in words if w.lower() not in _STOP and len(w) > 2]
+    if left or (words and not c.rules):
+        c.rules.append(OtherRule(source_text=c.text, text=c.text, confidence=round(0.3 * c.factor, 3)))
+
+
+_READERS = (
+    _read_income, _read_family, _read_ages, _read_gender, _read_veteran, _read_sobriety,
+    _read_insurance, _read_immigration, _read_diagnosis, _read_residency, _read_low_income,
+)  # fmt: skip
+
+
+def _read_clause(text: str) -> list[Any]:
+    c = _Clause(text, 0.5 if _QUALIFIER.search(text) else 1.0)
+    prefix = _NONE_PREFIX.match(text)
+    if prefix:
+        c.add(NoRequirement, 0.95, prefix.span())
+    negated = _NEGATED.search(text)
+    if negated:
+        c.add(NoRequirement, 0.8, (negated.start(), len(text)))
+    if _VARIES.search(text) and not c.rules:
+        return [OtherRule(source_text=text, text=text, confidence=0.2)]
+    for reader in _READERS:
+        reader(c)
+    _residue(c)
+    return c.rules
+
+
+def _generic_ages(text: str, rules: list[Any]) -> list[Any]:
+    """Ages implied by words ("adults", "seniors") when no number was given anywhere."""
+    if any(isinstance(r, AgeRule) for r in rules):
+        return []
+    out: list[Any] = []
+    if not _CHILD_CONTEXT.search(text):
+        adult = _ADULT.search(text)
+        if adult:
+            out.append(AgeRule(min_age=18, confidence=0.6, source_text=adult.group(0)))
+    senior = _SENIOR.search(text)
+    if senior and not re.search(r"\bsenior citizens? or\b", text, _I):
+        out.append(AgeRule(min_age=60, confidence=0.4, source_text=senior.group(0)))
+    return out
+
+
+def _merge_ages(rules: list[Any]) -> list[Any]:
+    """Several age rules for the same person become one, as loose as the loosest."""
+    out: list[Any] = []
+    for who in ("client", "dependent"):
+        ages = [r for r in rules if isinstance(r, AgeRule) and r.applies_to == who]
+        if len(ages) <= 1:
+            out.extend(ages)
+            continue
+        mins = [r.min_age for r in ages]
+        maxs = [r.max_age for r in ages]
+        lo = None if any(v is None for v in mins) else min(v for v in mins if v is not None)
+        hi = None if any(v is None for v in maxs) else max(v for v in maxs if v is not None)
+        if lo is None and hi is None:
+            continue
+        out.append(AgeRule(
+            min_age=lo, max_age=hi, applies_to=who,
+            confidence=round(min(r.confidence for r in ages) * 0.9, 3),
+            source_text="; ".join(dict.fromkeys(r.source_text for r in ages)),
+        ))  # fmt: skip
+    return out
+
+
+def _merge(text: str, rules: list[Any]) -> list[Any]:
+    rules = rules + _generic_ages(text, rules)
+    genders = [r for r in rules if isinstance(r, GenderRule)]
+    served = frozenset().union(*(r.allowed for r in genders)) if genders else frozenset()
+    if {"female", "male"} <= served:
+        rules = [r for r in rules if not isinstance(r, GenderRule)]
+    if any(isinstance(r, ParentingRule) and r.pregnant_ok for r in rules):
+        rules = [r for r in rules if not isinstance(r, PregnancyRule)]
+    parenting = [r for r in rules if isinstance(r, ParentingRule)]
+    if len(parenting) > 1:  # alternatives: keep one, as loose as the loosest
+        limits = [r.max_child_age for r in parenting]
+        loosest = ParentingRule(
+            max_child_age=None if None in limits else max(v for v in limits if v is not None),
+            pregnant_ok=any(r.pregnant_ok for r in parenting),
+            confidence=min(r.confidence for r in parenting),
+            source_text="; ".join(dict.fromkeys(r.source_text for r in parenting)),
+        )
+        rules = [r for r in rules if not isinstance(r, ParentingRule)] + [loosest]
+    ages = _merge_ages(rules)
+    rest = [r for r in rules if not isinstance(r, AgeRule)]
+    merged = ages + rest
+    seen: set[str] = set()
+    unique: list[Any] = []
+    for rule in merged:
+        key = "none" if rule.kind == "none" else rule.model_dump_json(exclude={"source_text"})
+        if key not in seen:
+            seen.add(key)
+            unique.append(rule)
+    order = ["age", "gender", "residency", "income", "veteran", "insurance", "immigration",
+             "sobriety", "diagnosis", "pregnancy", "parenting", "none", "other"]  # fmt: skip
+    return sorted(unique, key=lambda r: order.index(r.kind))
+
+
+@lru_cache(maxsize=65_536)
+def _parse_cached(text: str) -> tuple[Rule, ...]:
+    cleaned = _clean(text)
+    if not cleaned:
+        return ()
+    if _NONE_ALL.match(cleaned):
+        return (NoRequirement(source_text=cleaned, confidence=0.95),)
+    rules: list[Any] = []
+    for clause in _clauses(cleaned):
+        try:
+            rules.extend(_read_clause(clause))
+        except Exception:  # a parser bug must not stop a directory loading: keep the text
+            rules.append(OtherRule(source_text=clause, text=clause, confidence=0.1))
+    return tuple(_merge(cleaned, rules))
+
+
+def parse(text: str | None) -> list[Rule]:
+    """Read free-text eligibility ("Age 18 or over; Medi-Cal accepted") into typed rules.
+
+    Empty or missing text gives ``[]`` (nothing is known). Text that is not understood comes
+    back as an :class:`OtherRule` holding the clause. Results are cached per text, so parsing a
+    directory where many services share wording is fast. Never raises.
+
+    >>> [r.describe() for r in parse("Ages 16 to 24")]
+    ['age 16-24']
+    >>> [r.describe() for r in parse("Income below 200% FPL; Medi-Cal accepted")]
+    ['income up to 200% FPL', 'insurance: medicaid']
+    >>> [r.describe() for r in parse("Children ages 0-5")]
+    ['children age 0-5']
+    """
+    if not text or not isinstance(text, str):
+        return []
+    return list(_parse_cached(text))
+
+
+def rules_for_service(service: Service) -> list[Rule]:
+    """A service's rules: its ``eligibility_description`` parsed, with the structured
+    ``minimum_age``/``maximum_age`` (years) replacing any ages read from the text.
+
+    The structured ages describe whom the service serves: when the text only speaks of
+    children's ages ("Children ages 0-5"), they replace those; otherwise the client's.
+
+    >>> s = Service(id="s1", name="Youth drop-in", minimum_age=12, maximum_age=24,
+    ...             eligibility_description="Youth ages 12-17; Medi-Cal accepted")
+    >>> [r.describe() for r in rules_for_service(s)]
+    ['age 12-24', 'insurance: medicaid']
+    """
+    rules = parse(service.eligibility_description)
+    if service.minimum_age is None and service.maximum_age is None:
+        return rules
+    lo, hi = service.minimum_age, service.maximum_age
+    if lo is not None and hi is not None and lo > hi:
+        return rules  # contradictory structured ages: keep what the text says
+    ages = [r for r in rules if isinstance(r, AgeRule)]
+    who = "dependent" if ages and all(r.applies_to == "dependent" for r in ages) else "client"
+    structured = AgeRule(
+        min_age=lo, max_age=hi, applies_to=who, confidence=1.0,
+        source_text="minimum_age/maximum_age",
+    )  # fmt: skip
+    kept = [r for r in rules if not (isinstance(r, AgeRule) and r.applies_to == who)]
+    return [structured, *kept]

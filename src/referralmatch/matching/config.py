@@ -1,0 +1,71 @@
+"""MatchConfig: the frozen weights and defaults of ranking.
+
+The score of a service for a need is ``sum(weight[f] * factor[f]) / sum(weight)`` over the named
+factors, each in [0, 1], so a score is in [0, 1] too.
+
+Example:
+    >>> config = MatchConfig(max_travel_km=20)
+    >>> round(sum(config.weights().values()), 6)
+    1.0
+    >>> config.poverty_year
+    2026
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["FACTORS", "MatchConfig"]
+
+FACTORS = ("need_fit", "distance", "eligibility", "language", "cost", "schedule", "capacity")
+"""The named score factors, in the order they are reported."""
+
+
+class MatchConfig(BaseModel):
+    """Weights of the score factors and the defaults matching uses when a client does not say.
+
+    Weights are relative (they need not sum to one). Distances are in kilometres.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weight_need_fit: float = Field(default=0.30, ge=0)
+    weight_distance: float = Field(default=0.20, ge=0)
+    weight_eligibility: float = Field(default=0.15, ge=0)
+    weight_language: float = Field(default=0.10, ge=0)
+    weight_cost: float = Field(default=0.10, ge=0)
+    weight_schedule: float = Field(default=0.08, ge=0)
+    weight_capacity: float = Field(default=0.07, ge=0)
+
+    max_travel_km: float = Field(
+        default=25.0, gt=0, description="reach when the client gives none (km)"
+    )
+    min_need_fit: float = Field(
+        default=0.35, ge=0, le=1, description="least category confidence to count"
+    )
+    poverty_year: int = Field(
+        default=2026, description="HHS poverty guideline year for income rules"
+    )
+    include_inactive: bool = Field(default=False, description="rank inactive/closed services too")
+    require_language: bool = Field(
+        default=False,
+        description="exclude services that neither speak a client language nor offer interpretation",
+    )
+    virtual_distance_score: float = Field(
+        default=0.8, ge=0, le=1, description="distance factor of a reachable virtual service"
+    )
+    unknown_distance_score: float = Field(
+        default=0.3, ge=0, le=1, description="distance factor when a distance cannot be known"
+    )
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> MatchConfig:
+        if sum(self.weights().values()) <= 0:
+            raise ValueError("at least one weight must be positive")
+        return self
+
+    def weights(self) -> dict[str, float]:
+        """Factor name -> normalised weight (summing to 1)."""
+        raw = {name: float(getattr(self, f"weight_{name}")) for name in FACTORS}
+        total = sum(raw.values())
+        return {name: value / total for name, value in raw.items()}

@@ -1,0 +1,319 @@
+"""DirectoryIndex: a directory packed once into numpy columns for fast matching.
+
+Rows are *units*: one service at one location (a service with no location is one unit with no
+coordinates). Per service the index keeps: status, the eligibility rule set (shared by services
+with the same eligibility text and ages, so it is evaluated once per client), the service-area
+set, language bits, cost and insurance flags, capacity, schedule bits (168 hours as three
+uint64 words) and whether it can be used remotely. Per need category it keeps the member units
+and their classification confidence. Nothing in it refers back to pydantic models, so it is
+cheap to pickle and ship to Dask workers.
+
+Example:
+    >>> from referralmatch.synth import synthetic_directory
+    >>> index = DirectoryIndex.build(synthetic_directory(200, seed=3))
+    >>> index.n_services, index.n_units
+    (200, 200)
+    >>> "housing" in index.members
+    True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..eligibility import rules_for_service
+from ..geo import AreaMatcher, normalize_state, unit_vectors
+from ..needs.categories import NeedCategories
+from ..needs.classify import classify_many
+from ..schedule import describe, pack_week_masks, week_mask
+from .facts import INSURANCE_KINDS, service_facts
+from .scoring import CAPACITY_CODES
+
+if TYPE_CHECKING:
+    from ..directory import Directory
+    from ..eligibility import Rule
+
+__all__ = ["OTHER_LANGUAGE_BIT", "DirectoryIndex", "insurance_bits"]
+
+OTHER_LANGUAGE_BIT = 63
+"""Languages beyond the 63 most common in a directory share this bit."""
+
+
+def insurance_bits(kinds: frozenset[str]) -> int:
+    """Bit mask of insurance kinds (medicaid 1, medicare 2, private 4).
+
+    >>> insurance_bits(frozenset({"medicaid", "private"}))
+    5
+    """
+    return sum(1 << i for i, kind in enumerate(INSURANCE_KINDS) if kind in kinds)
+
+
+@dataclass(frozen=True, eq=False)
+class DirectoryIndex:
+    """The columnar, immutable form of a Directory that the matcher works on. Build with
+    :meth:`build`. Arrays are indexed by service (``s_*``) or by unit (``u_*``)."""
+
+    service_ids: npt.NDArray[np.object_]
+    service_names: npt.NDArray[np.object_]
+    organization_names: npt.NDArray[np.object_]
+    phones: npt.NDArray[np.object_]
+    schedule_text: npt.NDArray[np.object_]
+    s_id_rank: npt.NDArray[np.int64]
+    s_active: npt.NDArray[np.bool_]
+    s_rule_set: npt.NDArray[np.int32]
+    s_area_set: npt.NDArray[np.int32]
+    s_lang: npt.NDArray[np.uint64]
+    s_interp: npt.NDArray[np.bool_]
+    s_free: npt.NDArray[np.bool_]
+    s_sliding: npt.NDArray[np.bool_]
+    s_fee_known: npt.NDArray[np.bool_]
+    s_insurance: npt.NDArray[np.uint8]
+    s_capacity: npt.NDArray[np.uint8]
+    s_virtual: npt.NDArray[np.bool_]
+    s_schedule: npt.NDArray[np.uint64]
+    s_has_schedule: npt.NDArray[np.bool_]
+    u_service: npt.NDArray[np.int32]
+    u_location_ids: npt.NDArray[np.object_]
+    u_location_names: npt.NDArray[np.object_]
+    u_lat: npt.NDArray[np.float64]
+    u_lon: npt.NDArray[np.float64]
+    u_xyz: npt.NDArray[np.float64]
+    u_virtual: npt.NDArray[np.bool_]
+    rule_sets: tuple[tuple[Rule, ...], ...]
+    area_sets: tuple[tuple[AreaMatcher, ...], ...]
+    languages: dict[str, int]
+    members: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]]
+    categories: NeedCategories
+    unclassified: tuple[str, ...]
+
+    @property
+    def n_services(self) -> int:
+        """Number of services."""
+        return len(self.service_ids)
+
+    @property
+    def n_units(self) -> int:
+        """Number of units (service-at-location rows)."""
+        return len(self.u_service)
+
+    def language_mask(self, codes: frozenset[str]) -> int:
+        """Bit mask of ``codes`` in this index's language bits (0 for languages no service lists)."""
+        mask = 0
+        for code in codes:
+            bit = self.languages.get(code)
+            if bit is not None:
+                mask |= 1 << bit
+        return mask
+
+    def nbytes(self) -> int:
+        """Bytes held by the numeric arrays (not the id/name strings)."""
+        total = 0
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray) and value.dtype != object:
+                total += value.nbytes
+        for units, conf in self.members.values():
+            total += units.nbytes + conf.nbytes
+        return total
+
+    @classmethod
+    def build(
+        cls,
+        directory: Directory,
+        *,
+        categories: NeedCategories | None = None,
+        min_confidence: float = 0.35,
+    ) -> DirectoryIndex:
+        """Classify, parse and pack ``directory`` once. ``min_confidence`` is the least
+        classification confidence for a service to count as a member of a category."""
+        categories = categories or NeedCategories.default()
+        services = list(directory.services.values())
+        n = len(services)
+        ids = np.array([s.id for s in services], dtype=object)
+        id_rank = np.empty(n, dtype=np.int64)
+        id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(n)
+
+        rule_keys: dict[tuple[Any, ...], int] = {}
+        rule_sets: list[tuple[Rule, ...]] = []
+        area_keys: dict[tuple[Any, ...], int] = {}
+        area_sets: list[tuple[AreaMatcher, ...]] = [()]
+        area_keys[()] = 0
+        s_rule = np.empty(n, dtype=np.int32)
+        s_area = np.empty(n, dtype=np.int32)
+        lang_counts: Counter[str] = Counter()
+        facts = []
+        sched_masks = np.zeros((n, 168), dtype=np.bool_)
+        schedule_text = np.empty(n, dtype=object)
+        org_names = np.empty(n, dtype=object)
+        phones = np.empty(n, dtype=object)
+        unit_rows: list[tuple[int, Any]] = []
+        text_rows = []
+        for i, service in enumerate(services):
+            locations = directory.locations_of(service)
+            key = (service.eligibility_description, service.minimum_age, service.maximum_age)
+            if key not in rule_keys:
+                rule_keys[key] = len(rule_sets)
+                rule_sets.append(tuple(rules_for_service(service)))
+            s_rule[i] = rule_keys[key]
+            states = {
+                a.state_province for loc in locations for a in loc.addresses if a.state_province
+            }
+            state = normalize_state(next(iter(states))) if len(states) == 1 else None
+            areas = directory.service_areas_of(service)
+            area_key = (state, *((a.name, a.description, a.extent, a.extent_type) for a in areas))
+            if not areas:
+                area_key = ()
+            if area_key not in area_keys:
+                area_keys[area_key] = len(area_sets)
+                area_sets.append(
+                    tuple(
+                        AreaMatcher(a.name, a.description, a.extent, a.extent_type, state=state)
+                        for a in areas
+                    )
+                )
+            s_area[i] = area_keys[area_key]
+            f = service_facts(service, locations)
+            facts.append(f)
+            lang_counts.update(f.languages or {"en"})
+            schedules = directory.schedules_of(service)
+            if schedules:
+                sched_masks[i] = week_mask(schedules)
+                schedule_text[i] = describe(schedules) or None
+            org = directory.organization_of(service)
+            org_names[i] = org.name if org else None
+            phone = service.phones[0].number if service.phones else None
+            if phone is None:
+                phone = next((p.number for loc in locations for p in loc.phones), None)
+            phones[i] = phone
+            if locations:
+                unit_rows.extend((i, loc) for loc in locations)
+            else:
+                unit_rows.append((i, None))
+            terms = directory.taxonomy_terms_of(service)
+            keywords = "; ".join(
+                a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
+            )
+            text_rows.append(
+                (
+                    service.name,
+                    service.description or "",
+                    keywords,
+                    [t.code or "" for t in terms],
+                    [t.name for t in terms],
+                )
+            )
+
+        ranked_langs = [
+            code for code, _ in sorted(lang_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        languages = {code: min(bit, OTHER_LANGUAGE_BIT) for bit, code in enumerate(ranked_langs)}
+        s_lang = np.zeros(n, dtype=np.uint64)
+        for i, f in enumerate(facts):
+            mask = 0
+            for code in f.languages or {"en"}:
+                mask |= 1 << languages[code]
+            s_lang[i] = mask
+
+        u_service = np.array([i for i, _ in unit_rows], dtype=np.int32)
+        u_lat = np.array(
+            [
+                loc.latitude if loc is not None and loc.latitude is not None else np.nan
+                for _, loc in unit_rows
+            ],
+            dtype=np.float64,
+        )
+        u_lon = np.array(
+            [
+                loc.longitude if loc is not None and loc.longitude is not None else np.nan
+                for _, loc in unit_rows
+            ],
+            dtype=np.float64,
+        )
+        s_virtual = np.array([f.virtual for f in facts], dtype=np.bool_)
+        u_virtual = np.array(
+            [
+                ((loc is None or loc.location_type == "virtual") and s_virtual[i])
+                or (loc is not None and loc.location_type == "virtual")
+                for i, loc in unit_rows
+            ],
+            dtype=np.bool_,
+        )
+        xyz = (
+            unit_vectors(np.nan_to_num(u_lat), np.nan_to_num(u_lon))
+            if len(unit_rows)
+            else np.zeros((0, 3))
+        )
+
+        frame = pd.DataFrame(
+            text_rows,
+            columns=["name", "description", "keywords", "taxonomy_codes", "taxonomy_names"],
+        )
+        classified = (
+            classify_many(frame, categories, threshold=min_confidence)
+            if n
+            else pd.DataFrame({"service_row": [], "category": [], "confidence": []})
+        )
+        conf_by_service: dict[str, dict[int, float]] = {}
+        for row, category, confidence in classified.itertuples(index=False):
+            conf_by_service.setdefault(str(category), {})[int(row)] = float(confidence)
+        unit_order = np.argsort(u_service, kind="stable")
+        starts = np.searchsorted(u_service[unit_order], np.arange(n + 1))
+        members: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
+        for category, by_service in conf_by_service.items():
+            rows_ = np.fromiter(by_service.keys(), dtype=np.int64, count=len(by_service))
+            confs = np.fromiter(by_service.values(), dtype=np.float64, count=len(by_service))
+            counts = starts[rows_ + 1] - starts[rows_]
+            units = (
+                np.concatenate([unit_order[starts[r] : starts[r + 1]] for r in rows_])
+                if len(rows_)
+                else np.empty(0, np.int64)
+            )
+            unit_conf = np.repeat(confs, counts)
+            order = np.argsort(units, kind="stable")
+            members[category] = (units[order].astype(np.int32), unit_conf[order].astype(np.float32))
+        classified_rows = set(classified["service_row"].tolist())
+        unclassified = tuple(str(ids[i]) for i in range(n) if i not in classified_rows)
+
+        return cls(
+            service_ids=ids,
+            service_names=np.array([s.name for s in services], dtype=object),
+            organization_names=org_names,
+            phones=phones,
+            schedule_text=schedule_text,
+            s_id_rank=id_rank,
+            s_active=np.array([s.status == "active" for s in services], dtype=np.bool_),
+            s_rule_set=s_rule,
+            s_area_set=s_area,
+            s_lang=s_lang,
+            s_interp=np.array([f.interpretation for f in facts], dtype=np.bool_),
+            s_free=np.array([f.free for f in facts], dtype=np.bool_),
+            s_sliding=np.array([f.sliding_scale for f in facts], dtype=np.bool_),
+            s_fee_known=np.array([f.fee_known for f in facts], dtype=np.bool_),
+            s_insurance=np.array([insurance_bits(f.insurance) for f in facts], dtype=np.uint8),
+            s_capacity=np.array([CAPACITY_CODES[f.capacity] for f in facts], dtype=np.uint8),
+            s_virtual=s_virtual,
+            s_schedule=pack_week_masks(sched_masks) if n else np.zeros((0, 3), dtype=np.uint64),
+            s_has_schedule=np.asarray(sched_masks.any(axis=1), dtype=np.bool_),
+            u_service=u_service,
+            u_location_ids=np.array(
+                [loc.id if loc is not None else None for _, loc in unit_rows], dtype=object
+            ),
+            u_location_names=np.array(
+                [loc.name if loc is not None else None for _, loc in unit_rows], dtype=object
+            ),
+            u_lat=u_lat,
+            u_lon=u_lon,
+            u_xyz=np.asarray(xyz, dtype=np.float64),
+            u_virtual=u_virtual,
+            rule_sets=tuple(rule_sets),
+            area_sets=tuple(area_sets),
+            languages=languages,
+            members=members,
+            categories=categories,
+            unclassified=unclassified,
+        )

@@ -1,0 +1,186 @@
+"""A slow, obviously-correct matcher: plain loops over the models, geopy distances.
+
+It defines what the fast :class:`referralmatch.Matcher` must return. It shares with it only the
+building blocks whose own tests pin them down (the classifier, eligibility evaluation, service
+facts, service-area matching, week masks); the filtering, scoring and ranking are written here
+again, one service at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from geopy.distance import great_circle
+
+from referralmatch.directory import Directory
+from referralmatch.eligibility import evaluate, rules_for_service, summarize
+from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
+from referralmatch.matching.config import MatchConfig
+from referralmatch.matching.facts import insurance_kinds, service_facts
+from referralmatch.matching.scoring import capacity_one, cost_one, distance_one, language_one
+from referralmatch.models.client import ClientProfile
+from referralmatch.needs.categories import NeedCategories
+from referralmatch.needs.classify import classify, match_need_text
+from referralmatch.schedule import availability_mask, week_mask
+
+URGENCY = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
+
+
+@dataclass
+class RefMatch:
+    need: str
+    service_id: str
+    score: float
+    distance_km: float | None
+    factors: dict[str, float]
+
+
+def _need_categories(
+    need_text: str, is_free: bool, categories: NeedCategories
+) -> list[tuple[str, float]]:
+    if not is_free and need_text in categories:
+        return [(need_text, 1.0)]
+    ranked = match_need_text(need_text, categories, limit=3)
+    if not ranked:
+        return []
+    return [(k, s) for k, s in ranked if s >= 0.75 * ranked[0][1]]
+
+
+def reference_match(
+    directory: Directory,
+    client: ClientProfile,
+    *,
+    limit: int = 5,
+    config: MatchConfig | None = None,
+) -> dict[str, list[RefMatch]]:
+    config = config or MatchConfig()
+    categories = NeedCategories.default()
+    weights = config.weights()
+    place = OfflineGeocoder().resolve(client.location) if client.location is not None else None
+    max_km = float(client.max_travel_km or config.max_travel_km)
+    client_langs = frozenset(client.languages or ())
+    client_ins = insurance_kinds(client.insurance or ())
+    client_mask = availability_mask(client.availability) if client.availability else None
+    out: dict[str, list[RefMatch]] = {}
+    needs = sorted(
+        enumerate(client.needs), key=lambda p: (URGENCY[p[1].urgency], p[1].priority, p[0])
+    )
+    for _, need in needs:
+        cats = _need_categories(need.category, need.is_free_text, categories)
+        key = need.category if not need.is_free_text else (cats[0][0] if cats else "free_text")
+        found: list[tuple[float, float, str, RefMatch]] = []
+        for service in directory.services.values():
+            terms = directory.taxonomy_terms_of(service)
+            keywords = "; ".join(
+                a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
+            )
+            conf = classify(
+                service.name,
+                service.description or "",
+                keywords,
+                [(t.code or "", t.name) for t in terms],
+                categories,
+                threshold=config.min_need_fit,
+            )
+            fit = max((conf[c] * w for c, w in cats if c in conf), default=None)
+            if fit is None:
+                continue
+            if service.status != "active" and not config.include_inactive:
+                continue
+
+            def covered(area: str) -> bool | None:
+                return None if place is None else area_covers(area, None, None, None, place)
+
+            verdicts = evaluate(
+                rules_for_service(service), client, year=config.poverty_year, area_covered=covered
+            )
+            status, certainty = summarize(verdicts)
+            if status == "unmet":
+                continue
+            locations = directory.locations_of(service)
+            facts = service_facts(service, locations)
+            states = {
+                a.state_province for loc in locations for a in loc.addresses if a.state_province
+            }
+            state = normalize_state(next(iter(states))) if len(states) == 1 else None
+            areas = directory.service_areas_of(service)
+            answers = (
+                [
+                    AreaMatcher(a.name, a.description, a.extent, a.extent_type, state=state).covers(
+                        place
+                    )
+                    for a in areas
+                ]
+                if place is not None
+                else []
+            )
+            coverage = None
+            if answers:
+                coverage = (
+                    True
+                    if any(a is True for a in answers)
+                    else (False if all(a is False for a in answers) else None)
+                )
+            if coverage is False:
+                continue
+            language = language_one(facts.languages, facts.interpretation, client_langs)
+            if config.require_language and language == 0:
+                continue
+            mask = week_mask(directory.schedules_of(service))
+            has = bool(mask.any())
+            if client_mask is None or not client_mask.any():
+                schedule = 1.0 if has else 0.5
+            else:
+                schedule = float((mask & client_mask).sum() / client_mask.sum()) if has else 0.5
+            best: tuple[float, float, RefMatch] | None = None
+            for location in locations or [None]:
+                virtual = (location is None and facts.virtual) or (
+                    location is not None and location.location_type == "virtual"
+                )
+                if virtual and client.telehealth_ok is False:
+                    continue
+                distance: float | None = None
+                if (
+                    not virtual
+                    and place is not None
+                    and location is not None
+                    and location.latitude is not None
+                    and location.longitude is not None
+                ):
+                    distance = great_circle(
+                        (place.latitude, place.longitude), (location.latitude, location.longitude)
+                    ).km
+                    if distance > max_km:
+                        continue
+                factors = {
+                    "need_fit": min(1.0, fit),
+                    "distance": distance_one(
+                        distance,
+                        virtual,
+                        max_km,
+                        virtual_score=config.virtual_distance_score,
+                        unknown_score=config.unknown_distance_score,
+                    ),
+                    "eligibility": certainty,
+                    "language": language,
+                    "cost": cost_one(
+                        facts.free,
+                        facts.sliding_scale,
+                        facts.fee_known,
+                        facts.insurance,
+                        client_ins,
+                    ),
+                    "schedule": schedule,
+                    "capacity": capacity_one(facts.capacity),
+                }
+                score = round(sum(weights[k] * v for k, v in factors.items()), 6)
+                dist_key = math.inf if distance is None else distance
+                candidate = RefMatch(key, service.id, score, distance, factors)
+                if best is None or (-round(score, 9), dist_key) < (-round(best[0], 9), best[1]):
+                    best = (score, dist_key, candidate)
+            if best is not None:
+                found.append((-round(best[0], 9), best[1], service.id, best[2]))
+        found.sort(key=lambda t: (t[0], t[1], t[2]))
+        out[key] = [m for *_, m in found[:limit]]
+    return out

@@ -1,0 +1,180 @@
+"""ClientProfile, Place and AvailabilityWindow: normalisation, validation, and privacy."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date, time
+
+import pytest
+
+from referralmatch.errors import ReferralMatchError
+from referralmatch.models.client import (
+    AvailabilityWindow,
+    ClientProfile,
+    ClientValidationError,
+    Place,
+)
+from referralmatch.models.need import Need
+
+DISTINCTIVE = ("47", "12345", "95814", "hmn", "Hmong")
+
+
+def test_fields_normalise():
+    c = ClientProfile(
+        id="c1", age=47, gender=" Woman ", household_size=3, dependents_ages=[4, 9],
+        annual_income=12345, insurance=["Medi-Cal", "medicare", "MEDICAID"],
+        languages=["Hmong", "es", "Spanish"], immigration_status="Green card holder",
+        location=Place(postal_code="95814"), needs=["housing", Need("therapy", priority=1)],
+    )  # fmt: skip
+    assert c.gender == "female"
+    assert c.insurance == ("medicaid", "medicare")
+    assert c.languages == ("hmn", "es")
+    assert c.immigration_status == "permanent_resident"
+    assert [n.category for n in c.needs] == ["housing", "therapy"]
+    assert c.needs[1].priority == 1
+    assert c.dependents_ages == (4.0, 9.0)
+    assert c.telehealth_ok is True and c.consent_to_share_sensitive is False
+    assert c.state is None
+
+
+def test_everything_optional_and_id_generated():
+    a, b = ClientProfile(), ClientProfile()
+    assert a.id != b.id and len(a.id) >= 8
+    assert a.age is None and a.needs == () and a.location is None
+    assert a.age_on(date(2026, 1, 1)) is None
+
+
+def test_age_on_from_date_of_birth():
+    c = ClientProfile(date_of_birth=date(1990, 6, 15))
+    assert c.age_on(date(2026, 6, 14)) == 35
+    assert c.age_on(date(2026, 6, 15)) == 36
+    assert ClientProfile(date_of_birth=date(2030, 1, 1)).age_on(date(2026, 1, 1)) == 0
+    # date_of_birth wins over a stated age
+    assert ClientProfile(age=20, date_of_birth=date(2000, 1, 1)).age_on(date(2026, 6, 1)) == 26
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"latitude": 38.58, "longitude": -121.49},
+        {"postal_code": "95814"},
+        {"postal_code": "95814-1234"},
+        {"city": "Sacramento", "state": "ca", "county": "Sacramento County"},
+    ],
+)
+def test_place_forms(kwargs):
+    place = Place(**kwargs)
+    assert place.state in (None, "CA")
+    assert "set=[" in repr(place)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({}, "place"),
+        ({"city": "Sacramento"}, "place"),
+        ({"latitude": 38.5}, "place"),
+        ({"latitude": 91, "longitude": 0}, "latitude"),
+        ({"latitude": 0, "longitude": 181}, "longitude"),
+        ({"postal_code": "9581"}, "postal_code"),
+        ({"postal_code": "95814-12"}, "postal_code"),
+        ({"city": "Sacramento", "state": "California"}, "state"),
+    ],
+)
+def test_place_rejects(kwargs, field):
+    with pytest.raises(ClientValidationError) as info:
+        Place(**kwargs)
+    assert field in info.value.fields
+
+
+def test_availability_window():
+    w = AvailabilityWindow(weekday=6, start=time(22), end=time(2))  # overnight is allowed
+    assert w.weekday == 6
+    with pytest.raises(ClientValidationError):
+        AvailabilityWindow(weekday=7, start=time(9), end=time(10))
+    with pytest.raises(ClientValidationError):
+        AvailabilityWindow(weekday=1, start=time(9), end=time(9))
+    c = ClientProfile(availability=[{"weekday": 1, "start": "17:00", "end": "20:00"}])
+    assert c.availability is not None and c.availability[0].start == time(17)
+
+
+def test_repr_and_str_hide_values():
+    c = ClientProfile(
+        id="c1", age=47, annual_income=12345, languages=["hmn"],
+        location=Place(postal_code="95814"), needs=["housing", "food"],
+    )  # fmt: skip
+    assert repr(c) == (
+        "ClientProfile(id='c1', set=[age, annual_income, languages, location, needs(2)])"
+    )
+    for text in (repr(c), str(c), repr(c.location), str(c.location)):
+        for value in DISTINCTIVE:
+            assert value not in text
+    assert "telehealth_ok" in repr(ClientProfile(telehealth_ok=False))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"age": -47, "annual_income": -12345, "languages": ["hmn", "Klingon 95814"]},
+        {"age": "47 years", "location": {"postal_code": "95814x"}},
+        {"annual_income": "12345 dollars", "languages": "hmn-95814-47"},
+        {"age": 470, "location": {"latitude": 95814, "longitude": 47}},
+        {"needs": [""], "gender": "  ", "household_size": -47, "dependents_ages": [-47]},
+    ],
+)
+def test_errors_name_fields_never_values(bad):
+    with pytest.raises(ClientValidationError) as info:
+        ClientProfile(id="c1", **bad)
+    message = str(info.value)
+    assert message.startswith("invalid client profile: ")
+    for value in DISTINCTIVE:
+        assert value not in message, value
+        assert value not in repr(info.value), value
+    assert info.value.fields  # every problem names a field
+    for field in info.value.fields:
+        assert field.split(".")[0] in bad
+
+
+def test_error_collects_every_problem():
+    with pytest.raises(ClientValidationError) as info:
+        ClientProfile(age=-1, annual_income=-1, languages=["klingon"], household_size=0)
+    assert set(info.value.fields) == {"age", "annual_income", "languages", "household_size"}
+    assert "languages (unknown language)" in str(info.value)
+    assert "age (must be >= 0" in str(info.value)
+
+
+def test_model_validate_and_json_also_hide_values():
+    with pytest.raises(ClientValidationError) as info:
+        ClientProfile.model_validate({"age": -47, "languages": ["hmn", "zzz"]})
+    assert "47" not in str(info.value) and info.value.fields == ("age", "languages")
+    with pytest.raises(ClientValidationError) as info:
+        ClientProfile.model_validate_json('{"annual_income": -12345}')
+    assert "12345" not in str(info.value)
+    ok = ClientProfile.model_validate_json('{"age": 30, "needs": ["food"]}')
+    assert ok.age == 30 and ok.needs[0].category == "food"
+
+
+def test_frozen_and_assignment_error_hides_value():
+    c = ClientProfile(age=47)
+    with pytest.raises(ClientValidationError) as info:
+        c.age = 12345  # type: ignore[misc]
+    assert "12345" not in str(info.value) and info.value.fields == ("age",)
+
+
+def test_extra_fields_forbidden():
+    with pytest.raises(ClientValidationError) as info:
+        ClientProfile(ssn="123-45-6789")  # type: ignore[call-arg]
+    assert "6789" not in str(info.value) and info.value.fields == ("ssn",)
+
+
+def test_error_class_and_pickle():
+    err = ClientValidationError("invalid client profile: age (must be >= 0)", ("age",))
+    assert isinstance(err, ReferralMatchError) and isinstance(err, ValueError)
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is ClientValidationError
+    assert str(back) == str(err) and back.fields == ("age",)
+
+
+def test_profile_pickles():
+    c = ClientProfile(age=47, location=Place(postal_code="95814"), needs=["housing"])
+    assert pickle.loads(pickle.dumps(c)) == c

@@ -1,0 +1,481 @@
+"""Eligibility: the free-text parser, poverty guidelines, evaluation and numeric bounds."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from referralmatch.eligibility import (
+    RULE_ADAPTER,
+    AgeRule,
+    GenderRule,
+    ImmigrationRule,
+    IncomeRule,
+    InsuranceRule,
+    NoRequirement,
+    OtherRule,
+    ParentingRule,
+    ResidencyRule,
+    SobrietyRule,
+    VeteranRule,
+    evaluate,
+    numeric_bounds,
+    parse,
+    percent_of_poverty,
+    poverty_guideline,
+    poverty_guidelines,
+    region_for_state,
+    rules_for_service,
+    summarize,
+)
+from referralmatch.eligibility.parse import _clauses, _clean, _read_clause
+from referralmatch.errors import ConfigurationError
+from referralmatch.models import Service
+from referralmatch.models.client import ClientProfile, Place
+
+ON = date(2026, 3, 1)
+
+
+def one(text: str, kind: type) -> object:
+    found = [r for r in parse(text) if isinstance(r, kind)]
+    assert len(found) == 1, (text, parse(text))
+    return found[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# Parser known answers
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "who"),
+    [
+        ("Age 18 or over", 18, None, "client"),
+        ("18+", 18, None, "client"),
+        ("Ages 6-18", 6, 18, "client"),
+        ("ages 16 to 24", 16, 24, "client"),
+        ("Seniors 60+", 60, None, "client"),
+        ("Youth ages 12-17", 12, 17, "client"),
+        ("Children ages 0-5", 0, 5, "dependent"),
+        ("Adults 18 and over", 18, None, "client"),
+        ("18 years or older", 18, None, "client"),
+        ("Youth under age 18", None, 17, "client"),
+        ("Ages 17 and under", None, 17, "client"),
+        ("between the ages of 18 and 24", 18, 24, "client"),
+        ("Youth ages 12-17 and their families", 12, 17, "dependent"),
+        ("Age 21–60, detoxed", 21, 60, "client"),
+    ],
+)
+def test_age_phrases(text, lo, hi, who):
+    rule = one(text, AgeRule)
+    assert (rule.min_age, rule.max_age, rule.applies_to) == (lo, hi, who)
+    assert rule.confidence >= 0.9
+    assert not any(isinstance(r, OtherRule) for r in parse(text) if "detox" not in text)
+
+
+def test_low_income_county_resident_senior():
+    rules = parse("Low-income San Mateo County resident, age 55 or over")
+    kinds = {type(r) for r in rules}
+    assert kinds == {AgeRule, ResidencyRule, IncomeRule}
+    assert one("Low-income San Mateo County resident, age 55 or over", ResidencyRule).area == (
+        "San Mateo County"
+    )
+    income = one("Low-income San Mateo County resident, age 55 or over", IncomeRule)
+    assert income.qualitative
+
+
+def test_veteran_discharge():
+    rule = one("Veteran with other than dishonorable discharge", VeteranRule)
+    assert rule.discharge == "other than dishonorable discharge" and not rule.family_ok
+    assert one("Veterans and eligible spouses", VeteranRule).family_ok
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed", "children"),
+    [
+        ("Women and children only", {"female"}, True),
+        ("Men only", {"male"}, False),
+        ("Pregnant or parenting women", {"female"}, False),
+        ("Single women age 18 or over", {"female"}, False),
+    ],
+)
+def test_gender_phrases(text, allowed, children):
+    rule = one(text, GenderRule)
+    assert rule.allowed == allowed and rule.children_ok is children
+
+
+def test_both_genders_is_no_gender_rule():
+    assert not any(isinstance(r, GenderRule) for r in parse("Men and women in separate homes"))
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        ("Income below 200% FPL", 200),
+        ("at or below 138% of the federal poverty level", 138),
+        ("Household income 250% of poverty level or below", 250),
+    ],
+)
+def test_income_fpl(text, percent):
+    rules = parse(text)
+    assert len(rules) == 1 and isinstance(rules[0], IncomeRule)
+    assert rules[0].max_percent_fpl == percent
+
+
+def test_income_dollars_and_median():
+    assert one("Household income under $67,000", IncomeRule).max_annual_income == 67_000
+    assert one("Income less than $2,000 per month", IncomeRule).max_annual_income == 24_000
+    median = one("Rancho Cordova residents; income below 60% of area median", IncomeRule)
+    assert median.max_percent_median == 60
+
+
+def test_insurance_accepted_vs_required():
+    accepted = one("Medi-Cal accepted", InsuranceRule)
+    assert accepted.accepted == {"medicaid"} and not accepted.required
+    required = one("Medi-Cal members and uninsured adults", InsuranceRule)
+    assert required.accepted == {"medicaid", "uninsured"} and required.required
+
+
+def test_sobriety_and_family():
+    assert one("Must be sober 30 days", SobrietyRule).days == 30
+    assert one("Age 21-60, detoxed", SobrietyRule).days == 0
+    fam = one("Families with children under 18", ParentingRule)
+    assert fam.max_child_age == 17 and not fam.pregnant_ok
+    assert one("Pregnant or parenting women", ParentingRule).pregnant_ok
+    assert one("Families with babies under 3", ParentingRule).max_child_age == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["None", "No requirements", "Open to all", "Everyone welcome", "none.", "Any age"]
+)
+def test_no_requirement(text):
+    rules = parse(text)
+    assert len(rules) == 1 and isinstance(rules[0], NoRequirement)
+
+
+def test_varies_is_low_confidence_other():
+    rules = parse("Varies according to program")
+    assert len(rules) == 1 and isinstance(rules[0], OtherRule)
+    assert rules[0].confidence < 0.5 and rules[0].text == "Varies according to program"
+
+
+def test_not_understood_is_other_and_empty_is_nothing():
+    rules = parse("Homebound person unable to cook or shop")
+    assert [type(r) for r in rules] == [OtherRule]
+    assert rules[0].source_text == "Homebound person unable to cook or shop"
+    assert parse("") == [] and parse("   ") == [] and parse(None) == []
+
+
+def test_immigration():
+    rule = one("Refugees, SIV holders and asylees", ImmigrationRule)
+    assert rule.allowed == {"refugee", "asylee", "siv"}
+    assert not any(isinstance(r, ImmigrationRule) for r in parse("Senior citizens"))
+
+
+def test_hedged_text_does_not_exclude():
+    rule = one("Age 55 or over for most programs, age 60 or over for lunch program", AgeRule)
+    assert rule.min_age == 55 and not rule.hard
+
+
+def test_rules_round_trip_through_adapter():
+    for rule in parse("Women 18+; income below 200% FPL; Medi-Cal accepted; veterans"):
+        assert RULE_ADAPTER.validate_python(rule.model_dump()) == rule
+
+
+def test_ohana_services_parse(reference: Path):
+    with (reference / "ohana_smc_sample_csv" / "services.csv").open(newline="", encoding="utf-8") as f:
+        texts = [row["eligibility"] for row in csv.DictReader(f)]
+    assert len(texts) == 23
+    parsed = {text: parse(text) for text in texts}  # nothing raises
+    assert parsed["None"] == [NoRequirement(source_text="None", confidence=0.95)]
+    assert one("Age 18 or over", AgeRule).min_age == 18
+    seniors = one("Age 55 or over, county resident and willing and able to work. "
+                  "Income requirements vary according to program", AgeRule)  # fmt: skip
+    assert seniors.min_age == 55 and seniors.hard
+    resident = parse("Resident of San Mateo County age 55 or over")
+    assert {type(r) for r in resident} == {AgeRule, ResidencyRule}
+    assert one("Resident of San Mateo County age 55 or over", ResidencyRule).area == (
+        "San Mateo County"
+    )
+    assert one("Age 21-60, detoxed, physically able and willing to participate in a work "
+               "therapy program", AgeRule).max_age == 60  # fmt: skip
+    assert one("Low-income families", IncomeRule).qualitative
+    for text, rules in parsed.items():
+        assert text.strip() == "" or rules, text
+        for rule in rules:
+            assert 0.0 <= rule.confidence <= 1.0
+
+
+def test_rules_for_service_structured_ages_override():
+    s = Service(id="s", name="n", minimum_age=16, eligibility_description="Age 18 or over; Men only")
+    rules = rules_for_service(s)
+    ages = [r for r in rules if isinstance(r, AgeRule)]
+    assert len(ages) == 1 and ages[0].min_age == 16 and ages[0].confidence == 1.0
+    assert any(isinstance(r, GenderRule) for r in rules)
+    kids = rules_for_service(
+        Service(id="k", name="n", maximum_age=5, eligibility_description="Children ages 0-5")
+    )
+    assert [(r.max_age, r.applies_to) for r in kids] == [(5, "dependent")]
+    assert rules_for_service(Service(id="e", name="n")) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_parse_never_raises(text):
+    rules = parse(text)
+    assert isinstance(rules, list)
+    for rule in rules:
+        assert 0.0 <= rule.confidence <= 1.0
+    # parse() has a safety net; the clause reader underneath must not need it
+    for clause in _clauses(_clean(text)):
+        _read_clause(clause)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Age", "ages", "18", "-", "+", "or over", "under", "women", "men", "FPL",
+                         "%", "200", "$", "resident", "County", "Sober", "days", ";", ".", ",",
+                         "veterans", "Medi-Cal", "children", "0", "999", "and", "only"]),
+        max_size=20,
+    ).map(" ".join)
+)  # fmt: skip
+def test_parse_never_raises_on_eligibility_words(text):
+    assert isinstance(parse(text), list)
+    for clause in _clauses(_clean(text)):
+        _read_clause(clause)
+
+
+# ----------------------------------------------------------------------------------------------
+# Poverty guidelines
+# ----------------------------------------------------------------------------------------------
+
+_REGION = {"48 contiguous + DC": "contiguous", "Alaska": "alaska", "Hawaii": "hawaii"}
+
+
+def test_poverty_matches_reference(reference: Path):
+    path = reference / "needs" / "hhs_poverty_guidelines_2025_2026.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 48
+    for row in rows:
+        year, region = int(row["year"]), _REGION[row["region"]]
+        size = int(row["household_size"])
+        assert poverty_guideline(size, year, region) == float(row["annual_guideline_usd"])
+        if size == 8:
+            extra = float(row["add_per_person_over_8"])
+            for more in (1, 2, 5):
+                assert poverty_guideline(8 + more, year, region) == (
+                    float(row["annual_guideline_usd"]) + more * extra
+                )
+
+
+@pytest.mark.parametrize(
+    ("size", "year", "region", "usd"),
+    [
+        (1, 2025, "contiguous", 15_650),
+        (4, 2025, "contiguous", 32_150),
+        (8, 2025, "contiguous", 54_150),
+        (10, 2025, "contiguous", 65_150),
+        (1, 2026, "contiguous", 15_960),
+        (4, 2026, "contiguous", 33_000),
+        (8, 2026, "contiguous", 55_720),
+        (10, 2026, "contiguous", 67_080),
+        (1, 2026, "alaska", 19_950),
+        (4, 2025, "alaska", 40_190),
+        (10, 2026, "alaska", 83_850),
+        (1, 2026, "hawaii", 18_360),
+        (4, 2025, "hawaii", 36_980),
+        (10, 2025, "hawaii", 74_960),
+    ],
+)
+def test_poverty_spot_values(size, year, region, usd):
+    assert poverty_guideline(size, year, region) == usd
+
+
+def test_poverty_vectorised_agrees():
+    sizes = np.arange(1, 15)
+    for year in (2025, 2026):
+        for region in ("contiguous", "alaska", "hawaii"):
+            expected = [poverty_guideline(int(n), year, region) for n in sizes]
+            assert poverty_guidelines(sizes, year, region).tolist() == expected
+    assert np.isnan(poverty_guidelines([0, 2.5, np.nan])).all()
+
+
+def test_percent_and_regions():
+    assert percent_of_poverty(33_000, 4, 2026) == 100.0
+    assert percent_of_poverty(0, 1) == 0.0
+    assert region_for_state("AK") == "alaska" and region_for_state("hi") == "hawaii"
+    assert region_for_state("CA") == "contiguous"
+    with pytest.raises(ConfigurationError):
+        poverty_guideline(0)
+    with pytest.raises(ConfigurationError):
+        poverty_guideline(2, 1999)
+
+
+# ----------------------------------------------------------------------------------------------
+# Evaluation
+# ----------------------------------------------------------------------------------------------
+
+
+def statuses(text: str, client: ClientProfile, **kw: object) -> list[str]:
+    return [v.status for v in evaluate(parse(text), client, on=ON, **kw)]
+
+
+def test_age_met_unmet_unknown():
+    assert statuses("Age 18 or over", ClientProfile(age=30)) == ["met"]
+    assert statuses("Age 18 or over", ClientProfile(age=17.9)) == ["unmet"]
+    assert statuses("Age 18 or over", ClientProfile()) == ["unknown"]
+    assert statuses("Ages 6-18", ClientProfile(age=18.5)) == ["met"]  # completed years
+    assert statuses("Age 18 or over", ClientProfile(date_of_birth=date(2008, 3, 2))) == ["unmet"]
+    v = evaluate(parse("Age 18 or over"), ClientProfile(age=30), on=ON)[0]
+    assert v.reason == "age 18+: met"
+    assert v.note().status == "met" and v.note().kind == "age"
+
+
+def test_dependent_age():
+    text = "Children ages 0-5"
+    assert statuses(text, ClientProfile(age=30, dependents_ages=[3, 12])) == ["met"]
+    assert statuses(text, ClientProfile(age=30, dependents_ages=[12])) == ["unmet"]
+    assert statuses(text, ClientProfile(age=30, dependents_ages=[])) == ["unmet"]
+    assert statuses(text, ClientProfile(age=30)) == ["unknown"]
+    assert statuses(text, ClientProfile(age=4)) == ["met"]
+
+
+def test_gender():
+    text = "Women and children only"
+    assert statuses(text, ClientProfile(gender="female")) == ["met"]
+    assert statuses(text, ClientProfile(gender="trans woman")) == ["met"]
+    assert statuses(text, ClientProfile(gender="male", age=40)) == ["unmet"]
+    assert statuses(text, ClientProfile(gender="male", age=10)) == ["met"]
+    assert statuses(text, ClientProfile(gender="nonbinary")) == ["unknown"]
+    assert statuses(text, ClientProfile()) == ["unknown"]
+
+
+def test_income():
+    text = "Income below 200% FPL"
+    poor = ClientProfile(annual_income=30_000, household_size=2)  # 138.6% of 2026 guideline
+    rich = ClientProfile(annual_income=60_000, household_size=2)  # 277%
+    assert statuses(text, poor) == ["met"]
+    assert statuses(text, rich) == ["unmet"]
+    assert statuses(text, ClientProfile(household_size=2)) == ["unknown"]
+    # household size unknown: met if met for one person; otherwise unknown, never unmet
+    assert statuses(text, ClientProfile(annual_income=20_000)) == ["met"]
+    assert statuses(text, ClientProfile(annual_income=60_000)) == ["unknown"]
+    # Alaska's guideline is higher: 45,000 for 1 person is 225% contiguous, 225.6% -> Alaska 225%
+    ak = ClientProfile(annual_income=39_000, household_size=1, location=Place(city="Juneau", state="AK"))
+    ca = ClientProfile(annual_income=39_000, household_size=1, location=Place(city="Fresno", state="CA"))
+    assert statuses(text, ak) == ["met"] and statuses(text, ca) == ["unmet"]
+    assert statuses(text, ClientProfile(annual_income=39_000, household_size=1)) == ["unknown"]
+    # the guideline year matters: 32,000 for 2 is 151.3% (2025) / 147.9% (2026)
+    two = ClientProfile(annual_income=32_000, household_size=2, location=Place(postal_code="95814", state="CA"))
+    assert statuses("Income at or below 150% FPL", two, year=2025) == ["unmet"]
+    assert statuses("Income at or below 150% FPL", two, year=2026) == ["met"]
+    assert statuses("Income at or below 150% FPL in 2025", two, year=2026) == ["unmet"]
+    low = "Low-income families"
+    assert statuses(low, poor) == ["met"] and statuses(low, rich) == ["unknown"]
+    assert statuses("Household income under $67,000", rich) == ["met"]
+
+
+def test_veteran_insurance_residency():
+    vet = "Veteran with other than dishonorable discharge"
+    assert statuses(vet, ClientProfile(veteran=True)) == ["met"]
+    assert statuses(vet, ClientProfile(veteran=False)) == ["unmet"]
+    v = evaluate(parse(vet), ClientProfile(veteran=False))[0]
+    assert v.reason == "veteran status: not met"
+    assert statuses("Veterans and survivors", ClientProfile(veteran=False)) == ["unknown"]
+    assert statuses("Medi-Cal accepted", ClientProfile(insurance=["Medi-Cal"])) == ["met"]
+    assert statuses("Medi-Cal accepted", ClientProfile(insurance=["private"])) == ["unknown"]
+    assert statuses("Age 18 or over with Medi-Cal", ClientProfile(age=30, insurance=["private"])) == ["met", "unmet"]  # fmt: skip
+    text = "Must live in Sacramento County"
+    assert statuses(text, ClientProfile()) == ["unknown"]
+    assert statuses(text, ClientProfile(), area_covered=lambda area: area == "Sacramento County") == ["met"]  # fmt: skip
+    assert statuses(text, ClientProfile(), area_covered=lambda area: False) == ["unmet"]
+    assert statuses(text, ClientProfile(), area_covered=lambda area: None) == ["unknown"]
+
+
+def test_family_pregnancy_sobriety_other():
+    text = "Pregnant or parenting women"
+    assert statuses(text, ClientProfile(gender="female", pregnant=True, dependents_ages=[])) == ["met", "met"]  # fmt: skip
+    assert statuses(text, ClientProfile(gender="female", pregnant=False, dependents_ages=[])) == ["met", "unmet"]  # fmt: skip
+    assert statuses(text, ClientProfile(gender="female")) == ["met", "unknown"]
+    fam = "Families with children under 18"
+    assert statuses(fam, ClientProfile(dependents_ages=[17])) == ["met"]
+    assert statuses(fam, ClientProfile(dependents_ages=[19])) == ["unmet"]
+    assert statuses("Must be sober 30 days", ClientProfile(age=30)) == ["unknown"]
+    assert statuses("Varies according to program", ClientProfile(age=30)) == ["unknown"]
+    assert statuses("None", ClientProfile()) == ["met"]
+
+
+def test_low_confidence_unmet_becomes_unknown():
+    rule = AgeRule(min_age=60, confidence=0.4)
+    v = evaluate([rule], ClientProfile(age=30))[0]
+    assert v.status == "unknown" and "probably not met" in v.reason
+
+
+def test_reasons_never_hold_client_values():
+    client = ClientProfile(
+        age=47, annual_income=12345, household_size=3, languages=["hmn"], gender="female",
+        location=Place(postal_code="95814"), insurance=["medicaid"], veteran=False,
+    )  # fmt: skip
+    texts = ["Age 18 or over", "Income below 200% FPL", "Women and children only", "Veterans",
+             "Medi-Cal accepted", "Seniors 60+", "Children ages 0-5", "Low-income families"]  # fmt: skip
+    for text in texts:
+        for v in evaluate(parse(text), client, on=ON):
+            for value in ("47", "12345", "95814", "hmn"):
+                assert value not in v.reason
+
+
+def test_summarize():
+    client = ClientProfile(age=30, annual_income=20_000, household_size=1)
+    met = evaluate(parse("Age 18 or over; income below 200% FPL"), client)
+    assert summarize(met) == ("met", 1.0)
+    mixed = evaluate(parse("Age 18 or over; veterans only"), client)
+    status, certainty = summarize(mixed)
+    assert status == "unknown" and certainty == pytest.approx(0.95 / (0.95 + 0.9), abs=1e-3)
+    unmet = evaluate(parse("Seniors 60+; veterans only"), client)
+    assert summarize(unmet)[0] == "unmet"
+    assert summarize([]) == ("met", 1.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Numeric bounds agree with evaluate
+# ----------------------------------------------------------------------------------------------
+
+
+def test_numeric_bounds():
+    b = numeric_bounds(parse("Women and children only; ages 16-24; Income below 200% FPL; "
+                             "Veteran; Must be sober 30 days"))  # fmt: skip
+    assert (b["min_age"], b["max_age"], b["max_percent_fpl"]) == (16, 24, 200)
+    assert b["genders"] == frozenset({"female"}) and b["genders_children_ok"]
+    assert b["veteran_required"] and b["sobriety_required"]
+    empty = numeric_bounds(parse("None"))
+    assert empty["min_age"] is None and empty["genders"] is None and not empty["veteran_required"]
+    soft = numeric_bounds(parse("Age 55 or over for most programs, age 60 for lunch program"))
+    assert soft["min_age"] is None  # hedged rules never exclude
+    assert numeric_bounds(parse("Children ages 0-5"))["dependent_max_age"] == 5
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    age=st.one_of(st.none(), st.integers(0, 100)),
+    text=st.sampled_from(["Age 18 or over", "Ages 6-18", "Seniors 60+", "Youth ages 12-17",
+                          "ages 16 to 24", "Men only", "18+", "Adults", "Under age 21"]),
+)  # fmt: skip
+def test_numeric_age_bounds_agree_with_evaluate(age, text):
+    rules = parse(text)
+    bounds = numeric_bounds(rules)
+    verdicts = evaluate([r for r in rules if isinstance(r, AgeRule)], ClientProfile(age=age))
+    if age is None:
+        assert all(v.status == "unknown" for v in verdicts)
+        return
+    excluded = (bounds["min_age"] is not None and age < bounds["min_age"]) or (
+        bounds["max_age"] is not None and age > bounds["max_age"]
+    )
+    assert excluded == any(v.status == "unmet" for v in verdicts)

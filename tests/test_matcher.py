@@ -1,0 +1,242 @@
+"""The fast Matcher against the slow reference, ranking invariants, explanations and exclusions."""
+
+from __future__ import annotations
+
+import pickle
+import re
+from datetime import time
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import referralmatch as rm
+from reference_matcher import reference_match
+from referralmatch.matching.index import DirectoryIndex
+from referralmatch.models import Location, Organization, Service, ServiceAtLocation
+from referralmatch.models.client import AvailabilityWindow
+from referralmatch.synth import synthetic_directory
+
+ZIPS = ["95814", "95823", "95608", "93721", "94612", "95202", "96001", "95616"]
+NEEDS = [
+    "housing",
+    "emergency_shelter",
+    "food",
+    "therapy",
+    "employment",
+    "support_groups",
+    "crisis",
+    "legal",
+    "rental_assistance",
+    "peer_recovery",
+]
+
+
+@pytest.fixture(scope="module")
+def sample() -> rm.Directory:
+    return rm.load_directory(rm.sample_directory_path())
+
+
+@pytest.fixture(scope="module")
+def sample_matcher(sample: rm.Directory) -> rm.Matcher:
+    return rm.Matcher(sample)
+
+
+def _assert_same(fast: rm.MatchResult, slow: dict[str, list], tol: float = 2e-6) -> None:  # type: ignore[type-arg]
+    by_need = fast.by_need
+    assert list(by_need) == list(slow)
+    for need, expected in slow.items():
+        got = by_need[need]
+        assert len(got) == len(expected), need
+        for g, e in zip(got, expected, strict=True):
+            assert abs(g.score - e.score) <= tol, (need, g.service_id, e.service_id)
+            if g.service_id != e.service_id:  # only a near-tie may swap
+                assert abs(g.score - e.score) <= tol
+            else:
+                for f in g.factors:
+                    assert abs(f.value - e.factors[f.name]) <= 1e-6, (need, f.name)
+                if e.distance_km is not None:
+                    assert g.distance_km == pytest.approx(e.distance_km, rel=1e-5, abs=1e-3)
+
+
+clients = st.builds(
+    rm.ClientProfile,
+    age=st.one_of(st.none(), st.integers(0, 90)),
+    gender=st.sampled_from([None, "female", "male", "nonbinary"]),
+    household_size=st.one_of(st.none(), st.integers(1, 6)),
+    annual_income=st.one_of(st.none(), st.integers(0, 90_000)),
+    veteran=st.sampled_from([None, True, False]),
+    insurance=st.sampled_from([None, ["medicaid"], ["medicare"], ["private"], ["uninsured"]]),
+    languages=st.sampled_from([None, ["en"], ["es"], ["vi", "en"], ["so"]]),
+    location=st.one_of(st.none(), st.sampled_from(ZIPS).map(lambda z: rm.Place(postal_code=z))),
+    max_travel_km=st.one_of(st.none(), st.floats(2, 60)),
+    telehealth_ok=st.booleans(),
+    needs=st.lists(st.sampled_from(NEEDS), min_size=1, max_size=3, unique=True),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(client=clients, seed=st.integers(0, 3))
+def test_fast_matcher_equals_reference_on_synthetic(client: rm.ClientProfile, seed: int) -> None:
+    directory = _synthetic(seed)
+    fast = _matcher(seed).match(client, limit=5)
+    _assert_same(fast, reference_match(directory, client, limit=5))
+
+
+_CACHE: dict[int, tuple[rm.Directory, rm.Matcher]] = {}
+
+
+def _synthetic(seed: int) -> rm.Directory:
+    if seed not in _CACHE:
+        d = synthetic_directory(150, seed=seed)
+        _CACHE[seed] = (d, rm.Matcher(d))
+    return _CACHE[seed][0]
+
+
+def _matcher(seed: int) -> rm.Matcher:
+    _synthetic(seed)
+    return _CACHE[seed][1]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(client=clients)
+def test_fast_matcher_equals_reference_on_sample(
+    sample: rm.Directory, sample_matcher: rm.Matcher, client: rm.ClientProfile
+) -> None:
+    _assert_same(sample_matcher.match(client, limit=4), reference_match(sample, client, limit=4))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(client=clients, seed=st.integers(0, 3))
+def test_unmet_eligibility_is_never_returned(client: rm.ClientProfile, seed: int) -> None:
+    result = _matcher(seed).match(client, limit=10)
+    for match in result.matches:
+        assert all(note.status != "unmet" for note in match.eligibility)
+    excluded = {(e.need, e.service_id) for e in result.excluded}
+    for match in result.matches:
+        assert (match.need, match.service_id) not in excluded
+    for exclusion in result.excluded:
+        assert exclusion.reasons and len(exclusion.codes) >= 1
+
+
+def _two_shelters(far_km: float) -> rm.Directory:
+    """Two otherwise equal shelters near downtown Sacramento; the second ``far_km`` east."""
+    lat, lon = 38.5800, -121.4900
+    services, locations, links = [], [], []
+    for i, dx in enumerate([1.0, far_km]):
+        services.append(
+            Service(id=f"s{i}", organization_id="o", name="Emergency Shelter", status="active")
+        )
+        locations.append(Location(id=f"l{i}", latitude=lat, longitude=lon + dx / 87.0))
+        links.append(ServiceAtLocation(id=f"sl{i}", service_id=f"s{i}", location_id=f"l{i}"))
+    return rm.Directory(
+        organizations=[Organization(id="o", name="Org")],
+        services=services,
+        locations=locations,
+        service_at_locations=links,
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(near=st.floats(0.0, 10.0), farther=st.floats(0.0, 10.0))
+def test_moving_a_service_farther_never_raises_its_rank(near: float, farther: float) -> None:
+    client = rm.ClientProfile(
+        location=rm.Place(latitude=38.58, longitude=-121.49),
+        max_travel_km=30,
+        needs=["emergency_shelter"],
+    )
+    ranks = []
+    for d in sorted([near, near + farther]):
+        result = rm.Matcher(_two_shelters(d)).match(client, limit=2)
+        ranks.append([m.service_id for m in result.matches].index("s1"))
+    assert ranks[1] >= ranks[0]
+
+
+def test_ties_break_by_distance_then_id() -> None:
+    client = rm.ClientProfile(
+        location=rm.Place(latitude=38.58, longitude=-121.49), needs=["emergency_shelter"]
+    )
+    result = rm.Matcher(_two_shelters(1.0)).match(client)
+    assert [m.service_id for m in result.matches] == ["s0", "s1"]  # same place: id decides
+    result = rm.Matcher(_two_shelters(0.5)).match(client)
+    assert [m.service_id for m in result.matches] == ["s1", "s0"]  # s1 is nearer
+
+
+def test_sample_matches_explain_themselves(sample_matcher: rm.Matcher) -> None:
+    client = rm.ClientProfile(
+        id="t1",
+        age=52,
+        gender="male",
+        veteran=True,
+        annual_income=9_000,
+        household_size=1,
+        languages=["es"],
+        insurance=["medicaid"],
+        location=rm.Place(postal_code="95811"),
+        max_travel_km=15,
+        availability=[AvailabilityWindow(weekday=1, start=time(17), end=time(21))],
+        needs=[rm.Need("therapy", priority=2), rm.Need("housing", priority=1)],
+    )
+    result = sample_matcher.match(client, limit=3)
+    assert [n.need for n in result.needs] == ["housing", "therapy"]  # priority order
+    for need in result.needs:
+        assert 1 <= len(need.matches) <= 3
+        scores = [m.score for m in need.matches]
+        assert scores == sorted(scores, reverse=True)
+        for m in need.matches:
+            assert {f.name for f in m.factors} == set(rm.MatchConfig().weights())
+            assert all(0.0 <= f.value <= 1.0 for f in m.factors)
+            assert m.score == pytest.approx(sum(f.contribution for f in m.factors), abs=1e-5)
+            text = m.explain()
+            assert m.service_name in text and (
+                "km away" in text or "remotely" in text or "unknown" in text
+            )
+    assert result.needs[1].sensitive  # therapy is a sensitive need
+    frame = result.to_frame()
+    assert len(frame) == len(result.matches) and frame["score"].between(0, 1).all()
+    import json
+
+    json.dumps(result.to_dict())
+
+
+def test_exclusions_carry_reasons(sample_matcher: rm.Matcher) -> None:
+    young = rm.ClientProfile(
+        age=17,
+        gender="male",
+        location=rm.Place(postal_code="95814"),
+        max_travel_km=3,
+        needs=["housing", "support_groups"],
+    )
+    result = sample_matcher.match(young)
+    counts = result.exclusion_counts()
+    assert counts.get("too_far", 0) > 0
+    assert any(code in counts for code in ("age", "gender"))
+    for exclusion in result.excluded:
+        assert len(exclusion.codes) >= 1 and len(exclusion.reasons) >= 1
+        assert not re.search(
+            r"(?<![\d.])17(?![\d.])", " ".join(exclusion.reasons)
+        )  # no client value
+
+
+def test_unknown_location_and_free_text_need(sample_matcher: rm.Matcher) -> None:
+    client = rm.ClientProfile(needs=[rm.Need("grief support group for widows")])
+    result = sample_matcher.match(client)
+    assert result.needs[0].categories[0] == "grief_support"
+    assert result.matches and all(m.distance_km is None for m in result.matches)
+
+
+def test_index_is_picklable_and_matcher_accepts_it(sample: rm.Directory) -> None:
+    index = DirectoryIndex.build(sample)
+    again = pickle.loads(pickle.dumps(index))
+    client = rm.ClientProfile(location=rm.Place(postal_code="95814"), needs=["food"])
+    a = rm.Matcher(index).match(client)
+    b = rm.Matcher(again).match(client)
+    assert [m.service_id for m in a.matches] == [m.service_id for m in b.matches]
+    assert index.nbytes() > 0 and np.all(index.s_id_rank >= 0)
+
+
+def test_unclassified_services_are_listed(sample: rm.Directory) -> None:
+    index = DirectoryIndex.build(sample)
+    assert set(index.unclassified) <= set(sample.services)
+    assert len(index.unclassified) < len(sample.services) // 5

@@ -144,11 +144,26 @@ class _JsonCollector:
         self.records[model][obj.id] = obj
         return obj.id
 
+    def _list(
+        self, raw: dict[str, Any], key: str, pointer: str, rtype: str = "record"
+    ) -> list[Any]:
+        """``raw[key]`` as a list; anything else is reported (model fields by the builder)."""
+        value = raw.get(key)
+        if isinstance(value, list):
+            return list(value)
+        if not is_blank(value) and key != "attributes":
+            rid = None if is_blank(raw.get("id")) else str(raw["id"])
+            self.report.add("warning", rtype, f"ignored {key}: expected a list", file=self.file,
+                            pointer=pointer, record_id=rid, field=key)  # fmt: skip
+        return []
+
     def _take_apart(
         self, model: type[HSDSModel], raw: dict[str, Any], pointer: str
     ) -> dict[str, Any]:
         raw = dict(raw)
-        for attribute_index, attribute in enumerate(raw.get("attributes") or []):
+        if isinstance(raw.get("attributes"), list):
+            raw["attributes"] = list(raw["attributes"])  # copied: entries are rewritten below
+        for attribute_index, attribute in enumerate(self._list(raw, "attributes", pointer)):
             if isinstance(attribute, dict) and isinstance(attribute.get("taxonomy_term"), dict):
                 term = attribute["taxonomy_term"]
                 term_id = self._term(term, f"{pointer}/attributes/{attribute_index}/taxonomy_term")
@@ -163,7 +178,9 @@ class _JsonCollector:
             if isinstance(program, dict):
                 program_id = self.add(Program, program, f"{pointer}/program", top_level=False)
                 raw.setdefault("program_id", program_id)
-            for index, sal in enumerate(raw.get("service_at_locations") or []):
+            for index, sal in enumerate(
+                self._list(raw, "service_at_locations", pointer, "service")
+            ):
                 if isinstance(sal, dict) and not is_blank(raw.get("id")):
                     sal = {**sal, "service_id": sal.get("service_id") or raw["id"]}
                 self.add(
@@ -189,7 +206,7 @@ class _JsonCollector:
                 ("locations", Location),
                 ("services", Service),
             ):
-                for index, child in enumerate(raw.get(key) or []):
+                for index, child in enumerate(self._list(raw, key, pointer, "organization")):
                     if isinstance(child, dict) and not is_blank(raw.get("id")):
                         child = {
                             **child,

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -39,10 +40,73 @@ if TYPE_CHECKING:
     from ..directory import Directory
     from ..eligibility import Rule
 
-__all__ = ["OTHER_LANGUAGE_BIT", "DirectoryIndex", "insurance_bits"]
+__all__ = [
+    "CELL_DEGREES",
+    "OTHER_LANGUAGE_BIT",
+    "CategoryMembers",
+    "DirectoryIndex",
+    "cell_keys",
+    "insurance_bits",
+]
 
 OTHER_LANGUAGE_BIT = 63
 """Languages beyond the 63 most common in a directory share this bit."""
+
+
+CELL_DEGREES = 0.25
+"""Grid cell size (degrees of latitude and longitude) for the geographic prefilter."""
+_COLS = 2048  # cells per grid row (360 / 0.25 = 1440 fit)
+
+
+def cell_keys(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], virtual: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Grid cell of each unit; -1 for units without coordinates or remote-only (always candidates).
+
+    >>> cell_keys(np.array([38.58, np.nan]), np.array([-121.49, 0.0]), np.array([False, False])).tolist()
+    [1052906, -1]
+    """
+    row = np.floor((np.nan_to_num(lat) + 90.0) / CELL_DEGREES).astype(np.int64)
+    col = np.floor((np.nan_to_num(lon) + 180.0) / CELL_DEGREES).astype(np.int64)
+    keys = row * _COLS + col
+    return np.where(np.isnan(lat) | np.isnan(lon) | virtual, -1, keys)
+
+
+def cell_ranges(lat: float, lon: float, radius_km: float) -> list[tuple[int, int]] | None:
+    """Inclusive key ranges of the grid cells a circle of ``radius_km`` can touch, one per grid
+    row; None when the circle reaches a pole or the antimeridian (then every unit is a candidate)."""
+    dlat = radius_km / 110.5 + 1e-9
+    lat_hi = lat + dlat
+    if lat - dlat <= -89.0 or lat_hi >= 89.0:
+        return None
+    dlon = radius_km / (110.5 * math.cos(math.radians(max(abs(lat - dlat), abs(lat_hi))))) + 1e-9
+    if lon - dlon <= -180.0 or lon + dlon >= 180.0:
+        return None
+    r0, r1 = (math.floor((v + 90.0) / CELL_DEGREES) for v in (lat - dlat, lat_hi))
+    c0, c1 = (math.floor((v + 180.0) / CELL_DEGREES) for v in (lon - dlon, lon + dlon))
+    return [(r * _COLS + c0, r * _COLS + c1) for r in range(r0, r1 + 1)]
+
+
+@dataclass(frozen=True, eq=False)
+class CategoryMembers:
+    """The units of one need category, sorted by grid cell (units without a cell first)."""
+
+    units: npt.NDArray[np.int32]
+    confidence: npt.NDArray[np.float32]
+    cells: npt.NDArray[np.int64]
+    n_services: int
+
+    def near(self, lat: float, lon: float, radius_km: float) -> npt.NDArray[np.int64]:
+        """Positions (into ``units``) of members without a cell or in cells the circle touches."""
+        ranges = cell_ranges(lat, lon, radius_km)
+        if ranges is None:
+            return np.arange(len(self.units))
+        parts = [np.arange(0, int(np.searchsorted(self.cells, 0)))]
+        for lo, hi in ranges:
+            a, b = np.searchsorted(self.cells, [lo, hi + 1])
+            if b > a:
+                parts.append(np.arange(a, b))
+        return np.concatenate(parts)
 
 
 def insurance_bits(kinds: frozenset[str]) -> int:
@@ -88,7 +152,7 @@ class DirectoryIndex:
     rule_sets: tuple[tuple[Rule, ...], ...]
     area_sets: tuple[tuple[AreaMatcher, ...], ...]
     languages: dict[str, int]
-    members: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]]
+    members: dict[str, CategoryMembers]
     categories: NeedCategories
     unclassified: tuple[str, ...]
 
@@ -117,8 +181,8 @@ class DirectoryIndex:
         for value in vars(self).values():
             if isinstance(value, np.ndarray) and value.dtype != object:
                 total += value.nbytes
-        for units, conf in self.members.values():
-            total += units.nbytes + conf.nbytes
+        for m in self.members.values():
+            total += m.units.nbytes + m.confidence.nbytes + m.cells.nbytes
         return total
 
     @classmethod
@@ -263,7 +327,8 @@ class DirectoryIndex:
             conf_by_service.setdefault(str(category), {})[int(row)] = float(confidence)
         unit_order = np.argsort(u_service, kind="stable")
         starts = np.searchsorted(u_service[unit_order], np.arange(n + 1))
-        members: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]] = {}
+        cells = cell_keys(u_lat, u_lon, u_virtual)
+        members: dict[str, CategoryMembers] = {}
         for category, by_service in conf_by_service.items():
             rows_ = np.fromiter(by_service.keys(), dtype=np.int64, count=len(by_service))
             confs = np.fromiter(by_service.values(), dtype=np.float64, count=len(by_service))
@@ -274,8 +339,13 @@ class DirectoryIndex:
                 else np.empty(0, np.int64)
             )
             unit_conf = np.repeat(confs, counts)
-            order = np.argsort(units, kind="stable")
-            members[category] = (units[order].astype(np.int32), unit_conf[order].astype(np.float32))
+            order = np.lexsort((units, cells[units]))
+            members[category] = CategoryMembers(
+                units=units[order].astype(np.int32),
+                confidence=unit_conf[order].astype(np.float32),
+                cells=cells[units[order]],
+                n_services=len(rows_),
+            )
         classified_rows = set(classified["service_row"].tolist())
         unclassified = tuple(str(ids[i]) for i in range(n) if i not in classified_rows)
 

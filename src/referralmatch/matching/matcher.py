@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -78,6 +79,18 @@ class _Eligibility:
 
 
 @dataclass
+class _Units:
+    units: npt.NDArray[np.int64]
+    services: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.int64]
+    distance: FloatArray
+    virtual: npt.NDArray[np.bool_]
+    rule_sets: npt.NDArray[np.int32]
+    certainty_of: FloatArray
+    language: FloatArray
+
+
+@dataclass
 class _ClientContext:
     client: ClientProfile
     place: ResolvedPlace | None
@@ -90,6 +103,9 @@ class _ClientContext:
     on: date
     eligibility: dict[int, _Eligibility] = field(default_factory=dict)
     coverage: dict[int, bool | None] = field(default_factory=dict)
+    rule_status: npt.NDArray[np.int8] | None = None
+    rule_certainty: FloatArray | None = None
+    area_status: npt.NDArray[np.int8] | None = None
 
 
 class Matcher:
@@ -207,25 +223,91 @@ class Matcher:
         return [(key, score) for key, score in ranked if score >= 0.75 * best]
 
     def _candidates(
-        self, cats: list[tuple[str, float]]
+        self, ctx: _ClientContext | None, cats: list[tuple[str, float]]
     ) -> tuple[npt.NDArray[np.int64], FloatArray]:
-        index = self.index
+        """Member units of the categories and their need fit. With a client place, only units
+        in grid cells within reach (and units without coordinates): the geographic block."""
         parts_u, parts_f = [], []
         for key, weight in cats:
-            member = index.members.get(key)
-            if member is not None:
-                parts_u.append(member[0].astype(np.int64))
-                parts_f.append(member[1].astype(np.float64) * weight)
+            member = self.index.members.get(key)
+            if member is None:
+                continue
+            if ctx is not None and ctx.place is not None:
+                pos = member.near(ctx.place.latitude, ctx.place.longitude, ctx.max_km)
+                parts_u.append(member.units[pos].astype(np.int64))
+                parts_f.append(member.confidence[pos].astype(np.float64) * weight)
+            else:
+                parts_u.append(member.units.astype(np.int64))
+                parts_f.append(member.confidence.astype(np.float64) * weight)
         if not parts_u:
             return np.empty(0, np.int64), np.empty(0)
+        if len(parts_u) == 1:
+            return parts_u[0], parts_f[0]
         units = np.concatenate(parts_u)
         fit = np.concatenate(parts_f)
-        if len(parts_u) > 1:
-            order = np.lexsort((-fit, units))
-            units, fit = units[order], fit[order]
-            keep = np.r_[True, units[1:] != units[:-1]]
-            units, fit = units[keep], fit[keep]
-        return units, fit
+        order = np.lexsort((-fit, units))
+        units, fit = units[order], fit[order]
+        keep = np.r_[True, units[1:] != units[:-1]]
+        return units[keep], fit[keep]
+
+    def _unit_codes(self, ctx: _ClientContext, units: npt.NDArray[np.int64]) -> _Units:
+        """Exclusion codes, distance (km, NaN when unknown or remote) and lookups per unit."""
+        index = self.index
+        services = index.u_service[units].astype(np.int64)
+        codes = np.zeros(len(units), dtype=np.int64)
+        if not self.config.include_inactive:
+            codes |= np.where(index.s_active[services], 0, INACTIVE)
+        rule_sets = index.s_rule_set[services]
+        status_of, certainty_of = self._rule_table(ctx, rule_sets)
+        codes |= np.where(status_of[rule_sets] == 2, INELIGIBLE, 0)
+        area_sets = index.s_area_set[services]
+        coverage = self._area_table(ctx, area_sets)
+        codes |= np.where(coverage[area_sets] == -1, OUT_OF_AREA, 0)
+        virtual = index.u_virtual[units]
+        if ctx.place is not None:
+            distance = haversine_km(
+                ctx.place.latitude, ctx.place.longitude, index.u_lat[units], index.u_lon[units]
+            )
+            distance = np.where(virtual, np.nan, distance)
+            codes |= np.where(~virtual & (distance > ctx.max_km), TOO_FAR, 0)
+        else:
+            distance = np.full(len(units), np.nan)
+        if ctx.client.telehealth_ok is False:
+            codes |= np.where(virtual, NO_REMOTE, 0)
+        lang = language_factor(
+            index.s_lang[services], index.s_interp[services], ctx.lang_mask, ctx.has_languages
+        )
+        if self.config.require_language:
+            codes |= np.where(lang == 0, LANGUAGE, 0)
+        return _Units(units, services, codes, distance, virtual, rule_sets, certainty_of, lang)
+
+    def _rule_table(
+        self, ctx: _ClientContext, rule_sets: npt.NDArray[np.int32]
+    ) -> tuple[npt.NDArray[np.int8], FloatArray]:
+        n = len(self.index.rule_sets)
+        if ctx.rule_status is None:
+            ctx.rule_status = np.full(n, -1, dtype=np.int8)
+            ctx.rule_certainty = np.ones(n, dtype=np.float64)
+        status, certainty = ctx.rule_status, ctx.rule_certainty
+        assert certainty is not None
+        present = np.flatnonzero(np.bincount(rule_sets, minlength=n))
+        for r in present[status[present] < 0]:
+            e = self._eligibility(ctx, int(r))
+            status[r], certainty[r] = e.status, e.certainty
+        return status, certainty
+
+    def _area_table(
+        self, ctx: _ClientContext, area_sets: npt.NDArray[np.int32]
+    ) -> npt.NDArray[np.int8]:
+        n = len(self.index.area_sets)
+        if ctx.area_status is None:
+            ctx.area_status = np.full(n, 2, dtype=np.int8)  # 2 = not judged yet
+        table = ctx.area_status
+        present = np.flatnonzero(np.bincount(area_sets, minlength=n))
+        for a in present[table[present] == 2]:
+            c = self._coverage(ctx, int(a))
+            table[a] = 0 if c is None else (1 if c else -1)
+        return table
 
     # ------------------------------------------------------------------ matching
     def match(
@@ -242,9 +324,7 @@ class Matcher:
             key=lambda p: (_URGENCY_ORDER[p[1].urgency], p[1].priority, p[0]),
         )
         results: list[NeedResult] = []
-        excluded_parts: list[
-            tuple[str, npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]
-        ] = []
+        excluded_parts: list[Callable[[], list[Exclusion]]] = []
         for _, need in ordered:
             need_result, excluded = self._match_need(ctx, need, limit)
             results.append(need_result)
@@ -252,13 +332,7 @@ class Matcher:
         log.debug("matched %d needs against %d services", len(results), self.index.n_services)
 
         def build_exclusions() -> list[Exclusion]:
-            out: list[Exclusion] = []
-            for need_key, services, codes, distances in excluded_parts:
-                out.extend(
-                    self._exclusion(ctx, need_key, int(s), int(c), float(d))
-                    for s, c, d in zip(services, codes, distances, strict=True)
-                )
-            return out
+            return [e for part in excluded_parts for e in part()]
 
         return MatchResult(
             client.id,
@@ -269,77 +343,40 @@ class Matcher:
 
     def _match_need(
         self, ctx: _ClientContext, need: Need, limit: int
-    ) -> tuple[NeedResult, tuple[str, npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]]:
+    ) -> tuple[NeedResult, Callable[[], list[Exclusion]]]:
         index, config = self.index, self.config
         cats = self.need_categories(need)
         categories = index.categories
-        label = (
-            categories.get(need.category).label
-            if not need.is_free_text and need.category in categories
-            else need.category
-        )
         if need.is_free_text:
             label = (
-                "free-text need"
-                if not cats
-                else f"{categories.get(cats[0][0]).label} (from free text)"
+                f"{categories.get(cats[0][0]).label} (from free text)" if cats else "free-text need"
             )
-        sensitive = any(categories.is_sensitive(k) for k, _ in cats)
-        gravity = next(
-            (categories.gravity_code(k) for k, _ in cats if categories.gravity_code(k)), None
-        )
-        units, fit = self._candidates(cats)
-        services = index.u_service[units].astype(np.int64)
-
-        codes = np.zeros(len(units), dtype=np.int64)
-        if not config.include_inactive:
-            codes |= np.where(index.s_active[services], 0, INACTIVE)
-        rule_sets = index.s_rule_set[services]
-        uniq_rules = np.unique(rule_sets)
-        status_of = np.zeros(len(index.rule_sets), dtype=np.int8)
-        certainty_of = np.ones(len(index.rule_sets), dtype=np.float64)
-        for r in uniq_rules:
-            e = self._eligibility(ctx, int(r))
-            status_of[r], certainty_of[r] = e.status, e.certainty
-        codes |= np.where(status_of[rule_sets] == 2, INELIGIBLE, 0)
-
-        area_sets = index.s_area_set[services]
-        coverage = np.zeros(len(index.area_sets), dtype=np.int8)  # 1 covered, 0 unknown, -1 not
-        for a in np.unique(area_sets):
-            c = self._coverage(ctx, int(a))
-            coverage[a] = 0 if c is None else (1 if c else -1)
-        cov = coverage[area_sets]
-        virtual = index.u_virtual[units]
-        lat, lon = index.u_lat[units], index.u_lon[units]
-        if ctx.place is not None:
-            distance = haversine_km(ctx.place.latitude, ctx.place.longitude, lat, lon)
+            key = cats[0][0] if cats else "free_text"
         else:
-            distance = np.full(len(units), np.nan)
-        distance = np.where(virtual, np.nan, distance)
-        codes |= np.where(cov == -1, OUT_OF_AREA, 0)
-        codes |= np.where(~virtual & (distance > ctx.max_km), TOO_FAR, 0)
-        if ctx.client.telehealth_ok is False:
-            codes |= np.where(virtual, NO_REMOTE, 0)
-        lang = language_factor(
-            index.s_lang[services], index.s_interp[services], ctx.lang_mask, ctx.has_languages
-        )
-        if config.require_language:
-            codes |= np.where(lang == 0, LANGUAGE, 0)
-
-        ok = codes == 0
-        w = self._weights
-        p_units, p_services, p_dist = units[ok], services[ok], distance[ok]
+            label = (
+                categories.get(need.category).label
+                if need.category in categories
+                else need.category
+            )
+            key = need.category
+        sensitive = any(categories.is_sensitive(k) for k, _ in cats)
+        gravity = next((g for k, _ in cats if (g := categories.gravity_code(k))), None)
+        units, fit = self._candidates(ctx, cats)
+        u = self._unit_codes(ctx, units)
+        ok = u.codes == 0
+        p = np.flatnonzero(ok)
+        p_units, p_services, p_dist = units[p], u.services[p], u.distance[p]
         factors = {
-            "need_fit": np.clip(fit[ok], 0.0, 1.0),
+            "need_fit": np.clip(fit[p], 0.0, 1.0),
             "distance": distance_factor(
                 p_dist,
-                virtual[ok],
+                u.virtual[p],
                 ctx.max_km,
                 virtual_score=config.virtual_distance_score,
                 unknown_score=config.unknown_distance_score,
             ),
-            "eligibility": certainty_of[rule_sets[ok]],
-            "language": lang[ok],
+            "eligibility": u.certainty_of[u.rule_sets[p]],
+            "language": u.language[p],
             "cost": cost_factor(
                 index.s_free[p_services],
                 index.s_sliding[p_services],
@@ -350,49 +387,66 @@ class Matcher:
             "schedule": self._schedule_fit(ctx, p_services),
             "capacity": CAPACITY_SCORES[index.s_capacity[p_services]],
         }
-        score = np.zeros(len(p_units))
+        score = np.zeros(len(p))
         for name in FACTORS:
-            score += w[name] * factors[name]
+            score += self._weights[name] * factors[name]
         score = np.round(score, 6)
         best = top_k(score, p_dist, index.s_id_rank[p_services], p_services, limit)
         matches = tuple(
             self._make_match(
                 ctx,
-                need,
+                key,
                 label,
+                need,
                 sensitive,
                 rank,
                 int(p_units[i]),
                 float(score[i]),
                 {name: float(factors[name][i]) for name in FACTORS},
                 float(p_dist[i]),
-                int(rule_sets[ok][i]),
+                int(u.rule_sets[p[i]]),
             )
             for rank, i in enumerate(best, start=1)
         )
-        # a service is excluded only when none of its units passed
-        passed = np.zeros(index.n_services, dtype=np.bool_)
-        passed[p_services] = True
-        failing = ~ok & ~passed[services]
-        f_services, f_codes, f_dist = services[failing], codes[failing], distance[failing]
-        if len(f_services):
-            order = np.lexsort((np.where(np.isnan(f_dist), np.inf, f_dist), f_services))
-            f_services, f_codes, f_dist = f_services[order], f_codes[order], f_dist[order]
-            keep = np.r_[True, f_services[1:] != f_services[:-1]]
-            f_services, f_codes, f_dist = f_services[keep], f_codes[keep], f_dist[keep]
+        member_services = sum(index.members[k].n_services for k, _ in cats if k in index.members)
         need_result = NeedResult(
-            need=need.category if not need.is_free_text else (cats[0][0] if cats else "free_text"),
+            need=key,
             label=label,
             priority=need.priority,
             urgency=need.urgency,
             sensitive=sensitive,
             categories=tuple(k for k, _ in cats),
             matches=matches,
-            candidates=len(np.unique(services)),
+            candidates=member_services,
+            eligible=len(np.unique(p_services))
+            if len(p_services) < 4096
+            else int(np.count_nonzero(np.bincount(p_services))),
             gravity_code=gravity,
             provenance=need.provenance,
         )
-        return need_result, (need_result.need, f_services, f_codes, f_dist)
+
+        def exclusions() -> list[Exclusion]:
+            # every member unit (not only the geographic block); a service is excluded when
+            # none of its units passed
+            all_units, _ = self._candidates(None, cats)
+            full = self._unit_codes(ctx, all_units)
+            passed = set(full.services[full.codes == 0].tolist())
+            failing = np.flatnonzero(full.codes != 0)
+            nearest: dict[int, tuple[float, int]] = {}
+            for i in failing:
+                s = int(full.services[i])
+                if s in passed:
+                    continue
+                d = float(full.distance[i])
+                d_key = np.inf if np.isnan(d) else d
+                if s not in nearest or d_key < nearest[s][0]:
+                    nearest[s] = (d_key, int(i))
+            return [
+                self._exclusion(ctx, key, s, int(full.codes[i]), float(full.distance[i]))
+                for s, (_, i) in sorted(nearest.items())
+            ]
+
+        return need_result, exclusions
 
     def _schedule_fit(self, ctx: _ClientContext, services: npt.NDArray[np.int64]) -> FloatArray:
         has = self.index.s_has_schedule[services]
@@ -408,8 +462,9 @@ class Matcher:
     def _make_match(
         self,
         ctx: _ClientContext,
-        need: Need,
+        need_key: str,
         label: str,
+        need: Need,
         sensitive: bool,
         rank: int,
         unit: int,
@@ -442,7 +497,7 @@ class Matcher:
             for name in FACTORS
         )
         return Match(
-            need=need.category if not need.is_free_text else label,
+            need=need_key,
             service_id=str(index.service_ids[s]),
             service_name=str(index.service_names[s]),
             organization_name=index.organization_names[s],

@@ -123,7 +123,8 @@ class NeedResult(BaseModel):
     sensitive: bool = False
     categories: tuple[str, ...] = ()
     matches: tuple[Match, ...] = ()
-    candidates: int = 0
+    candidates: int = Field(default=0, description="services in the directory that fit the need")
+    eligible: int = Field(default=0, description="of those, services eligible and within reach")
     gravity_code: str | None = None
     provenance: tuple[Provenance, ...] = ()
 

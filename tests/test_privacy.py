@@ -24,7 +24,7 @@ NEEDLES = ["47.25", "12345", "12,345", "95827", "hmn", "Hmong", "canary-yellow",
 
 
 def test_sockets_are_blocked() -> None:
-    with pytest.raises(Exception, match="(?i)socket"):
+    with pytest.raises(Exception, match=r"(?i)socket"):
         socket.create_connection(("127.0.0.1", 9), timeout=0.1)
 
 

@@ -7,6 +7,9 @@ Example:
     True
 """
 
+from . import screening
+from .analysis.caseload import read_caseload
+from .analysis.gaps import GapReport, gap_analysis
 from .directory import Directory
 from .errors import DirectoryFormatError, DirectoryValidationError, ReferralMatchError
 from .io.loader import load_directory
@@ -27,6 +30,7 @@ __all__ = [
     "DirectoryFormatError",
     "DirectoryValidationError",
     "Exclusion",
+    "GapReport",
     "LoadReport",
     "Match",
     "MatchConfig",
@@ -35,8 +39,11 @@ __all__ = [
     "Need",
     "Place",
     "ReferralMatchError",
+    "gap_analysis",
     "load_directory",
+    "read_caseload",
     "sample_caseload_path",
     "sample_directory_path",
+    "screening",
 ]
 __version__ = "0.1.0"

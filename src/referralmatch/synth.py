@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import time
 
 import numpy as np
+import pandas as pd
 
 from .directory import Directory
 from .models.directory import (
@@ -30,7 +31,7 @@ from .models.directory import (
     TaxonomyTerm,
 )
 
-__all__ = ["METROS", "synthetic_directory"]
+__all__ = ["METROS", "synthetic_caseload", "synthetic_directory"]
 
 METROS: tuple[tuple[str, str, float, float, float], ...] = (
     ("Sacramento", "Sacramento County", 38.5816, -121.4944, 0.35),
@@ -237,3 +238,42 @@ def synthetic_directory(
         service_at_locations=links,
         taxonomy_terms=terms,
     )
+
+
+_CASELOAD_ZIPS = ("95814", "95823", "95608", "95670", "93721", "93710", "94612", "94601", "95202",
+                  "95207", "96001", "95616", "95826", "95838")  # fmt: skip
+_CASELOAD_NEEDS = ("housing", "emergency_shelter", "rental_assistance", "food", "therapy", "employment",
+                   "job_training", "support_groups", "peer_recovery", "substance_use_treatment",
+                   "legal", "utilities", "transportation", "child_care", "crisis")  # fmt: skip
+_NEED_P = np.array([8, 4, 4, 8, 8, 6, 3, 4, 2, 3, 2, 2, 2, 1, 1], float)
+
+
+def synthetic_caseload(
+    n_clients: int, *, seed: int = 0, needs_per_client: tuple[int, int] = (1, 4)
+) -> pd.DataFrame:
+    """A raw caseload table (one row per client, ``needs`` as "a;b") in the bundled CSV's layout.
+
+    >>> frame = synthetic_caseload(3, seed=1)
+    >>> list(frame.columns)[:4], len(frame)
+    (['client_id', 'age', 'gender', 'household_size'], 3)
+    """
+    rng = np.random.default_rng(seed)
+    p = _NEED_P / _NEED_P.sum()
+    rows = []
+    for i in range(n_clients):
+        k = int(rng.integers(needs_per_client[0], needs_per_client[1] + 1))
+        needs = rng.choice(_CASELOAD_NEEDS, size=k, replace=False, p=p)
+        rows.append({
+            "client_id": f"C{i:07d}",
+            "age": int(rng.integers(16, 85)),
+            "gender": str(rng.choice(["female", "male", "nonbinary", ""], p=[0.48, 0.45, 0.03, 0.04])),
+            "household_size": int(rng.integers(1, 6)),
+            "annual_income": "" if rng.random() < 0.1 else int(rng.gamma(2.0, 9_000)),
+            "veteran": str(rng.choice(["true", "false", ""], p=[0.08, 0.8, 0.12])),
+            "insurance": str(rng.choice(["medicaid", "medicare", "private", "uninsured", ""])),
+            "languages": str(rng.choice(["en", "es", "en;es", "vi", "zh", "ru"], p=[0.6, 0.2, 0.1, 0.04, 0.04, 0.02])),
+            "postal_code": str(rng.choice(_CASELOAD_ZIPS)),
+            "max_travel_km": "" if rng.random() < 0.5 else int(rng.integers(5, 40)),
+            "needs": ";".join(str(n) for n in needs),
+        })  # fmt: skip
+    return pd.DataFrame(rows)

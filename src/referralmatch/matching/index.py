@@ -150,11 +150,13 @@ class DirectoryIndex:
     u_xyz: npt.NDArray[np.float64]
     u_virtual: npt.NDArray[np.bool_]
     rule_sets: tuple[tuple[Rule, ...], ...]
+    rule_kinds: tuple[frozenset[str], ...]
     area_sets: tuple[tuple[AreaMatcher, ...], ...]
     languages: dict[str, int]
     members: dict[str, CategoryMembers]
     categories: NeedCategories
     unclassified: tuple[str, ...]
+    one_unit_per_service: bool
 
     @property
     def n_services(self) -> int:
@@ -381,9 +383,11 @@ class DirectoryIndex:
             u_xyz=np.asarray(xyz, dtype=np.float64),
             u_virtual=u_virtual,
             rule_sets=tuple(rule_sets),
+            rule_kinds=tuple(frozenset(r.kind for r in rules) for rules in rule_sets),
             area_sets=tuple(area_sets),
             languages=languages,
             members=members,
             categories=categories,
             unclassified=unclassified,
+            one_unit_per_service=len(u_service) == n,
         )

@@ -20,23 +20,33 @@ Example:
 from __future__ import annotations
 
 import logging
+import math
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ..eligibility import evaluate, summarize
-from ..geo import Geocoder, OfflineGeocoder, ResolvedPlace, haversine_km
+from ..geo import AreaMatcher, Geocoder, OfflineGeocoder, ResolvedPlace, haversine_km
 from ..io.normalize import language_name
 from ..models.results import EligibilityNote, Exclusion, Factor, Match, MatchResult, NeedResult
 from ..schedule import availability_mask, pack_week_masks
 from .config import FACTORS, MatchConfig
 from .facts import insurance_kinds
 from .index import DirectoryIndex, insurance_bits
-from .scoring import CAPACITY_SCORES, cost_factor, distance_factor, language_factor, top_k
+from .scoring import (
+    CAPACITY_CODES,
+    CAPACITY_SCORES,
+    cost_factor,
+    distance_factor,
+    language_factor,
+    top_k,
+)
 
 if TYPE_CHECKING:
     from ..directory import Directory
@@ -44,7 +54,7 @@ if TYPE_CHECKING:
     from ..models.need import Need
     from ..needs.categories import NeedCategories
 
-__all__ = ["Matcher", "ReachCode"]
+__all__ = ["Matcher", "NeedOutcome", "ReachCode"]
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +83,12 @@ _CAPACITY_TEXT = (
 class _Eligibility:
     status: int  # 0 met, 1 unknown, 2 unmet
     certainty: float
-    notes: tuple[EligibilityNote, ...]
+    judged: tuple[tuple[str, str, str], ...]  # (kind, status, reason), "none" rules left out
+
+    @property
+    def notes(self) -> tuple[EligibilityNote, ...]:
+        return tuple(EligibilityNote(kind=k, status=s, reason=r) for k, s, r in self.judged)
+
     unmet_kinds: tuple[str, ...]
     unmet_reasons: tuple[str, ...]
 
@@ -90,6 +105,63 @@ class _Units:
     language: FloatArray
 
 
+_STATIC_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class _Static:
+    units: npt.NDArray[np.int64]
+    fit: FloatArray
+    services: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.int64]
+    distance: FloatArray
+    virtual: npt.NDArray[np.bool_]
+    rule_sets: npt.NDArray[np.int32]
+    lang: npt.NDArray[np.uint64]
+    interp: npt.NDArray[np.bool_]
+    free: npt.NDArray[np.bool_]
+    sliding: npt.NDArray[np.bool_]
+    fee_known: npt.NDArray[np.bool_]
+    insurance: npt.NDArray[np.uint8]
+    schedule: npt.NDArray[np.uint64]
+    has_schedule: npt.NDArray[np.bool_]
+    capacity: npt.NDArray[np.uint8]
+    capacity_score: FloatArray
+    id_rank: npt.NDArray[np.int64]
+
+
+@dataclass
+class _NeedDiagnostics:
+    cats: list[tuple[str, float]]
+    near: _Units
+    passing: npt.NDArray[np.int64]
+    schedule: FloatArray
+    capacity: npt.NDArray[np.uint8]
+    best: list[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class NeedOutcome:
+    """Whether one need of one client can be met, and if not, why (used by gap analysis).
+
+    ``status`` is ``"met"`` when at least one eligible service within reach speaks a client
+    language (or offers interpretation), is open when the client is available and is not full.
+    Otherwise ``reason`` says which test failed first: ``no_service`` (nothing in the directory
+    fits the need), ``not_eligible``, ``out_of_reach``, ``language``, ``hours`` or ``at_capacity``.
+    """
+
+    need: str
+    priority: int
+    status: str
+    reason: str | None
+    best_service_id: str | None
+    best_score: float | None
+    nearest_eligible_km: float | None
+    eligible_within_reach: int
+    county: str | None
+    postal_code: str | None
+
+
 @dataclass
 class _ClientContext:
     client: ClientProfile
@@ -103,6 +175,7 @@ class _ClientContext:
     on: date
     eligibility: dict[int, _Eligibility] = field(default_factory=dict)
     coverage: dict[int, bool | None] = field(default_factory=dict)
+    facts: dict[frozenset[str], tuple[Any, ...]] = field(default_factory=dict)
     rule_status: npt.NDArray[np.int8] | None = None
     rule_certainty: FloatArray | None = None
     area_status: npt.NDArray[np.int8] | None = None
@@ -136,6 +209,8 @@ class Matcher:
             )
         self.geocoder: Geocoder = geocoder or OfflineGeocoder()
         self._weights = self.config.weights()
+        self._shared_eligibility: dict[tuple[Any, ...], _Eligibility] = {}
+        self._static_cache: OrderedDict[tuple[Any, ...], _Static] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"Matcher({self.index.n_services} services, {self.index.n_units} units)"
@@ -159,39 +234,73 @@ class Matcher:
             on=(at.date() if at else date.today()),
         )
 
+    def _facts(self, ctx: _ClientContext, kinds: frozenset[str]) -> tuple[Any, ...]:
+        """The client facts that rules of ``kinds`` read (see eligibility.evaluate), as a key."""
+        c = ctx.client
+        age = c.age_on(ctx.on)
+        out: list[Any] = []
+        if kinds & {"age", "gender"}:
+            out += [None if age is None else math.floor(age), c.dependents_ages]
+        if "gender" in kinds:
+            out.append(c.gender)
+        if "residency" in kinds:
+            out.append(ctx.place)
+        if "income" in kinds:
+            out += [c.annual_income, c.household_size, c.state]
+        if "veteran" in kinds:
+            out.append(c.veteran)
+        if "insurance" in kinds:
+            out.append(c.insurance)
+        if "immigration" in kinds:
+            out.append(c.immigration_status)
+        if kinds & {"pregnancy", "parenting"}:
+            out += [c.pregnant, c.dependents_ages]
+        return tuple(out)
+
     def _eligibility(self, ctx: _ClientContext, rule_set: int) -> _Eligibility:
         cached = ctx.eligibility.get(rule_set)
         if cached is not None:
             return cached
         rules = self.index.rule_sets[rule_set]
+        # Clients with the same relevant facts get the same verdicts: share them across clients.
+        kinds = self.index.rule_kinds[rule_set]
+        facts = ctx.facts.get(kinds)
+        if facts is None:
+            facts = ctx.facts[kinds] = self._facts(ctx, kinds)
+        shared_key = (rule_set, facts)
+        shared = self._shared_eligibility.get(shared_key)
+        if shared is not None:
+            ctx.eligibility[rule_set] = shared
+            return shared
         place = ctx.place
 
         def covered(area: str) -> bool | None:
-            if place is None:
-                return None
-            from ..geo import area_covers
-
-            return area_covers(area, None, None, None, place)
+            return None if place is None else _area_matcher(area).covers(place)
 
         verdicts = evaluate(
             list(rules), ctx.client, year=self.config.poverty_year, on=ctx.on, area_covered=covered
         )
         status, certainty = summarize(verdicts)
-        notes = tuple(
-            EligibilityNote(kind=v.rule.kind, status=v.status, reason=v.reason)
-            for v in verdicts
-            if v.rule.kind != "none"
-        )
+        judged = tuple((v.rule.kind, v.status, v.reason) for v in verdicts if v.rule.kind != "none")
         unmet = [v for v in verdicts if v.status == "unmet"]
         result = _Eligibility(
             status={"met": 0, "unknown": 1, "unmet": 2}[status],
             certainty=float(certainty),
-            notes=notes,
+            judged=judged,
             unmet_kinds=tuple(v.rule.kind for v in unmet),
             unmet_reasons=tuple(v.reason for v in unmet),
         )
         ctx.eligibility[rule_set] = result
+        if len(self._shared_eligibility) > 500_000:
+            self._shared_eligibility.clear()
+        self._shared_eligibility[shared_key] = result
         return result
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_shared_eligibility"] = {}  # caches: not worth shipping to Dask workers
+        state["_static_cache"] = OrderedDict()
+        return state
 
     def _coverage(self, ctx: _ClientContext, area_set: int) -> bool | None:
         if area_set in ctx.coverage:
@@ -223,7 +332,7 @@ class Matcher:
         return [(key, score) for key, score in ranked if score >= 0.75 * best]
 
     def _candidates(
-        self, ctx: _ClientContext | None, cats: list[tuple[str, float]]
+        self, ctx: _ClientContext | None, cats: list[tuple[str, float]], radius_km: float = 0.0
     ) -> tuple[npt.NDArray[np.int64], FloatArray]:
         """Member units of the categories and their need fit. With a client place, only units
         in grid cells within reach (and units without coordinates): the geographic block."""
@@ -233,7 +342,7 @@ class Matcher:
             if member is None:
                 continue
             if ctx is not None and ctx.place is not None:
-                pos = member.near(ctx.place.latitude, ctx.place.longitude, ctx.max_km)
+                pos = member.near(ctx.place.latitude, ctx.place.longitude, radius_km)
                 parts_u.append(member.units[pos].astype(np.int64))
                 parts_f.append(member.confidence[pos].astype(np.float64) * weight)
             else:
@@ -319,14 +428,11 @@ class Matcher:
         now). Needs are ordered immediate first, then by priority.
         """
         ctx = self._context(client, at)
-        ordered = sorted(
-            enumerate(client.needs),
-            key=lambda p: (_URGENCY_ORDER[p[1].urgency], p[1].priority, p[0]),
-        )
+        ordered = _ordered_needs(client)
         results: list[NeedResult] = []
         excluded_parts: list[Callable[[], list[Exclusion]]] = []
-        for _, need in ordered:
-            need_result, excluded = self._match_need(ctx, need, limit)
+        for need in ordered:
+            need_result, excluded, _ = self._match_need(ctx, need, limit)
             results.append(need_result)
             excluded_parts.append(excluded)
         log.debug("matched %d needs against %d services", len(results), self.index.n_services)
@@ -342,8 +448,8 @@ class Matcher:
         )
 
     def _match_need(
-        self, ctx: _ClientContext, need: Need, limit: int
-    ) -> tuple[NeedResult, Callable[[], list[Exclusion]]]:
+        self, ctx: _ClientContext, need: Need, limit: int, *, build: bool = True
+    ) -> tuple[NeedResult, Callable[[], list[Exclusion]], _NeedDiagnostics]:
         index, config = self.index, self.config
         cats = self.need_categories(need)
         categories = index.categories
@@ -361,52 +467,60 @@ class Matcher:
             key = need.category
         sensitive = any(categories.is_sensitive(k) for k, _ in cats)
         gravity = next((g for k, _ in cats if (g := categories.gravity_code(k))), None)
-        units, fit = self._candidates(ctx, cats)
-        u = self._unit_codes(ctx, units)
-        ok = u.codes == 0
-        p = np.flatnonzero(ok)
-        p_units, p_services, p_dist = units[p], u.services[p], u.distance[p]
+        st = self._static(ctx, cats)
+        status_of, certainty_of = self._rule_table(ctx, st.rule_sets)
+        codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
+        codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
+        lang = language_factor(st.lang, st.interp, ctx.lang_mask, ctx.has_languages)
+        if config.require_language:
+            codes |= np.where(lang == 0, LANGUAGE, 0)
+        u = _Units(
+            st.units, st.services, codes, st.distance, st.virtual, st.rule_sets, certainty_of, lang
+        )
+        p = np.flatnonzero(codes == 0)
+        units = st.units
+        p_units, p_services, p_dist = units[p], st.services[p], st.distance[p]
         factors = {
-            "need_fit": np.clip(fit[p], 0.0, 1.0),
+            "need_fit": st.fit[p],
             "distance": distance_factor(
                 p_dist,
-                u.virtual[p],
+                st.virtual[p],
                 ctx.max_km,
                 virtual_score=config.virtual_distance_score,
                 unknown_score=config.unknown_distance_score,
             ),
-            "eligibility": u.certainty_of[u.rule_sets[p]],
-            "language": u.language[p],
+            "eligibility": certainty_of[st.rule_sets[p]],
+            "language": lang[p],
             "cost": cost_factor(
-                index.s_free[p_services],
-                index.s_sliding[p_services],
-                index.s_fee_known[p_services],
-                index.s_insurance[p_services],
-                ctx.insurance,
+                st.free[p], st.sliding[p], st.fee_known[p], st.insurance[p], ctx.insurance
             ),
-            "schedule": self._schedule_fit(ctx, p_services),
-            "capacity": CAPACITY_SCORES[index.s_capacity[p_services]],
+            "schedule": self._schedule_fit(st.schedule[p], st.has_schedule[p], ctx),
+            "capacity": st.capacity_score[p],
         }
         score = np.zeros(len(p))
         for name in FACTORS:
             score += self._weights[name] * factors[name]
         score = np.round(score, 6)
-        best = top_k(score, p_dist, index.s_id_rank[p_services], p_services, limit)
-        matches = tuple(
-            self._make_match(
-                ctx,
-                key,
-                label,
-                need,
-                sensitive,
-                rank,
-                int(p_units[i]),
-                float(score[i]),
-                {name: float(factors[name][i]) for name in FACTORS},
-                float(p_dist[i]),
-                int(u.rule_sets[p[i]]),
+        best = top_k(score, p_dist, st.id_rank[p], p_services, limit)
+        matches = (
+            ()
+            if not build
+            else tuple(
+                self._make_match(
+                    ctx,
+                    key,
+                    label,
+                    need,
+                    sensitive,
+                    rank,
+                    int(p_units[i]),
+                    float(score[i]),
+                    {name: float(factors[name][i]) for name in FACTORS},
+                    float(p_dist[i]),
+                    int(u.rule_sets[p[i]]),
+                )
+                for rank, i in enumerate(best, start=1)
             )
-            for rank, i in enumerate(best, start=1)
         )
         member_services = sum(index.members[k].n_services for k, _ in cats if k in index.members)
         need_result = NeedResult(
@@ -418,9 +532,7 @@ class Matcher:
             categories=tuple(k for k, _ in cats),
             matches=matches,
             candidates=member_services,
-            eligible=len(np.unique(p_services))
-            if len(p_services) < 4096
-            else int(np.count_nonzero(np.bincount(p_services))),
+            eligible=len(p_services) if index.one_unit_per_service else len(np.unique(p_services)),
             gravity_code=gravity,
             provenance=need.provenance,
         )
@@ -446,17 +558,144 @@ class Matcher:
                 for s, (_, i) in sorted(nearest.items())
             ]
 
-        return need_result, exclusions
+        diagnostics = _NeedDiagnostics(
+            cats=cats,
+            near=u,
+            passing=p,
+            schedule=factors["schedule"],
+            capacity=st.capacity[p],
+            best=[(str(index.service_ids[p_services[i]]), float(score[i])) for i in best],
+        )
+        return need_result, exclusions, diagnostics
 
-    def _schedule_fit(self, ctx: _ClientContext, services: npt.NDArray[np.int64]) -> FloatArray:
-        has = self.index.s_has_schedule[services]
+    def outcomes(self, client: ClientProfile, *, at: datetime | None = None) -> list[NeedOutcome]:
+        """For each need (in :meth:`match` order): met or unmet, why, and the best service.
+
+        The best service is :meth:`match`'s first match for the need, by construction.
+        """
+        ctx = self._context(client, at)
+        out = []
+        for need in _ordered_needs(client):
+            result, _, diag = self._match_need(ctx, need, 1, build=False)
+            status, reason = "met", None
+            usable = diag.near.language[diag.passing] > 0
+            if not diag.best:
+                status, reason = "unmet", self._unmet_reason(ctx, diag)
+            elif not usable.any():
+                status, reason = "unmet", "language"
+            elif ctx.avail is not None and not (usable := usable & (diag.schedule > 0)).any():
+                status, reason = "unmet", "hours"
+            elif not (usable & (diag.capacity != CAPACITY_CODES["full"])).any():
+                status, reason = "unmet", "at_capacity"
+            best_id, best_score = diag.best[0] if diag.best else (None, None)
+            place = ctx.place
+            out.append(
+                NeedOutcome(
+                    need=result.need,
+                    priority=need.priority,
+                    status=status,
+                    reason=reason,
+                    best_service_id=best_id,
+                    best_score=best_score,
+                    nearest_eligible_km=self._nearest_eligible(ctx, diag),
+                    eligible_within_reach=result.eligible,
+                    county=place.county if place else None,
+                    postal_code=place.postal_code if place else None,
+                )
+            )
+        return out
+
+    def _unmet_reason(self, ctx: _ClientContext, diag: _NeedDiagnostics) -> str:
+        if not any(k in self.index.members for k, _ in diag.cats):
+            return "no_service"
+        units, _ = self._candidates(None, diag.cats)
+        full = self._unit_codes(ctx, units)
+        eligible = (full.codes & (INACTIVE | INELIGIBLE)) == 0
+        if not eligible.any():
+            return "not_eligible"
+        reachable = eligible & ((full.codes & (TOO_FAR | OUT_OF_AREA | NO_REMOTE)) == 0)
+        return "out_of_reach" if not reachable.any() else "language"
+
+    def _nearest_eligible(self, ctx: _ClientContext, diag: _NeedDiagnostics) -> float | None:
+        """Distance (km) to the nearest eligible physical site, reachable or not."""
+        if ctx.place is None:
+            return None
+        for u in (diag.near, None):
+            if u is None:
+                units, _ = self._candidates(None, diag.cats)
+                u = self._unit_codes(ctx, units)
+            eligible = ((u.codes & (INACTIVE | INELIGIBLE)) == 0) & ~np.isnan(u.distance)
+            if eligible.any():
+                return round(float(u.distance[eligible].min()), 3)
+        return None
+
+    def _schedule_fit(
+        self, words: npt.NDArray[np.uint64], has: npt.NDArray[np.bool_], ctx: _ClientContext
+    ) -> FloatArray:
+        """Share of the client's available hours the service is open (1 without windows; 0.5
+        when the service's hours are unknown)."""
         if ctx.avail is None:
             return np.where(has, 1.0, 0.5)
         wanted = int(sum(int(w).bit_count() for w in ctx.avail))
         if wanted == 0:
             return np.where(has, 1.0, 0.5)
-        overlap = np.bitwise_count(self.index.s_schedule[services] & ctx.avail[None, :]).sum(axis=1)
+        overlap = np.bitwise_count(words & ctx.avail[None, :]).sum(axis=1)
         return np.where(has, overlap / wanted, 0.5)
+
+    def _static(self, ctx: _ClientContext, cats: list[tuple[str, float]]) -> _Static:
+        """Candidates of a need near the client's place, with everything that does not depend
+        on the client's own facts; cached per (categories, place, reach), so clients in the same
+        ZIP code share it."""
+        radius = max(self.config.max_travel_km, 2.0 ** math.ceil(math.log2(ctx.max_km)))
+        key = (tuple(cats), ctx.place, radius, ctx.client.telehealth_ok)
+        cached = self._static_cache.get(key)
+        if cached is not None:
+            self._static_cache.move_to_end(key)
+            return cached
+        index, config = self.index, self.config
+        units, fit = self._candidates(ctx, cats, radius)
+        services = index.u_service[units].astype(np.int64)
+        codes = np.zeros(len(units), dtype=np.int64)
+        if not config.include_inactive:
+            codes |= np.where(index.s_active[services], 0, INACTIVE)
+        area_sets = index.s_area_set[services]
+        coverage = self._area_table(ctx, area_sets)
+        codes |= np.where(coverage[area_sets] == -1, OUT_OF_AREA, 0)
+        virtual = index.u_virtual[units]
+        if ctx.place is not None:
+            distance = haversine_km(
+                ctx.place.latitude, ctx.place.longitude, index.u_lat[units], index.u_lon[units]
+            )
+            distance = np.where(virtual, np.nan, distance)
+        else:
+            distance = np.full(len(units), np.nan)
+        if ctx.client.telehealth_ok is False:
+            codes |= np.where(virtual, NO_REMOTE, 0)
+        # keep only what can pass on client facts alone, plus the arrays scoring needs
+        st = _Static(
+            units=units,
+            fit=np.clip(fit, 0.0, 1.0),
+            services=services,
+            codes=codes,
+            distance=distance,
+            virtual=virtual,
+            rule_sets=index.s_rule_set[services],
+            lang=index.s_lang[services],
+            interp=index.s_interp[services],
+            free=index.s_free[services],
+            sliding=index.s_sliding[services],
+            fee_known=index.s_fee_known[services],
+            insurance=index.s_insurance[services],
+            schedule=index.s_schedule[services],
+            has_schedule=index.s_has_schedule[services],
+            capacity=index.s_capacity[services],
+            capacity_score=CAPACITY_SCORES[index.s_capacity[services]],
+            id_rank=index.s_id_rank[services],
+        )
+        self._static_cache[key] = st
+        if len(self._static_cache) > _STATIC_CACHE_SIZE:
+            self._static_cache.popitem(last=False)
+        return st
 
     # ------------------------------------------------------------------ objects
     def _make_match(
@@ -486,7 +725,7 @@ class Matcher:
                 if np.isnan(distance)
                 else f"{distance:.1f} km away"
             ),
-            "eligibility": "" if elig.notes else "no eligibility requirements listed",
+            "eligibility": "" if elig.judged else "no eligibility requirements listed",
             "language": self._language_text(ctx, s, values["language"]),
             "cost": _cost_text(index, s, values["cost"]),
             "schedule": _schedule_text(index, s, values["schedule"], ctx.avail is not None),
@@ -560,6 +799,20 @@ class Matcher:
             codes=tuple(names),
             reasons=tuple(reasons),
         )
+
+
+@lru_cache(maxsize=4096)
+def _area_matcher(area: str) -> AreaMatcher:
+    """The parsed form of a residency rule's area text (what ``geo.area_covers`` builds)."""
+    return AreaMatcher(area, None, None, None)
+
+
+def _ordered_needs(client: ClientProfile) -> list[Need]:
+    """Needs in matching order: immediate first, then by priority, then as given."""
+    ordered = sorted(
+        enumerate(client.needs), key=lambda p: (_URGENCY_ORDER[p[1].urgency], p[1].priority, p[0])
+    )
+    return [need for _, need in ordered]
 
 
 def _cost_text(index: DirectoryIndex, s: int, value: float) -> str:

@@ -39,6 +39,7 @@ from .scoring import CAPACITY_CODES
 if TYPE_CHECKING:
     from ..directory import Directory
     from ..eligibility import Rule
+    from ..models.directory import Schedule
 
 __all__ = [
     "CELL_DEGREES",
@@ -116,6 +117,13 @@ def insurance_bits(kinds: frozenset[str]) -> int:
     5
     """
     return sum(1 << i for i, kind in enumerate(INSURANCE_KINDS) if kind in kinds)
+
+
+def _schedule_key(schedule: Schedule) -> tuple[Any, ...]:
+    """Everything about a schedule that its week mask and description read (not its ids)."""
+    s = schedule
+    return (s.byday, s.opens_at, s.closes_at, s.freq, s.interval, s.valid_from, s.valid_to,
+            s.dtstart, s.until, s.bymonthday, s.byyearday, s.wkst, s.timezone, s.description)  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,6 +226,7 @@ class DirectoryIndex:
         org_names = np.empty(n, dtype=object)
         phones = np.empty(n, dtype=object)
         unit_rows: list[tuple[int, Any]] = []
+        schedule_memo: dict[tuple[Any, ...], tuple[npt.NDArray[np.bool_], str | None]] = {}
         text_rows = []
         for i, service in enumerate(services):
             locations = directory.locations_of(service)
@@ -248,8 +257,13 @@ class DirectoryIndex:
             lang_counts.update(f.languages or {"en"})
             schedules = directory.schedules_of(service)
             if schedules:
-                sched_masks[i] = week_mask(schedules)
-                schedule_text[i] = describe(schedules) or None
+                # most services share a handful of opening patterns: read each pattern once
+                pattern = tuple(_schedule_key(sc) for sc in schedules)
+                known = schedule_memo.get(pattern)
+                if known is None:
+                    known = (week_mask(schedules), describe(schedules) or None)
+                    schedule_memo[pattern] = known
+                sched_masks[i], schedule_text[i] = known
             org = directory.organization_of(service)
             org_names[i] = org.name if org else None
             phone = service.phones[0].number if service.phones else None

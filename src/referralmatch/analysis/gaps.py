@@ -233,7 +233,14 @@ def gap_analysis(
     ):
         frame = read_caseload(caseload)
     matcher = _matcher(directory, config)
-    chunks = _client_chunks(frame, chunk_size)
+    # Visit clients place by place (the matcher shares per-place work), then restore the order.
+    place_cols = [
+        c for c in ("postal_code", "latitude", "longitude", "city", "state") if c in frame.columns
+    ]
+    by_place = (
+        frame.sort_values(place_cols, kind="stable", na_position="last") if place_cols else frame
+    )
+    chunks = _client_chunks(by_place, chunk_size)
     show = sys.stderr.isatty() if progress is None else progress
     iterator: Any = chunks
     if show and len(chunks) > 1:
@@ -242,6 +249,10 @@ def gap_analysis(
         iterator = tqdm(chunks, desc="gap analysis", unit="chunk")
     parts = [gap_kernel(chunk, matcher, at) for chunk in iterator]
     result = pd.concat(parts, ignore_index=True) if parts else empty_gap_frame()
+    first_seen = pd.unique(frame["client_id"].to_numpy())
+    rank = pd.Series(np.arange(len(first_seen)), index=first_seen)
+    order = np.argsort(rank.reindex(result["client_id"].to_numpy()).to_numpy(), kind="stable")
+    result = result.iloc[order].reset_index(drop=True)
     return GapReport(result.astype(GAP_COLUMNS), by=tuple(by))
 
 

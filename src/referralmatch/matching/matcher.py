@@ -105,7 +105,7 @@ class _Units:
     language: FloatArray
 
 
-_STATIC_CACHE_SIZE = 64
+_STATIC_CACHE_SIZE = 128
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,7 @@ class _Static:
     capacity: npt.NDArray[np.uint8]
     capacity_score: FloatArray
     id_rank: npt.NDArray[np.int64]
+    present_rules: npt.NDArray[np.int64]
 
 
 @dataclass
@@ -244,7 +245,12 @@ class Matcher:
         if "gender" in kinds:
             out.append(c.gender)
         if "residency" in kinds:
-            out.append(ctx.place)
+            p = ctx.place
+            out.append(
+                None
+                if p is None
+                else (p.latitude, p.longitude, p.postal_code, p.city, p.county, p.state)
+            )
         if "income" in kinds:
             out += [c.annual_income, c.household_size, c.state]
         if "veteran" in kinds:
@@ -391,7 +397,10 @@ class Matcher:
         return _Units(units, services, codes, distance, virtual, rule_sets, certainty_of, lang)
 
     def _rule_table(
-        self, ctx: _ClientContext, rule_sets: npt.NDArray[np.int32]
+        self,
+        ctx: _ClientContext,
+        rule_sets: npt.NDArray[np.int32],
+        present: npt.NDArray[np.int64] | None = None,
     ) -> tuple[npt.NDArray[np.int8], FloatArray]:
         n = len(self.index.rule_sets)
         if ctx.rule_status is None:
@@ -399,9 +408,11 @@ class Matcher:
             ctx.rule_certainty = np.ones(n, dtype=np.float64)
         status, certainty = ctx.rule_status, ctx.rule_certainty
         assert certainty is not None
-        present = np.flatnonzero(np.bincount(rule_sets, minlength=n))
-        for r in present[status[present] < 0]:
-            e = self._eligibility(ctx, int(r))
+        if present is None:
+            present = np.flatnonzero(np.bincount(rule_sets, minlength=n))
+        todo = present[status[present] < 0].tolist()
+        for r in todo:
+            e = self._eligibility(ctx, r)
             status[r], certainty[r] = e.status, e.certainty
         return status, certainty
 
@@ -468,7 +479,7 @@ class Matcher:
         sensitive = any(categories.is_sensitive(k) for k, _ in cats)
         gravity = next((g for k, _ in cats if (g := categories.gravity_code(k))), None)
         st = self._static(ctx, cats)
-        status_of, certainty_of = self._rule_table(ctx, st.rule_sets)
+        status_of, certainty_of = self._rule_table(ctx, st.rule_sets, st.present_rules)
         codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
         codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
         lang = language_factor(st.lang, st.interp, ctx.lang_mask, ctx.has_languages)
@@ -691,6 +702,9 @@ class Matcher:
             capacity=index.s_capacity[services],
             capacity_score=CAPACITY_SCORES[index.s_capacity[services]],
             id_rank=index.s_id_rank[services],
+            present_rules=np.flatnonzero(
+                np.bincount(index.s_rule_set[services], minlength=len(index.rule_sets))
+            ),
         )
         self._static_cache[key] = st
         if len(self._static_cache) > _STATIC_CACHE_SIZE:

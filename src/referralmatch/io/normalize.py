@@ -97,6 +97,7 @@ for _code, _aliases in _LANGUAGES.items():
     for _alias in _aliases:
         _LANGUAGE_LOOKUP[_alias] = _code
 
+_SPACE_RUNS = re.compile(r"[ \t]+")
 _TRUE = {"true", "t", "yes", "y", "1", "x", "on"}
 _FALSE = {"false", "f", "no", "n", "0", "off", ""}
 
@@ -107,9 +108,11 @@ def clean_text(value: str) -> str:
     >>> clean_text("\\ufeff  Caf\\u0065\\u0301  Hope ")
     'Café Hope'
     """
+    if value.isascii() and value.isprintable():  # the common case: nothing to normalise
+        return _SPACE_RUNS.sub(" ", value).strip() if "  " in value else value.strip()
     value = unicodedata.normalize("NFC", value.replace("\ufeff", ""))
     value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return re.sub(r"[ \t]+", " ", value).strip()
+    return _SPACE_RUNS.sub(" ", value).strip()
 
 
 def parse_time(value: object) -> time:

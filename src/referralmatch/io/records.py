@@ -42,6 +42,7 @@ class RecordContext:
     pointer: str | None = None
 
 
+@cache
 def record_type_of(model: type[HSDSModel]) -> str:
     """The HSDS table-style name of a model: ``ServiceAtLocation`` -> ``service_at_location``."""
     name = model.__name__
@@ -60,6 +61,13 @@ def is_blank(value: object) -> bool:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+@cache
+def _fields(model: type[HSDSModel]) -> tuple[frozenset[str], frozenset[str]]:
+    """The model's field names and its required field names."""
+    names = model.model_fields
+    return frozenset(names), frozenset(n for n, f in names.items() if f.is_required())
 
 
 @cache
@@ -126,6 +134,8 @@ def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
                 return str(int(value)), None
             return (str(value), None) if isinstance(value, int | float) else (value, None)
         cleaned = normalize.clean_text(value)
+        if value.isascii() and value.isprintable():
+            return cleaned, None  # only spaces changed: not worth a note
         note = "normalised Unicode/whitespace" if cleaned != " ".join(value.split()) else None
         return cleaned, note
     if kind == "enum":
@@ -191,6 +201,7 @@ def build(
     record_id = raw.get("id")
     rid = None if is_blank(record_id) else str(record_id).strip()
     kinds = _field_kinds(model)
+    fields, required = _fields(model)
     data: dict[str, Any] = {}
     repaired = False
 
@@ -199,7 +210,7 @@ def build(
                    record_id=rid, field=field)  # fmt: skip
 
     for key, value in raw.items():
-        if key not in model.model_fields or is_blank(value):
+        if key not in fields or is_blank(value):
             continue
         kind = kinds.get(key)
         if kind is None:
@@ -209,7 +220,7 @@ def build(
             normalised, message = _normalise(kind, value)
         except (ValueError, TypeError, OverflowError) as exc:
             data[key] = value  # let validation decide: required fields reject, optional are dropped
-            if model.model_fields[key].is_required() or key in NEVER_DROP:
+            if key in required or key in NEVER_DROP:
                 continue
             note("warning", f"dropped unreadable value {_short(value)}: {exc}", key)
             del data[key]
@@ -220,7 +231,7 @@ def build(
             repaired = True
         data[key] = normalised
 
-    for _ in range(len(model.model_fields) + 1):
+    for _ in range(len(fields) + 1):
         try:
             obj = model.model_validate(data)
         except ValidationError as exc:
@@ -229,8 +240,8 @@ def build(
             for err in exc.errors(include_url=False, include_input=False):
                 field = str(err["loc"][0]) if err["loc"] else "(record)"
                 if (
-                    field in model.model_fields
-                    and not model.model_fields[field].is_required()
+                    field in fields
+                    and field not in required
                     and field not in NEVER_DROP
                 ):
                     droppable.add(field)

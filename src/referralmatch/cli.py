@@ -112,6 +112,64 @@ def _match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gaps(args: argparse.Namespace) -> int:
+    """Gap analysis of a caseload: summary tables (CSV) and figures (PNG) into ``--out``."""
+    import importlib.util
+    from datetime import datetime
+    from pathlib import Path
+
+    from .analysis.gaps import gap_analysis
+
+    at = None
+    if args.at:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            raise ConfigurationError("--at must be an ISO 8601 date-time") from None
+    directory = args.directory or str(sample_directory_path())
+    report = gap_analysis(args.caseload, directory, at=at, progress=False)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    tables = {
+        "per_client_need.csv": (report.per_client_need, False),
+        "by_need.csv": (report.by_need, True),
+        "by_area.csv": (report.by_area, True),
+        "reasons.csv": (report.reasons, False),
+    }
+    for name, (table, index) in tables.items():
+        table.to_csv(out / name, index=index)
+        written.append(out / name)
+    plots = not args.no_plots and importlib.util.find_spec("matplotlib") is not None
+    if plots:
+        if "matplotlib.pyplot" not in sys.modules:  # a command writes files: no display needed
+            import matplotlib
+
+            matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
+
+        figures = {
+            "gaps-coverage.png": report.plot_coverage,
+            "gaps-reasons.png": report.plot_reasons,
+            "gaps-distance.png": report.plot_distance,
+            "gaps-area.png": report.plot_area_coverage,
+        }
+        for name, draw in figures.items():
+            figure = draw().figure
+            if isinstance(figure, Figure):
+                figure.savefig(out / name, dpi=100)
+                plt.close(figure)
+                written.append(out / name)
+    print(report.summary())
+    print(f"\nwrote {len(written)} file(s) to {out}:")
+    for path in written:
+        print(f"  {path.name}")
+    if not plots and not args.no_plots:
+        print("(no figures: matplotlib is not installed; pip install 'referralmatch[plot]')")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="referralmatch",
@@ -139,6 +197,14 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--limit", type=int, default=5, help="services per need (default 5)")
     match.add_argument("--json", action="store_true", help="print the result as JSON")
     match.set_defaults(handler=_match)
+
+    gaps = sub.add_parser("gaps", help="resource gap analysis of a caseload (tables and figures)")
+    gaps.add_argument("--caseload", required=True, help="caseload table (.csv or .xlsx)")
+    gaps.add_argument("--directory", help="directory to load (default: bundled sample)")
+    gaps.add_argument("--out", required=True, help="folder for the CSV tables and PNG figures")
+    gaps.add_argument("--no-plots", action="store_true", help="write the tables only")
+    gaps.add_argument("--at", help="moment of referral, ISO 8601 (default: now)")
+    gaps.set_defaults(handler=_gaps)
     return parser
 
 

@@ -140,8 +140,11 @@ class GapReport:
         total = len(frame)
         met = int((frame.status == "met").sum())
         clients = frame.client_id.nunique()
-        lines = [f"{total} needs of {clients} clients: {met} met ({met / total:.0%}), {total - met} unmet"
-                 if total else "no client needs"]  # fmt: skip
+        if not total:
+            return "no client needs"
+        lines = [
+            f"{total} needs of {clients} clients: {met} met ({met / total:.0%}), {total - met} unmet"
+        ]
         by_reason = frame[frame.status == "unmet"].reason.value_counts()
         for reason, n in by_reason.items():
             lines.append(f"  unmet, {reason}: {n}")
@@ -185,8 +188,9 @@ def _summarise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     data = frame.assign(**{k: frame[k].fillna("unknown") for k in keys if k in frame.columns})
     grouped = data.groupby(keys, observed=True, sort=True)
     out = pd.DataFrame({
-        "client_needs": grouped.size(),
-        "met": grouped.status.agg(lambda s: int((s == "met").sum())),
+        "client_needs": grouped.size().astype("Int64"),
+        "met": (data.status == "met").groupby([data[k] for k in keys], observed=True, sort=True)
+        .sum().astype("Int64"),
     })  # fmt: skip
     out["unmet"] = out.client_needs - out.met
     out["met_share"] = out.met / out.client_needs

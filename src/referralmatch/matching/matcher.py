@@ -106,6 +106,19 @@ class _Units:
 
 
 _STATIC_CACHE_SIZE = 128
+# Which client facts each rule kind reads (eligibility.evaluate): a kind reads its own part and
+# the parts listed here (gender rules read age for "children of any gender").
+_FACT_ORDER = (
+    "age",
+    "gender",
+    "residency",
+    "income",
+    "veteran",
+    "insurance",
+    "immigration",
+    "pregnancy",
+)
+_ALSO_READ = {"age": frozenset({"gender"}), "pregnancy": frozenset({"parenting"})}
 
 
 @dataclass(frozen=True)
@@ -176,7 +189,8 @@ class _ClientContext:
     on: date
     eligibility: dict[int, _Eligibility] = field(default_factory=dict)
     coverage: dict[int, bool | None] = field(default_factory=dict)
-    facts: dict[frozenset[str], tuple[Any, ...]] = field(default_factory=dict)
+    facts: dict[frozenset[str], dict[int, _Eligibility]] = field(default_factory=dict)
+    fact_parts: dict[str, Any] | None = None
     rule_status: npt.NDArray[np.int8] | None = None
     rule_certainty: FloatArray | None = None
     area_status: npt.NDArray[np.int8] | None = None
@@ -210,7 +224,8 @@ class Matcher:
             )
         self.geocoder: Geocoder = geocoder or OfflineGeocoder()
         self._weights = self.config.weights()
-        self._shared_eligibility: dict[tuple[Any, ...], _Eligibility] = {}
+        # verdicts by (rule kinds, the client facts they read) -> rule set -> verdict
+        self._shared_eligibility: dict[tuple[Any, ...], dict[int, _Eligibility]] = {}
         self._static_cache: OrderedDict[tuple[Any, ...], _Static] = OrderedDict()
 
     def __repr__(self) -> str:
@@ -237,31 +252,24 @@ class Matcher:
 
     def _facts(self, ctx: _ClientContext, kinds: frozenset[str]) -> tuple[Any, ...]:
         """The client facts that rules of ``kinds`` read (see eligibility.evaluate), as a key."""
-        c = ctx.client
-        age = c.age_on(ctx.on)
-        out: list[Any] = []
-        if kinds & {"age", "gender"}:
-            out += [None if age is None else math.floor(age), c.dependents_ages]
-        if "gender" in kinds:
-            out.append(c.gender)
-        if "residency" in kinds:
-            p = ctx.place
-            out.append(
-                None
-                if p is None
-                else (p.latitude, p.longitude, p.postal_code, p.city, p.county, p.state)
-            )
-        if "income" in kinds:
-            out += [c.annual_income, c.household_size, c.state]
-        if "veteran" in kinds:
-            out.append(c.veteran)
-        if "insurance" in kinds:
-            out.append(c.insurance)
-        if "immigration" in kinds:
-            out.append(c.immigration_status)
-        if kinds & {"pregnancy", "parenting"}:
-            out += [c.pregnant, c.dependents_ages]
-        return tuple(out)
+        parts = ctx.fact_parts
+        if parts is None:
+            c, p = ctx.client, ctx.place
+            age = c.age_on(ctx.on)
+            parts = ctx.fact_parts = {
+                "age": (None if age is None else math.floor(age), c.dependents_ages),
+                "gender": c.gender,
+                "residency": None if p is None else (p.latitude, p.longitude, p.postal_code,
+                                                     p.city, p.county, p.state),
+                "income": (c.annual_income, c.household_size, c.state),
+                "veteran": c.veteran,
+                "insurance": c.insurance,
+                "immigration": c.immigration_status,
+                "pregnancy": (c.pregnant, c.dependents_ages),
+            }  # fmt: skip
+        return tuple(
+            parts[k] for k in _FACT_ORDER if k in kinds or _ALSO_READ.get(k, frozenset()) & kinds
+        )
 
     def _eligibility(self, ctx: _ClientContext, rule_set: int) -> _Eligibility:
         cached = ctx.eligibility.get(rule_set)
@@ -270,11 +278,13 @@ class Matcher:
         rules = self.index.rule_sets[rule_set]
         # Clients with the same relevant facts get the same verdicts: share them across clients.
         kinds = self.index.rule_kinds[rule_set]
-        facts = ctx.facts.get(kinds)
-        if facts is None:
-            facts = ctx.facts[kinds] = self._facts(ctx, kinds)
-        shared_key = (rule_set, facts)
-        shared = self._shared_eligibility.get(shared_key)
+        same_facts = ctx.facts.get(kinds)
+        if same_facts is None:
+            if len(self._shared_eligibility) > 200_000:
+                self._shared_eligibility.clear()
+            same_facts = self._shared_eligibility.setdefault((kinds, self._facts(ctx, kinds)), {})
+            ctx.facts[kinds] = same_facts
+        shared = same_facts.get(rule_set)
         if shared is not None:
             ctx.eligibility[rule_set] = shared
             return shared
@@ -297,9 +307,7 @@ class Matcher:
             unmet_reasons=tuple(v.reason for v in unmet),
         )
         ctx.eligibility[rule_set] = result
-        if len(self._shared_eligibility) > 500_000:
-            self._shared_eligibility.clear()
-        self._shared_eligibility[shared_key] = result
+        same_facts[rule_set] = result
         return result
 
     def __getstate__(self) -> dict[str, Any]:

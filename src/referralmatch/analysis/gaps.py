@@ -5,7 +5,7 @@ rows (as :func:`~referralmatch.analysis.caseload.read_caseload` returns) to a fr
 schema :data:`GAP_COLUMNS`. It runs the matcher's own columnar passes for each client (each need's
 candidates are first blocked to the grid cells within the client's reach), so its best service
 for a need is exactly :meth:`Matcher.match`'s first match. :func:`gap_analysis` runs it over the
-caseload and summarises; :mod:`referralmatch.analysis.dask` runs the same kernel on Dask.
+caseload and summarises; :mod:`referralmatch.dask` runs the same kernel on Dask.
 
 Example:
     >>> import referralmatch as rm

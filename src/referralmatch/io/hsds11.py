@@ -57,57 +57,16 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import DirectoryFormatError
-from ..models.directory import (
-    Accessibility,
-    Address,
-    Attribute,
-    Contact,
-    CostOption,
-    Funding,
-    HSDSModel,
-    Language,
-    Location,
-    Organization,
-    Phone,
-    Program,
-    RequiredDocument,
-    Schedule,
-    Service,
-    ServiceArea,
-    ServiceAtLocation,
-    Taxonomy,
-    TaxonomyTerm,
-)
 from . import normalize
 from .records import is_blank, nested_fields, record_type_of
 from .report import LoadReport
 from .source import Bundle, CsvRow, safe_member_name
-from .tabular import ROW_FILE_KEY, Table
+from .tabular import ROW_FILE_KEY, TABLE_MODELS, Table
 
 __all__ = ["ROW_FILE_KEY", "TABLE_MODELS", "hsds11_tables", "looks_like_hsds11"]
 
 
-TABLE_MODELS: dict[str, type[HSDSModel]] = {
-    "organizations": Organization,
-    "programs": Program,
-    "services": Service,
-    "locations": Location,
-    "service_at_location": ServiceAtLocation,
-    "addresses": Address,
-    "phones": Phone,
-    "schedules": Schedule,
-    "service_areas": ServiceArea,
-    "languages": Language,
-    "cost_options": CostOption,
-    "required_documents": RequiredDocument,
-    "funding": Funding,
-    "contacts": Contact,
-    "accessibility": Accessibility,
-    "attributes": Attribute,
-    "taxonomies": Taxonomy,
-    "taxonomy_terms": TaxonomyTerm,
-}
-"""The HSDS 3 tables this converter writes, each with the model its rows are built into."""
+
 
 # Files only HSDS 1.1/2.0 packages have (HSDS 3 renamed or removed them).
 _OLD_ONLY_FILES = (

@@ -63,34 +63,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ConfigurationError, MissingExtraError
-from ..models.directory import (
-    Accessibility,
-    Address,
-    Attribute,
-    Contact,
-    CostOption,
-    Funding,
-    HSDSModel,
-    Language,
-    Location,
-    Organization,
-    Phone,
-    Program,
-    RequiredDocument,
-    Schedule,
-    Service,
-    ServiceArea,
-    ServiceAtLocation,
-    ServiceCapacity,
-    Taxonomy,
-    TaxonomyTerm,
-    Unit,
-)
 from . import normalize
 from .records import is_blank, nested_fields, record_type_of
 from .report import LoadReport
 from .source import Bundle
-from .tabular import ROW_FILE_KEY, Table
+from .tabular import ROW_FILE_KEY, TABLE_MODELS, Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,28 +91,7 @@ ROW_KEY = "@row"
 DATAFRAME_LABEL = "<DataFrame>"
 """The file name used in ids and the report for rows of a DataFrame."""
 
-_MODELS: dict[str, type[HSDSModel]] = {
-    "organizations": Organization,
-    "programs": Program,
-    "services": Service,
-    "locations": Location,
-    "service_at_location": ServiceAtLocation,
-    "addresses": Address,
-    "phones": Phone,
-    "schedules": Schedule,
-    "service_areas": ServiceArea,
-    "languages": Language,
-    "cost_options": CostOption,
-    "required_documents": RequiredDocument,
-    "funding": Funding,
-    "contacts": Contact,
-    "accessibility": Accessibility,
-    "attributes": Attribute,
-    "taxonomies": Taxonomy,
-    "taxonomy_terms": TaxonomyTerm,
-    "service_capacity": ServiceCapacity,
-    "units": Unit,
-}
+_MODELS = TABLE_MODELS
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _RANGE = re.compile(r"\s*(?:-|–|\bto\b|\bthru\b|\bthrough\b)\s*", re.IGNORECASE)
 

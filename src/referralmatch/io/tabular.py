@@ -42,7 +42,7 @@ from ..models.directory import (
 from .records import RecordContext, build, is_blank, nested_fields, record_type_of
 from .report import LoadReport
 
-__all__ = ["ROW_FILE_KEY", "TABLES", "Table", "assemble", "count_nested"]
+__all__ = ["ROW_FILE_KEY", "TABLES", "TABLE_MODELS", "Table", "assemble", "count_nested"]
 
 ROW_FILE_KEY = "__file__"
 """Row key naming the real source file of a row merged into a table from a second file."""
@@ -96,6 +96,15 @@ _PARENTS: list[tuple[str, type[HSDSModel]]] = [
     ("programs", Program),
 ]
 _ATTRIBUTE_PARENTS = ("services", "organizations", "locations", "service_at_location")
+TABLE_MODELS: dict[str, type[HSDSModel]] = {
+    "taxonomies": Taxonomy,
+    "taxonomy_terms": TaxonomyTerm,
+    "units": Unit,
+    "attributes": Attribute,
+    **{name: model for name, model, _ in _CHILDREN},
+    **dict(_PARENTS),
+}
+"""Every HSDS 3 table :func:`assemble` understands, with the model its rows are built into."""
 TABLES: tuple[str, ...] = (
     "taxonomies", "taxonomy_terms", "units", "attributes",
     *(name for name, _, _ in _CHILDREN), *(name for name, _ in _PARENTS),

@@ -374,35 +374,22 @@ class Matcher:
         return units[keep], fit[keep]
 
     def _unit_codes(self, ctx: _ClientContext, units: npt.NDArray[np.int64]) -> _Units:
-        """Exclusion codes, distance (km, NaN when unknown or remote) and lookups per unit."""
-        index = self.index
-        services = index.u_service[units].astype(np.int64)
-        codes = np.zeros(len(units), dtype=np.int64)
-        if not self.config.include_inactive:
-            codes |= np.where(index.s_active[services], 0, INACTIVE)
-        rule_sets = index.s_rule_set[services]
-        status_of, certainty_of = self._rule_table(ctx, rule_sets)
-        codes |= np.where(status_of[rule_sets] == 2, INELIGIBLE, 0)
-        area_sets = index.s_area_set[services]
-        coverage = self._area_table(ctx, area_sets)
-        codes |= np.where(coverage[area_sets] == -1, OUT_OF_AREA, 0)
-        virtual = index.u_virtual[units]
-        if ctx.place is not None:
-            distance = haversine_km(
-                ctx.place.latitude, ctx.place.longitude, index.u_lat[units], index.u_lon[units]
-            )
-            distance = np.where(virtual, np.nan, distance)
-            codes |= np.where(~virtual & (distance > ctx.max_km), TOO_FAR, 0)
-        else:
-            distance = np.full(len(units), np.nan)
-        if ctx.client.telehealth_ok is False:
-            codes |= np.where(virtual, NO_REMOTE, 0)
-        lang = language_factor(
-            index.s_lang[services], index.s_interp[services], ctx.lang_mask, ctx.has_languages
-        )
+        """Exclusion codes, distance (km, NaN when unknown or remote) and lookups per unit, for
+        any units (not only the geographic block): the same two steps as :meth:`_match_need`."""
+        return self._client_codes(ctx, self._build_static(ctx, units, np.ones(len(units))))
+
+    def _client_codes(self, ctx: _ClientContext, st: _Static) -> _Units:
+        """Add what depends on the client's own facts to the place-level codes of ``st``:
+        eligibility, travel limit and (if required) language."""
+        status_of, certainty_of = self._rule_table(ctx, st.rule_sets, st.present_rules)
+        codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
+        codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
+        lang = language_factor(st.lang, st.interp, ctx.lang_mask, ctx.has_languages)
         if self.config.require_language:
             codes |= np.where(lang == 0, LANGUAGE, 0)
-        return _Units(units, services, codes, distance, virtual, rule_sets, certainty_of, lang)
+        return _Units(
+            st.units, st.services, codes, st.distance, st.virtual, st.rule_sets, certainty_of, lang
+        )
 
     def _rule_table(
         self,
@@ -487,15 +474,8 @@ class Matcher:
         sensitive = any(categories.is_sensitive(k) for k, _ in cats)
         gravity = next((g for k, _ in cats if (g := categories.gravity_code(k))), None)
         st = self._static(ctx, cats)
-        status_of, certainty_of = self._rule_table(ctx, st.rule_sets, st.present_rules)
-        codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
-        codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
-        lang = language_factor(st.lang, st.interp, ctx.lang_mask, ctx.has_languages)
-        if config.require_language:
-            codes |= np.where(lang == 0, LANGUAGE, 0)
-        u = _Units(
-            st.units, st.services, codes, st.distance, st.virtual, st.rule_sets, certainty_of, lang
-        )
+        u = self._client_codes(ctx, st)
+        codes, certainty_of, lang = u.codes, u.certainty_of, u.language
         p = np.flatnonzero(codes == 0)
         units = st.units
         p_units, p_services, p_dist = units[p], st.services[p], st.distance[p]
@@ -671,8 +651,19 @@ class Matcher:
         if cached is not None:
             self._static_cache.move_to_end(key)
             return cached
-        index, config = self.index, self.config
         units, fit = self._candidates(ctx, cats, radius)
+        st = self._build_static(ctx, units, fit)
+        self._static_cache[key] = st
+        if len(self._static_cache) > _STATIC_CACHE_SIZE:
+            self._static_cache.popitem(last=False)
+        return st
+
+    def _build_static(
+        self, ctx: _ClientContext, units: npt.NDArray[np.int64], fit: FloatArray
+    ) -> _Static:
+        """Place-level codes (inactive, out of area, remote refused) and the columns scoring
+        reads, for ``units`` whose need fit is ``fit``."""
+        index, config = self.index, self.config
         services = index.u_service[units].astype(np.int64)
         codes = np.zeros(len(units), dtype=np.int64)
         if not config.include_inactive:
@@ -690,8 +681,7 @@ class Matcher:
             distance = np.full(len(units), np.nan)
         if ctx.client.telehealth_ok is False:
             codes |= np.where(virtual, NO_REMOTE, 0)
-        # keep only what can pass on client facts alone, plus the arrays scoring needs
-        st = _Static(
+        return _Static(
             units=units,
             fit=np.clip(fit, 0.0, 1.0),
             services=services,
@@ -714,10 +704,6 @@ class Matcher:
                 np.bincount(index.s_rule_set[services], minlength=len(index.rule_sets))
             ),
         )
-        self._static_cache[key] = st
-        if len(self._static_cache) > _STATIC_CACHE_SIZE:
-            self._static_cache.popitem(last=False)
-        return st
 
     # ------------------------------------------------------------------ objects
     def _make_match(

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ..models.client import normalize_insurance
 from ..models.directory import Location, Service
 
 __all__ = ["INSURANCE_KINDS", "Capacity", "ServiceFacts", "insurance_kinds", "service_facts"]
@@ -52,23 +53,12 @@ _VIRTUAL = re.compile(
 
 
 def insurance_kinds(values: Iterable[str]) -> frozenset[str]:
-    """Normalise insurance names ("Medi-Cal", "Medicare", "private") to :data:`INSURANCE_KINDS`.
+    """The :data:`INSURANCE_KINDS` among insurance names, read as ``ClientProfile`` reads them.
 
     >>> sorted(insurance_kinds(["Medi-Cal", "PRIVATE", "uninsured"]))
     ['medicaid', 'private']
     """
-    out = set()
-    for value in values:
-        text = value.strip().lower()
-        if text in INSURANCE_KINDS:
-            out.add(text)
-        elif _INSURANCE["medicaid"].search(text):
-            out.add("medicaid")
-        elif "medicare" in text:
-            out.add("medicare")
-        elif text in ("commercial", "employer", "private insurance"):
-            out.add("private")
-    return frozenset(out)
+    return frozenset(k for k in map(normalize_insurance, values) if k in INSURANCE_KINDS)
 
 
 @dataclass(frozen=True, slots=True)

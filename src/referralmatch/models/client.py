@@ -37,6 +37,7 @@ from pydantic_core import ErrorDetails
 
 from ..errors import ClientValidationError
 from ..io.normalize import language_code
+from ..needs.situations import normalize_situation
 from .need import Need
 
 __all__ = [
@@ -354,6 +355,9 @@ class ClientProfile(_PrivateModel):
     (:func:`normalize_gender`), ``insurance`` to kinds (:func:`normalize_insurance`, e.g.
     "Medi-Cal" -> "medicaid"), ``languages`` to ISO 639 codes, ``immigration_status`` by
     :func:`normalize_immigration_status`. ``needs`` accepts category keys or free text.
+    ``situations`` are keys of the human-situations vocabulary
+    (:mod:`referralmatch.needs.situations`: homeless, veteran, parenting, in_recovery, ...);
+    labels and synonyms are accepted, unknown words raise an error naming the field.
 
     ``repr``/``str`` show the id and which fields are set, never their values.
 
@@ -380,6 +384,7 @@ class ClientProfile(_PrivateModel):
     telehealth_ok: bool = True
     availability: tuple[AvailabilityWindow, ...] | None = None
     needs: tuple[Need, ...] = ()
+    situations: tuple[str, ...] | None = None
     consent_to_share_sensitive: bool = False
 
     @field_validator("gender")
@@ -427,6 +432,42 @@ class ClientProfile(_PrivateModel):
                 raise ValueError("must be a list of languages")
             codes.append(language_code(item))  # its ValueError says "unknown language"
         return tuple(dict.fromkeys(codes))
+
+    @field_validator("situations", mode="before")
+    @classmethod
+    def _situations(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise ValueError("must be a list of situations")
+        keys: list[str] = []
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueError("must be a list of situations")
+            keys.append(normalize_situation(item))  # its ValueError names no value
+        return tuple(sorted(set(keys)))
+
+    def has_situation(self, key: str) -> bool | None:
+        """True when ``situations`` lists ``key``; None when situations are not given (unknown).
+
+        A list that was given but leaves ``key`` out is still *unknown* for that situation
+        (a case manager lists what they know), except where another field settles it
+        (``veteran=False``, ``pregnant=False``).
+
+        >>> ClientProfile(situations=["Veterans", "homeless"]).situations
+        ('homeless', 'veteran')
+        >>> ClientProfile(situations=["homeless"]).has_situation("veteran") is None
+        True
+        """
+        if self.situations and key in self.situations:
+            return True
+        if key == "veteran" and self.veteran is not None:
+            return self.veteran
+        if key == "pregnant" and self.pregnant is not None:
+            return self.pregnant
+        return None
 
     @field_validator("needs", mode="before")
     @classmethod

@@ -41,10 +41,11 @@ class MatchConfig(BaseModel):
         default=25.0, gt=0, description="reach when the client gives none (km)"
     )
     min_need_fit: float = Field(
-        default=0.6,
+        default=0.4,
         ge=0,
         le=1,
-        description="least category confidence to count (0.55 = named only in a description)",
+        description="least need relevance (0-1) to be ranked; weaker members are listed as "
+        "weak_fit exclusions",
     )
     poverty_year: int = Field(
         default=2026, description="HHS poverty guideline year for income rules"

@@ -26,23 +26,23 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from ..eligibility import rules_for_service
-from ..geo import AreaMatcher, normalize_state, unit_vectors
+from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
-from ..needs.classify import classify_many
 from ..schedule import describe, pack_week_masks, week_mask
 from .facts import INSURANCE_KINDS, service_facts
+from .factors.relevance import ServiceText, relevance_table
 from .scoring import CAPACITY_CODES
 
 if TYPE_CHECKING:
     from ..directory import Directory
     from ..eligibility import Rule
-    from ..models.directory import Schedule
+    from ..models.directory import Location, Schedule
 
 __all__ = [
     "CELL_DEGREES",
+    "MEMBER_FLOOR",
     "OTHER_LANGUAGE_BIT",
     "CategoryMembers",
     "DirectoryIndex",
@@ -53,6 +53,9 @@ __all__ = [
 OTHER_LANGUAGE_BIT = 63
 """Languages beyond the 63 most common in a directory share this bit."""
 
+
+MEMBER_FLOOR = 0.15
+"""Least need relevance for a service to be a category member (and so ranked or reported)."""
 
 CELL_DEGREES = 0.25
 """Grid cell size (degrees of latitude and longitude) for the geographic prefilter."""
@@ -90,10 +93,13 @@ def cell_ranges(lat: float, lon: float, radius_km: float) -> list[tuple[int, int
 
 @dataclass(frozen=True, eq=False)
 class CategoryMembers:
-    """The units of one need category, sorted by grid cell (units without a cell first)."""
+    """The units of one need category, sorted by grid cell (units without a cell first), with
+    their relevance (``confidence``, 0-1) and what evidenced it (``evidence``: an index into
+    :data:`~referralmatch.matching.factors.relevance.EVIDENCE`)."""
 
     units: npt.NDArray[np.int32]
     confidence: npt.NDArray[np.float32]
+    evidence: npt.NDArray[np.uint8]
     cells: npt.NDArray[np.int64]
     n_services: int
 
@@ -117,6 +123,55 @@ def insurance_bits(kinds: frozenset[str]) -> int:
     5
     """
     return sum(1 << i for i, kind in enumerate(INSURANCE_KINDS) if kind in kinds)
+
+
+APPROX_NONE, APPROX_POSTAL_CODE, APPROX_CITY = 0, 1, 2
+"""How a unit's position was found: from the data, a ZIP centroid, or a city centroid."""
+
+
+def _unit_positions(
+    locations: list[Location | None],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.uint8]]:
+    """Latitude, longitude (degrees; NaN when unknown) and how each was found (``APPROX_*``).
+
+    A location without coordinates but with a physical (else any) address whose ZIP or
+    city and state the offline centroid table knows gets that centroid, marked approximate.
+    """
+    n = len(locations)
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    approx = np.zeros(n, dtype=np.uint8)
+    memo: dict[tuple[str | None, str | None, str | None], tuple[float, float, int] | None] = {}
+    for i, loc in enumerate(locations):
+        if loc is None:
+            continue
+        if loc.latitude is not None and loc.longitude is not None:
+            lat[i], lon[i] = loc.latitude, loc.longitude
+            continue
+        addresses = sorted(loc.addresses, key=lambda a: a.address_type != "physical")
+        for a in addresses:
+            key = (a.postal_code, a.city, a.state_province)
+            if key not in memo:
+                memo[key] = _centroid(*key)
+            found = memo[key]
+            if found is not None:
+                lat[i], lon[i], approx[i] = found
+                break
+    return lat, lon, approx
+
+
+def _centroid(
+    postal_code: str | None, city: str | None, state: str | None
+) -> tuple[float, float, int] | None:
+    if postal_code:
+        place = OfflineGeocoder.by_postal_code(postal_code)
+        if place is not None:
+            return place.latitude, place.longitude, APPROX_POSTAL_CODE
+    if city and state:
+        place = OfflineGeocoder.by_city(city, state)
+        if place is not None:
+            return place.latitude, place.longitude, APPROX_CITY
+    return None
 
 
 def _schedule_key(schedule: Schedule) -> tuple[Any, ...]:
@@ -155,6 +210,7 @@ class DirectoryIndex:
     u_location_names: npt.NDArray[np.object_]
     u_lat: npt.NDArray[np.float64]
     u_lon: npt.NDArray[np.float64]
+    u_approx: npt.NDArray[np.uint8]
     u_xyz: npt.NDArray[np.float64]
     u_virtual: npt.NDArray[np.bool_]
     rule_sets: tuple[tuple[Rule, ...], ...]
@@ -192,7 +248,7 @@ class DirectoryIndex:
             if isinstance(value, np.ndarray) and value.dtype != object:
                 total += value.nbytes
         for m in self.members.values():
-            total += m.units.nbytes + m.confidence.nbytes + m.cells.nbytes
+            total += m.units.nbytes + m.confidence.nbytes + m.evidence.nbytes + m.cells.nbytes
         return total
 
     @classmethod
@@ -201,10 +257,11 @@ class DirectoryIndex:
         directory: Directory,
         *,
         categories: NeedCategories | None = None,
-        min_confidence: float = 0.35,
+        min_confidence: float = MEMBER_FLOOR,
     ) -> DirectoryIndex:
-        """Classify, parse and pack ``directory`` once. ``min_confidence`` is the least
-        classification confidence for a service to count as a member of a category."""
+        """Classify, parse and pack ``directory`` once. ``min_confidence`` is the least need
+        relevance (0-1) for a service to count as a member of a category at all; members below
+        the matcher's ``min_need_fit`` are reported as weak fits, not ranked."""
         categories = categories or NeedCategories.default()
         services = list(directory.services.values())
         n = len(services)
@@ -279,12 +336,11 @@ class DirectoryIndex:
                 a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
             )
             text_rows.append(
-                (
+                ServiceText(
                     service.name,
                     service.description or "",
                     keywords,
-                    [t.code or "" for t in terms],
-                    [t.name for t in terms],
+                    tuple((t.taxonomy, t.code, t.name) for t in terms),
                 )
             )
 
@@ -300,20 +356,7 @@ class DirectoryIndex:
             s_lang[i] = mask
 
         u_service = np.array([i for i, _ in unit_rows], dtype=np.int32)
-        u_lat = np.array(
-            [
-                loc.latitude if loc is not None and loc.latitude is not None else np.nan
-                for _, loc in unit_rows
-            ],
-            dtype=np.float64,
-        )
-        u_lon = np.array(
-            [
-                loc.longitude if loc is not None and loc.longitude is not None else np.nan
-                for _, loc in unit_rows
-            ],
-            dtype=np.float64,
-        )
+        u_lat, u_lon, u_approx = _unit_positions([loc for _, loc in unit_rows])
         s_virtual = np.array([f.virtual for f in facts], dtype=np.bool_)
         u_virtual = np.array(
             [
@@ -329,25 +372,24 @@ class DirectoryIndex:
             else np.zeros((0, 3))
         )
 
-        frame = pd.DataFrame(
-            text_rows,
-            columns=["name", "description", "keywords", "taxonomy_codes", "taxonomy_names"],
-        )
-        classified = (
-            classify_many(frame, categories, threshold=min_confidence)
-            if n
-            else pd.DataFrame({"service_row": [], "category": [], "confidence": []})
-        )
-        conf_by_service: dict[str, dict[int, float]] = {}
-        for row, category, confidence in classified.itertuples(index=False):
-            conf_by_service.setdefault(str(category), {})[int(row)] = float(confidence)
+        table = relevance_table(text_rows, categories, floor=min_confidence)
+        by_category: dict[str, tuple[list[int], list[float], list[int]]] = {}
+        for row, cat, rel, ev in zip(
+            table.service.tolist(), table.category.tolist(), table.relevance.tolist(),
+            table.evidence.tolist(), strict=True,
+        ):  # fmt: skip
+            rows_, rels, evs = by_category.setdefault(table.keys[cat], ([], [], []))
+            rows_.append(row)
+            rels.append(rel)
+            evs.append(ev)
         unit_order = np.argsort(u_service, kind="stable")
         starts = np.searchsorted(u_service[unit_order], np.arange(n + 1))
         cells = cell_keys(u_lat, u_lon, u_virtual)
         members: dict[str, CategoryMembers] = {}
-        for category, by_service in conf_by_service.items():
-            rows_ = np.fromiter(by_service.keys(), dtype=np.int64, count=len(by_service))
-            confs = np.fromiter(by_service.values(), dtype=np.float64, count=len(by_service))
+        for category, (row_list, rel_list, ev_list) in by_category.items():
+            rows_ = np.array(row_list, dtype=np.int64)
+            confs = np.array(rel_list, dtype=np.float64)
+            evidence = np.array(ev_list, dtype=np.uint8)
             counts = starts[rows_ + 1] - starts[rows_]
             units = (
                 np.concatenate([unit_order[starts[r] : starts[r + 1]] for r in rows_])
@@ -355,14 +397,16 @@ class DirectoryIndex:
                 else np.empty(0, np.int64)
             )
             unit_conf = np.repeat(confs, counts)
+            unit_ev = np.repeat(evidence, counts)
             order = np.lexsort((units, cells[units]))
             members[category] = CategoryMembers(
                 units=units[order].astype(np.int32),
                 confidence=unit_conf[order].astype(np.float32),
+                evidence=unit_ev[order],
                 cells=cells[units[order]],
                 n_services=len(rows_),
             )
-        classified_rows = set(classified["service_row"].tolist())
+        classified_rows = set(table.service.tolist())
         unclassified = tuple(str(ids[i]) for i in range(n) if i not in classified_rows)
 
         return cls(
@@ -394,6 +438,7 @@ class DirectoryIndex:
             ),
             u_lat=u_lat,
             u_lon=u_lon,
+            u_approx=u_approx,
             u_xyz=np.asarray(xyz, dtype=np.float64),
             u_virtual=u_virtual,
             rule_sets=tuple(rule_sets),

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -32,13 +32,14 @@ import numpy as np
 import numpy.typing as npt
 
 from ..eligibility import evaluate, summarize
+from ..eligibility.evaluate import Verdict
 from ..geo import AreaMatcher, Geocoder, OfflineGeocoder, ResolvedPlace, haversine_km
 from ..io.normalize import language_name
 from ..models.results import EligibilityNote, Exclusion, Factor, Match, MatchResult, NeedResult
 from ..schedule import availability_mask, pack_week_masks
 from .config import FACTORS, MatchConfig
 from .facts import insurance_kinds
-from .index import DirectoryIndex, insurance_bits
+from .index import APPROX_CITY, APPROX_POSTAL_CODE, DirectoryIndex, insurance_bits
 from .scoring import (
     CAPACITY_CODES,
     CAPACITY_SCORES,
@@ -61,7 +62,7 @@ log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float64]
 
 # Reach and status exclusion codes (bit flags per unit).
-INACTIVE, TOO_FAR, OUT_OF_AREA, NO_REMOTE, LANGUAGE, INELIGIBLE = 1, 2, 4, 8, 16, 32
+INACTIVE, TOO_FAR, OUT_OF_AREA, NO_REMOTE, LANGUAGE, INELIGIBLE, WEAK_FIT = 1, 2, 4, 8, 16, 32, 64
 ReachCode = int
 _CODE_NAMES = {
     INACTIVE: "inactive",
@@ -69,6 +70,7 @@ _CODE_NAMES = {
     OUT_OF_AREA: "out_of_area",
     NO_REMOTE: "no_remote",
     LANGUAGE: "language",
+    WEAK_FIT: "weak_fit",
 }
 _URGENCY_ORDER = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
 _CAPACITY_TEXT = (
@@ -219,9 +221,7 @@ class Matcher:
         if isinstance(directory, DirectoryIndex):
             self.index = directory
         else:
-            self.index = DirectoryIndex.build(
-                directory, categories=categories, min_confidence=self.config.min_need_fit
-            )
+            self.index = DirectoryIndex.build(directory, categories=categories)
         self.geocoder: Geocoder = geocoder or OfflineGeocoder()
         self._weights = self.config.weights()
         # verdicts by (rule kinds, the client facts they read) -> rule set -> verdict
@@ -296,7 +296,8 @@ class Matcher:
         verdicts = evaluate(
             list(rules), ctx.client, year=self.config.poverty_year, on=ctx.on, area_covered=covered
         )
-        status, certainty = summarize(verdicts)
+        status, _ = summarize(verdicts)
+        certainty = _eligibility_factor(verdicts)
         judged = tuple((v.rule.kind, v.status, v.reason) for v in verdicts if v.rule.kind != "none")
         unmet = [v for v in verdicts if v.status == "unmet"]
         result = _Eligibility(
@@ -373,10 +374,12 @@ class Matcher:
         keep = np.r_[True, units[1:] != units[:-1]]
         return units[keep], fit[keep]
 
-    def _unit_codes(self, ctx: _ClientContext, units: npt.NDArray[np.int64]) -> _Units:
+    def _unit_codes(
+        self, ctx: _ClientContext, units: npt.NDArray[np.int64], fit: FloatArray
+    ) -> _Units:
         """Exclusion codes, distance (km, NaN when unknown or remote) and lookups per unit, for
         any units (not only the geographic block): the same two steps as :meth:`_match_need`."""
-        return self._client_codes(ctx, self._build_static(ctx, units, np.ones(len(units))))
+        return self._client_codes(ctx, self._build_static(ctx, units, fit))
 
     def _client_codes(self, ctx: _ClientContext, st: _Static) -> _Units:
         """Add what depends on the client's own facts to the place-level codes of ``st``:
@@ -539,8 +542,8 @@ class Matcher:
         def exclusions() -> list[Exclusion]:
             # every member unit (not only the geographic block); a service is excluded when
             # none of its units passed
-            all_units, _ = self._candidates(None, cats)
-            full = self._unit_codes(ctx, all_units)
+            all_units, all_fit = self._candidates(None, cats)
+            full = self._unit_codes(ctx, all_units, all_fit)
             passed = set(full.services[full.codes == 0].tolist())
             failing = np.flatnonzero(full.codes != 0)
             nearest: dict[int, tuple[float, int]] = {}
@@ -553,7 +556,9 @@ class Matcher:
                 if s not in nearest or d_key < nearest[s][0]:
                     nearest[s] = (d_key, int(i))
             return [
-                self._exclusion(ctx, key, s, int(full.codes[i]), float(full.distance[i]))
+                self._exclusion(
+                    ctx, key, s, int(full.codes[i]), float(full.distance[i]), float(all_fit[i])
+                )
                 for s, (_, i) in sorted(nearest.items())
             ]
 
@@ -607,8 +612,8 @@ class Matcher:
     def _unmet_reason(self, ctx: _ClientContext, diag: _NeedDiagnostics) -> str:
         if not any(k in self.index.members for k, _ in diag.cats):
             return "no_service"
-        units, _ = self._candidates(None, diag.cats)
-        full = self._unit_codes(ctx, units)
+        units, fit = self._candidates(None, diag.cats)
+        full = self._unit_codes(ctx, units, fit)
         eligible = (full.codes & (INACTIVE | INELIGIBLE)) == 0
         if not eligible.any():
             return "not_eligible"
@@ -621,8 +626,8 @@ class Matcher:
             return None
         for u in (diag.near, None):
             if u is None:
-                units, _ = self._candidates(None, diag.cats)
-                u = self._unit_codes(ctx, units)
+                units, fit = self._candidates(None, diag.cats)
+                u = self._unit_codes(ctx, units, fit)
             eligible = ((u.codes & (INACTIVE | INELIGIBLE)) == 0) & ~np.isnan(u.distance)
             if eligible.any():
                 return round(float(u.distance[eligible].min()), 3)
@@ -665,7 +670,8 @@ class Matcher:
         reads, for ``units`` whose need fit is ``fit``."""
         index, config = self.index, self.config
         services = index.u_service[units].astype(np.int64)
-        codes = np.zeros(len(units), dtype=np.int64)
+        fit = np.clip(fit, 0.0, 1.0)
+        codes = np.where(fit < config.min_need_fit, WEAK_FIT, 0).astype(np.int64)
         if not config.include_inactive:
             codes |= np.where(index.s_active[services], 0, INACTIVE)
         area_sets = index.s_area_set[services]
@@ -683,7 +689,7 @@ class Matcher:
             codes |= np.where(virtual, NO_REMOTE, 0)
         return _Static(
             units=units,
-            fit=np.clip(fit, 0.0, 1.0),
+            fit=fit,
             services=services,
             codes=codes,
             distance=distance,
@@ -726,13 +732,7 @@ class Matcher:
         elig = self._eligibility(ctx, rule_set)
         details = {
             "need_fit": f"fits {label} (confidence {values['need_fit']:.2f})",
-            "distance": (
-                "available remotely (phone/online)"
-                if virtual
-                else "distance unknown"
-                if np.isnan(distance)
-                else f"{distance:.1f} km away"
-            ),
+            "distance": _distance_text(virtual, distance, int(index.u_approx[unit])),
             "eligibility": "" if elig.judged else "no eligibility requirements listed",
             "language": self._language_text(ctx, s, values["language"]),
             "cost": _cost_text(index, s, values["cost"]),
@@ -777,7 +777,7 @@ class Matcher:
         return "interpretation available" if value > 0 else "no shared language listed"
 
     def _exclusion(
-        self, ctx: _ClientContext, need: str, s: int, codes: int, distance: float
+        self, ctx: _ClientContext, need: str, s: int, codes: int, distance: float, fit: float
     ) -> Exclusion:
         names: list[str] = []
         reasons: list[str] = []
@@ -800,6 +800,12 @@ class Matcher:
         if codes & LANGUAGE:
             names.append("language")
             reasons.append("no shared language and no interpretation")
+        if codes & WEAK_FIT:
+            names.append("weak_fit")
+            reasons.append(
+                f"weak fit: mentions {self.index.categories.get(need).label if need in self.index.categories else need}"
+                f" but is not mainly about it (relevance {fit:.2f} < {self.config.min_need_fit:g})"
+            )
         return Exclusion(
             need=need,
             service_id=str(self.index.service_ids[s]),
@@ -815,12 +821,44 @@ def _area_matcher(area: str) -> AreaMatcher:
     return AreaMatcher(area, None, None, None)
 
 
+UNKNOWN_RULE_VALUE = 0.5
+"""Eligibility factor share of a rule the profile cannot judge (met 1, unknown this)."""
+
+
+def _eligibility_factor(verdicts: Sequence[Verdict]) -> float:
+    """Eligibility certainty in [0, 1]: rules met count 1, rules the profile cannot judge
+    :data:`UNKNOWN_RULE_VALUE` (unknown is not zero), each weighted by its parse confidence;
+    1.0 when there are no rules."""
+    judged = [v for v in verdicts if v.rule.kind != "none"]
+    total = sum(v.rule.confidence for v in judged)
+    if not judged or total <= 0:
+        return 1.0
+    met = sum(
+        v.rule.confidence * (1.0 if v.status == "met" else UNKNOWN_RULE_VALUE)
+        for v in judged
+        if v.status != "unmet"
+    )
+    return round(met / total, 3)
+
+
 def _ordered_needs(client: ClientProfile) -> list[Need]:
     """Needs in matching order: immediate first, then by priority, then as given."""
     ordered = sorted(
         enumerate(client.needs), key=lambda p: (_URGENCY_ORDER[p[1].urgency], p[1].priority, p[0])
     )
     return [need for _, need in ordered]
+
+
+def _distance_text(virtual: bool, distance: float, approx: int) -> str:
+    if virtual:
+        return "available remotely (phone/online)"
+    if np.isnan(distance):
+        return "distance unknown"
+    if approx == APPROX_POSTAL_CODE:
+        return f"about {distance:.0f} km (ZIP centroid; the service has no map point)"
+    if approx == APPROX_CITY:
+        return f"about {distance:.0f} km (city centroid; the service has no map point)"
+    return f"{distance:.1f} km away"
 
 
 def _cost_text(index: DirectoryIndex, s: int, value: float) -> str:

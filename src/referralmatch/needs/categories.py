@@ -40,7 +40,8 @@ class NeedCategory(BaseModel):
     abbreviations (weighted a little lower); ``negative_keywords`` are phrases that must not count
     as evidence for this category ("food safety" is not food assistance); ``context_keywords``
     count only when the parent category is also evidenced ("telehealth" on a counseling service
-    means telehealth therapy). ``open_eligibility_ids`` are numeric Open Eligibility 2.0 term ids.
+    means telehealth therapy). ``open_eligibility_ids`` are numeric Open Eligibility 2.0 term ids;
+    ``airs_codes`` map AIRS/211 LA code prefixes to a strength.
 
     Example:
         >>> c = NeedCategory(key="pets", label="Pet care", keywords=("pet food",))
@@ -62,6 +63,10 @@ class NeedCategory(BaseModel):
     synonyms: tuple[str, ...] = ()
     negative_keywords: tuple[str, ...] = ()
     context_keywords: tuple[str, ...] = ()
+    airs_codes: tuple[tuple[str, float], ...] = ()
+    """AIRS/211 LA taxonomy code prefixes and how strongly a code under each says the service
+    *is* this need (0-1; the longest matching prefix decides, so ``ND-9200`` volunteer
+    programmes can be 0 under ``ND`` employment 0.9)."""
 
 
 def _parse_entries(data: Any, source: str) -> list[NeedCategory]:

@@ -1,0 +1,252 @@
+"""Relevance evaluation: rank the judged Baltimore vignettes and score the top 5 against the key.
+
+Usage::
+
+    python benchmarks/relevance.py [--reference ../shared/reference] [--k 5] [--per-need]
+                                   [--cv] [--json out.json]
+
+Reads ``baltimore_icarol_2019/baltimore_hsds3.json`` (a real 211 directory as HSDS 3.0) and
+``vignettes.jsonl`` (30 fictional clients, 75 client-needs, judged by a case manager apart from
+any ranking code; format and metrics in that folder's ``VIGNETTES.md``), matches every client with
+the library's default :class:`~referralmatch.MatchConfig` and prints, over non-gap client-needs:
+recall@k, nDCG@k (binary gains), the number of must-not-return ids in any top k, a per-category
+table and, for gap needs (nothing relevant within reach), how many confident referrals came back.
+
+``--cv`` also runs a two-fold cross-validation of the weight search in :data:`SEARCH`: fit on the
+odd-numbered vignettes and score the even ones, then the other way round, and prints the held-out
+figures (the honest ones) beside the in-sample ones. Skips with a message (exit 0) when the
+reference folder is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import pickle
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import referralmatch as rm
+from referralmatch.matching.index import DirectoryIndex
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_REFERENCE = HERE.parents[1] / "shared" / "reference"
+
+NEED_KEYS = {"support_group": "support_groups", "substance_use": "substance_use_treatment"}
+"""Vignette need keys that differ from the library's category keys."""
+
+SEARCH: dict[str, Sequence[float]] = {
+    "weight_need_fit": (0.35, 0.45, 0.55),
+    "weight_population": (0.10, 0.20),
+    "weight_distance": (0.10, 0.20),
+    "weight_eligibility": (0.05, 0.15),
+}
+"""The weights the cross-validation searches (the other weights keep their defaults)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One judged client-need."""
+
+    vignette: str
+    need: str
+    relevant: tuple[str, ...]
+    must_not: frozenset[str]
+
+
+def client_of(v: dict[str, Any]) -> rm.ClientProfile:
+    """The ClientProfile of a vignette (its needs mapped to the library's category keys)."""
+    c = v["client"]
+    return rm.ClientProfile(
+        id=v["id"],
+        age=c.get("age"),
+        gender=c.get("gender"),
+        household_size=c.get("household_size"),
+        annual_income=c.get("annual_income"),
+        veteran=c.get("veteran"),
+        languages=c.get("languages"),
+        insurance=c.get("insurance"),
+        dependents_ages=c.get("dependents_ages"),
+        situations=c.get("situations"),
+        location=rm.Place(postal_code=c["postal_code"]),
+        max_travel_km=c.get("max_travel_km"),
+        needs=[rm.Need(NEED_KEYS.get(n, n)) for n in v["needs"]],
+    )
+
+
+def load(reference: Path) -> tuple[rm.Directory, list[dict[str, Any]]]:
+    folder = reference / "baltimore_icarol_2019"
+    directory = rm.load_directory(folder / "baltimore_hsds3.json")
+    with open(folder / "vignettes.jsonl", encoding="utf-8") as fh:
+        vignettes = [json.loads(line) for line in fh if line.strip()]
+    return directory, vignettes
+
+
+def rankings(
+    matcher: rm.Matcher, vignettes: Iterable[dict[str, Any]], k: int
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(vignette id, vignette need key) -> [(service id, weak?)] of the top k, best first."""
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for v in vignettes:
+        result = matcher.match(client_of(v), limit=k)
+        by_key = {NEED_KEYS.get(n, n): n for n in v["needs"]}
+        for nr in result.needs:
+            need = by_key.get(nr.need, nr.need)
+            out[(v["id"], need)] = [
+                (m.service_id, "weak" if getattr(m, "weak", False) else "") for m in nr.matches
+            ]
+    return out
+
+
+def scores(
+    ranked: dict[tuple[str, str], list[tuple[str, str]]],
+    vignettes: Iterable[dict[str, Any]],
+    k: int,
+) -> dict[str, Any]:
+    """recall@k, nDCG@k, must-not-return hits and per-category figures of ``ranked``."""
+    per_cat: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    recalls, ndcgs = [], []
+    ineligible: list[tuple[str, str, str]] = []
+    gap_confident = gap_needs = 0
+    for v in vignettes:
+        must_not = set(v["must_not_return"])
+        for need in v["needs"]:
+            top = ranked.get((v["id"], need), [])[:k]
+            ids = [s for s, _ in top]
+            ineligible += [(v["id"], need, s) for s in ids if s in must_not]
+            relevant = set(v["relevant"][need])
+            if not relevant:
+                gap_needs += 1
+                gap_confident += sum(1 for _, weak in top if not weak)
+                continue
+            hits = [s in relevant for s in ids]
+            recall = sum(hits) / min(k, len(relevant))
+            dcg = sum(1 / math.log2(i + 2) for i, h in enumerate(hits) if h)
+            ideal = sum(1 / math.log2(i + 2) for i in range(min(k, len(relevant))))
+            recalls.append(recall)
+            ndcgs.append(dcg / ideal)
+            per_cat[need].append((recall, dcg / ideal))
+    n = len(recalls)
+    return {
+        "client_needs": n,
+        "recall": sum(recalls) / n if n else float("nan"),
+        "ndcg": sum(ndcgs) / n if n else float("nan"),
+        "ineligible": ineligible,
+        "gap_needs": gap_needs,
+        "gap_confident": gap_confident,
+        "per_category": {
+            cat: (len(vals), sum(r for r, _ in vals) / len(vals), sum(g for _, g in vals) / len(vals))
+            for cat, vals in sorted(per_cat.items())
+        },
+    }
+
+
+def evaluate(
+    index: DirectoryIndex, vignettes: list[dict[str, Any]], k: int, **weights: float
+) -> dict[str, Any]:
+    config = rm.MatchConfig(**weights)
+    matcher = rm.Matcher(index, config=config)
+    return scores(rankings(matcher, vignettes, k), vignettes, k)
+
+
+def objective(s: dict[str, Any]) -> float:
+    """What the weight search maximises: recall, nDCG, and a heavy cost per ineligible hit."""
+    return float(s["recall"] + 0.5 * s["ndcg"] - 0.2 * len(s["ineligible"]))
+
+
+def search(index: DirectoryIndex, vignettes: list[dict[str, Any]], k: int) -> dict[str, float]:
+    """The grid point of :data:`SEARCH` with the best :func:`objective` on ``vignettes``."""
+    best: tuple[float, dict[str, float]] | None = None
+    names = list(SEARCH)
+    for values in itertools.product(*(SEARCH[n] for n in names)):
+        weights = dict(zip(names, values, strict=True))
+        value = objective(evaluate(index, vignettes, k, **weights))
+        if best is None or value > best[0] + 1e-12:
+            best = (value, weights)
+    assert best is not None
+    return best[1]
+
+
+def print_report(title: str, s: dict[str, Any]) -> None:
+    print(f"\n{title}")
+    print(
+        f"  recall@5 {s['recall']:.3f}  nDCG@5 {s['ndcg']:.3f}  over {s['client_needs']} client-needs;"
+        f"  must-not-return in a top 5: {len(s['ineligible'])};"
+        f"  gap needs {s['gap_needs']} with {s['gap_confident']} confident referrals"
+    )
+    if s["per_category"]:
+        print(f"  {'category':<20}{'n':>4}{'recall':>9}{'nDCG':>8}")
+        for cat, (n, r, g) in s["per_category"].items():
+            print(f"  {cat:<20}{n:>4}{r:>9.3f}{g:>8.3f}")
+    for vid, need, sid in s["ineligible"]:
+        print(f"  must-not-return: {vid} {need} {sid}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--cv", action="store_true", help="two-fold cross-validated weight search")
+    parser.add_argument("--per-need", action="store_true", help="print every client-need's top k")
+    parser.add_argument("--cache", type=Path, help="pickle the built index here and reuse it")
+    parser.add_argument("--json", type=Path, help="write the figures as JSON")
+    args = parser.parse_args(argv)
+    folder = args.reference / "baltimore_icarol_2019"
+    if not (folder / "vignettes.jsonl").is_file():
+        print(f"skipped: judged vignettes not found under {folder}")
+        return 0
+    t0 = time.perf_counter()
+    index: DirectoryIndex | None = None
+    if args.cache and args.cache.is_file():
+        index = pickle.loads(args.cache.read_bytes())
+        with open(folder / "vignettes.jsonl", encoding="utf-8") as fh:
+            vignettes = [json.loads(line) for line in fh if line.strip()]
+    if index is None:
+        directory, vignettes = load(args.reference)
+        index = DirectoryIndex.build(directory)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(index))
+    print(f"Baltimore directory: {index.n_services} services; {len(vignettes)} vignettes "
+          f"(prepared in {time.perf_counter() - t0:.1f} s)")
+    k = args.k
+    default = evaluate(index, vignettes, k)
+    print_report("Default MatchConfig", default)
+    out: dict[str, Any] = {"default": default}
+    if args.per_need:
+        ranked = rankings(rm.Matcher(index), vignettes, k)
+        for v in vignettes:
+            for need in v["needs"]:
+                rel = set(v["relevant"][need])
+                top = ranked.get((v["id"], need), [])
+                marks = " ".join(
+                    ("+" if s in rel else "x" if s in v["must_not_return"] else "-") + s[9:]
+                    + ("(w)" if w else "")
+                    for s, w in top
+                )
+                print(f"  {v['id']} {need:<18} rel={len(rel)}  {marks}")
+    if args.cv:
+        odd = [v for i, v in enumerate(vignettes) if i % 2 == 0]
+        even = [v for i, v in enumerate(vignettes) if i % 2 == 1]
+        held: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for fit_on, score_on, name in ((odd, even, "A->B"), (even, odd, "B->A")):
+            weights = search(index, fit_on, k)
+            print(f"\nfold {name}: weights chosen on {len(fit_on)} vignettes: {weights}")
+            matcher = rm.Matcher(index, config=rm.MatchConfig(**weights))
+            held.update(rankings(matcher, score_on, k))
+        cv = scores(held, vignettes, k)
+        print_report("Cross-validated (each vignette scored with weights fitted on the other half)", cv)
+        out["cross_validated"] = cv
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2, default=list))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

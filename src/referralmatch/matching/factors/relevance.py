@@ -1,0 +1,325 @@
+"""Need relevance: how much a service *is* about a need category, graded in [0, 1].
+
+Evidence, strongest first:
+
+1. **Taxonomy codes.** AIRS/211 LA codes are hierarchical (``BH-1800.8500`` is under ``BH-1800``
+   under ``BH``); each category lists code prefixes with a strength in ``categories.json``
+   (``airs_codes``) and a service's code counts by its longest listed prefix. Other taxonomies
+   (Open Eligibility ids and names) count through the category's Open Eligibility terms.
+   Taxonomy evidence is discounted by the service's *focus*: an agency record carrying codes of
+   twelve need families is less surely about any one of them than a programme with two.
+2. **Text**, through a BM25F model over the name (weight 3), the keywords and taxonomy names
+   (2) and the description (1), with directory-level phrase statistics: a category phrase that
+   most services use ("health") counts little, a rare one ("soup kitchen") much. Phrases are
+   matched leftmost-longest, so "food safety training" is not food; a phrase right after a
+   negation ("no", "not a", "without") is not evidence.
+
+The two combine as a noisy-or; a child category lifts its parent. Relevance is a number, not a
+gate: the matcher ranks by it and lists services below ``MatchConfig.min_need_fit`` as
+``weak_fit`` exclusions.
+
+Example:
+    >>> from referralmatch.needs.categories import NeedCategories
+    >>> cats = NeedCategories.default()
+    >>> texts = [ServiceText("Food Pantry", "Groceries every Tuesday.", "", ()),
+    ...          ServiceText("Family Center", "Parenting classes; a food pantry on Fridays.", "", ()),
+    ...          ServiceText("Agency", "Help of many kinds.", "", (("AIRS/211 LA", "BD-1800.2000", ""),))]
+    >>> table = relevance_table(texts, cats)
+    >>> food = {row: round(r, 2) for row, c, r, _ in table.rows() if c == "food"}
+    >>> food[0] > food[1] > 0, food[2] >= 0.9
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from ...needs.categories import NeedCategories
+from ...needs.classify import (
+    _CONTEXT,
+    _KEYWORD,
+    _NEGATIVE,
+    _compile,
+    _taxonomy_evidence,
+    normalize_tokens,
+)
+
+__all__ = [
+    "EVIDENCE",
+    "RelevanceTable",
+    "ServiceText",
+    "is_airs_code",
+    "relevance_table",
+]
+
+EVIDENCE = ("none", "taxonomy code", "taxonomy term", "name", "keywords", "description")
+"""What the strongest evidence of a (service, category) relevance was, by code."""
+
+# BM25F parameters: field weights and length normalisation; k1 saturation.
+_FIELDS = ("name", "keywords", "description")
+_FIELD_WEIGHT = {"name": 3.0, "keywords": 2.0, "description": 1.0}
+_FIELD_B = {"name": 0.3, "keywords": 0.5, "description": 0.75}
+_K1 = 1.2
+_SYNONYM_WEIGHT = 0.6  # a synonym hit counts this share of a keyword hit
+_TEXT_SCALE = 6.0  # text relevance = 1 - exp(-bm25 / scale)
+_OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
+_CONTEXT_FACTOR = 0.75
+_NEGATORS = frozenset({"no", "not", "non", "never", "without", "nor"})
+_NEGATION_BRIDGE = frozenset({"a", "an", "any", "the", "provide", "offer", "offering", "providing"})
+
+_AIRS = re.compile(r"^[A-Z]{1,2}(?:-\d{4}(?:\.\d{4}(?:-\d{3}(?:\.\d{2})?)?)?)?(?:\*.*)?$")
+
+
+def is_airs_code(code: str | None, taxonomy: str | None = None) -> bool:
+    """Whether a taxonomy term is an AIRS/211 LA code (by its taxonomy name, else its shape).
+
+    >>> is_airs_code("BH-1800.8500"), is_airs_code("1103"), is_airs_code("103-09")
+    (True, False, False)
+    """
+    if not code:
+        return False
+    if taxonomy:
+        t = taxonomy.lower()
+        if "airs" in t or "211" in t or "inform usa" in t:
+            return True
+        if "eligibility" in t:
+            return False
+    return bool(_AIRS.match(code.strip()))
+
+
+def _airs_prefixes(code: str) -> list[str]:
+    """The code and its ancestors, longest first: ``BH-1800.8500`` -> [..., ``BH-1800``, ``BH``, ``B``]."""
+    code = code.strip().split("*")[0]
+    out = [code]
+    while True:
+        cut = max(code.rfind("."), code.rfind("-"))
+        if cut <= 0:
+            break
+        code = code[:cut]
+        out.append(code)
+    if len(code) == 2:
+        out.append(code[0])
+    return out
+
+
+@dataclass(frozen=True)
+class ServiceText:
+    """What relevance reads from one service; ``taxonomy`` holds (taxonomy, code, name) triples."""
+
+    name: str
+    description: str
+    keywords: str
+    taxonomy: tuple[tuple[str | None, str | None, str | None], ...]
+
+
+@dataclass(frozen=True)
+class _Registry:
+    keys: tuple[str, ...]
+    parent: tuple[int, ...]
+    top: tuple[int, ...]  # the top-level ancestor of each category
+    bottom_up: tuple[int, ...]
+    airs: dict[str, tuple[tuple[int, float], ...]]  # prefix -> (category, strength)
+
+
+@lru_cache(maxsize=16)
+def _registry(categories: NeedCategories) -> _Registry:
+    keys = categories.keys()
+    index = {k: i for i, k in enumerate(keys)}
+    parent = tuple(index[c.parent] if c.parent else -1 for c in categories)
+    top = []
+    for i in range(len(keys)):
+        j = i
+        while parent[j] >= 0:
+            j = parent[j]
+        top.append(j)
+    depth = [categories.depth(k) for k in keys]
+    airs: dict[str, list[tuple[int, float]]] = {}
+    for c in categories:
+        for prefix, strength in c.airs_codes:
+            airs.setdefault(prefix.strip().upper(), []).append((index[c.key], float(strength)))
+    return _Registry(
+        keys=keys,
+        parent=parent,
+        top=tuple(top),
+        bottom_up=tuple(sorted(range(len(keys)), key=lambda i: -depth[i])),
+        airs={k: tuple(v) for k, v in airs.items()},
+    )
+
+
+@dataclass(frozen=True)
+class RelevanceTable:
+    """Relevance of services to categories, long form: parallel arrays over (service, category)."""
+
+    service: npt.NDArray[np.int64]
+    category: npt.NDArray[np.int64]
+    relevance: npt.NDArray[np.float64]
+    evidence: npt.NDArray[np.uint8]
+    keys: tuple[str, ...]
+
+    def rows(self) -> Iterator[tuple[int, str, float, str]]:
+        """(service row, category key, relevance, evidence name) tuples."""
+        for s, c, r, e in zip(
+            self.service.tolist(), self.category.tolist(), self.relevance.tolist(),
+            self.evidence.tolist(), strict=True,
+        ):  # fmt: skip
+            yield s, self.keys[c], r, EVIDENCE[e]
+
+
+def _negated(tokens: Sequence[str], start: int) -> bool:
+    if start >= 1 and tokens[start - 1] in _NEGATORS:
+        return True
+    return start >= 2 and tokens[start - 2] in _NEGATORS and tokens[start - 1] in _NEGATION_BRIDGE
+
+
+def _field_hits(
+    comp: object, text: str
+) -> tuple[int, dict[tuple[str, ...], tuple[int, tuple[tuple[int, int], ...]]]]:
+    """(token count, phrase -> (count, resolved categories)) of one field, negations dropped."""
+    from ...needs.classify import _scan
+
+    tokens = normalize_tokens(text)
+    if not tokens:
+        return 0, {}
+    hits: dict[tuple[str, ...], tuple[int, tuple[tuple[int, int], ...]]] = {}
+    for start, stop, resolved in _scan(comp, tokens):  # type: ignore[arg-type]
+        if _negated(tokens, start):
+            continue
+        phrase = tuple(tokens[start:stop])
+        count, _ = hits.get(phrase, (0, resolved))
+        hits[phrase] = (count + 1, resolved)
+    return len(tokens), hits
+
+
+def relevance_table(
+    texts: Sequence[ServiceText], categories: NeedCategories, *, floor: float = 0.05
+) -> RelevanceTable:
+    """Graded relevance of every service to every category it has any evidence for.
+
+    Args:
+        texts: one :class:`ServiceText` per service (row order is kept).
+        categories: the need-category registry.
+        floor: relevances below this are left out (0-1).
+    """
+    comp = _compile(categories)
+    reg = _registry(categories)
+    n_cat = len(reg.keys)
+    n = len(texts)
+    # pass 1: phrase hits per field; directory statistics (document frequency, field lengths)
+    fields: list[dict[str, tuple[int, dict[tuple[str, ...], tuple[int, tuple[tuple[int, int], ...]]]]]] = []
+    df: Counter[tuple[str, ...]] = Counter()
+    total_len = dict.fromkeys(_FIELDS, 0)
+    memo: dict[str, tuple[int, dict[tuple[str, ...], tuple[int, tuple[tuple[int, int], ...]]]]] = {}
+    for t in texts:
+        tax_names = "; ".join(nm for _, _, nm in t.taxonomy if nm)
+        per = {}
+        for name, value in (("name", t.name), ("keywords", f"{t.keywords}; {tax_names}"),
+                            ("description", t.description)):  # fmt: skip
+            got = memo.get(value)
+            if got is None:
+                got = _field_hits(comp, value)
+                if len(memo) < 200_000:
+                    memo[value] = got
+            per[name] = got
+            total_len[name] += got[0]
+        fields.append(per)
+        df.update({p for _, hits in per.values() for p in hits})
+    avg_len = {f: max(total_len[f] / max(n, 1), 1.0) for f in _FIELDS}
+    idf = {p: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for p, d in df.items()}
+
+    out_s: list[int] = []
+    out_c: list[int] = []
+    out_r: list[float] = []
+    out_e: list[int] = []
+    for row, (t, per) in enumerate(zip(texts, fields, strict=True)):
+        # taxonomy evidence
+        tax = [0.0] * n_cat
+        tax_kind = [0] * n_cat
+        for vocabulary, code, term_name in t.taxonomy:
+            if is_airs_code(code, vocabulary):
+                assert code is not None
+                if code.strip().upper().startswith("Y"):
+                    continue  # target populations: who, not what (see factors.population)
+                seen: set[int] = set()
+                for prefix in _airs_prefixes(code.strip().upper()):
+                    for cat, strength in reg.airs.get(prefix, ()):
+                        if cat in seen:
+                            continue
+                        seen.add(cat)
+                        if strength > tax[cat]:
+                            tax[cat], tax_kind[cat] = strength, 1
+            else:
+                for cat, strength in _taxonomy_evidence(comp, code, term_name or ""):
+                    s = _OE_FACTOR * strength
+                    if s > tax[cat]:
+                        tax[cat], tax_kind[cat] = s, 2
+        tops = {reg.top[c] for c in range(n_cat) if tax[c] >= 0.5}
+        focus = min(1.0, math.sqrt(3.0 / len(tops))) if len(tops) > 3 else 1.0
+        # text evidence (BM25F)
+        score = [0.0] * n_cat
+        best_field = [0] * n_cat
+        best_part = [0.0] * n_cat
+        context: set[int] = set()
+        phrase_tf: dict[tuple[str, ...], float] = {}
+        phrase_cats: dict[tuple[str, ...], tuple[tuple[int, int], ...]] = {}
+        phrase_field: dict[tuple[str, ...], tuple[float, int]] = {}
+        for f_i, name in enumerate(_FIELDS):
+            length, hits = per[name]
+            if not hits:
+                continue
+            norm = 1.0 - _FIELD_B[name] + _FIELD_B[name] * length / avg_len[name]
+            for phrase, (count, resolved) in hits.items():
+                part = _FIELD_WEIGHT[name] * count / norm
+                phrase_tf[phrase] = phrase_tf.get(phrase, 0.0) + part
+                phrase_cats[phrase] = resolved
+                if part > phrase_field.get(phrase, (0.0, 0))[0]:
+                    phrase_field[phrase] = (part, 3 + f_i)
+        for phrase, tf in phrase_tf.items():
+            w = idf[phrase] * tf * (_K1 + 1.0) / (tf + _K1)
+            for cat, kind in phrase_cats[phrase]:
+                if kind == _NEGATIVE:
+                    continue
+                if kind == _CONTEXT:
+                    context.add(cat)
+                    continue
+                value = w if kind == _KEYWORD else w * _SYNONYM_WEIGHT
+                score[cat] += value
+                if value > best_part[cat]:
+                    best_part[cat], best_field[cat] = value, phrase_field[phrase][1]
+        rel = [0.0] * n_cat
+        kind_of = [0] * n_cat
+        for c in range(n_cat):
+            text = 1.0 - math.exp(-score[c] / _TEXT_SCALE) if score[c] else 0.0
+            taxv = tax[c] * focus
+            rel[c] = 1.0 - (1.0 - taxv) * (1.0 - text)
+            kind_of[c] = tax_kind[c] if taxv >= text and taxv > 0 else best_field[c]
+        for c in reg.bottom_up:  # a child lifts its parent
+            p = reg.parent[c]
+            if p >= 0 and rel[c] > rel[p]:
+                rel[p], kind_of[p] = rel[c], kind_of[c]
+        for c in context:
+            p = reg.parent[c]
+            if p >= 0 and rel[p] > 0:
+                lifted = 1.0 - (1.0 - rel[c]) * (1.0 - _CONTEXT_FACTOR * rel[p])
+                if lifted > rel[c]:
+                    rel[c], kind_of[c] = lifted, kind_of[p]
+        for c in range(n_cat):
+            if rel[c] >= floor:
+                out_s.append(row)
+                out_c.append(c)
+                out_r.append(round(rel[c], 4))
+                out_e.append(kind_of[c])
+    return RelevanceTable(
+        service=np.array(out_s, dtype=np.int64),
+        category=np.array(out_c, dtype=np.int64),
+        relevance=np.array(out_r, dtype=np.float64),
+        evidence=np.array(out_e, dtype=np.uint8),
+        keys=reg.keys,
+    )

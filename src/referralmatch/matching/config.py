@@ -17,7 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = ["FACTORS", "MatchConfig"]
 
-FACTORS = ("need_fit", "distance", "eligibility", "language", "cost", "schedule", "capacity")
+FACTORS = (
+    "need_fit",
+    "population",
+    "distance",
+    "eligibility",
+    "language",
+    "cost",
+    "schedule",
+    "capacity",
+)
 """The named score factors, in the order they are reported."""
 
 
@@ -30,6 +39,7 @@ class MatchConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     weight_need_fit: float = Field(default=0.30, ge=0)
+    weight_population: float = Field(default=0.10, ge=0)
     weight_distance: float = Field(default=0.20, ge=0)
     weight_eligibility: float = Field(default=0.15, ge=0)
     weight_language: float = Field(default=0.10, ge=0)

@@ -32,6 +32,7 @@ from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
 from ..schedule import describe, pack_week_masks, week_mask
 from .facts import INSURANCE_KINDS, service_facts
+from .factors.population import population_mask, service_targets
 from .factors.relevance import ServiceText, relevance_table
 from .scoring import CAPACITY_CODES
 
@@ -203,6 +204,7 @@ class DirectoryIndex:
     s_insurance: npt.NDArray[np.uint8]
     s_capacity: npt.NDArray[np.uint8]
     s_virtual: npt.NDArray[np.bool_]
+    s_population: npt.NDArray[np.uint32]
     s_schedule: npt.NDArray[np.uint64]
     s_has_schedule: npt.NDArray[np.bool_]
     u_service: npt.NDArray[np.int32]
@@ -276,6 +278,7 @@ class DirectoryIndex:
         area_keys[()] = 0
         s_rule = np.empty(n, dtype=np.int32)
         s_area = np.empty(n, dtype=np.int32)
+        s_population = np.zeros(n, dtype=np.uint32)
         lang_counts: Counter[str] = Counter()
         facts = []
         sched_masks = np.zeros((n, 168), dtype=np.bool_)
@@ -335,12 +338,19 @@ class DirectoryIndex:
             keywords = "; ".join(
                 a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
             )
+            triples = tuple((t.taxonomy, t.code, t.name) for t in terms)
+            audience = "; ".join(
+                a.value or "" for a in service.attributes if a.link_type == "audience"
+            )
+            s_population[i] = population_mask(
+                service_targets(service.name, service.eligibility_description or "", audience, triples)
+            )
             text_rows.append(
                 ServiceText(
                     service.name,
                     service.description or "",
                     keywords,
-                    tuple((t.taxonomy, t.code, t.name) for t in terms),
+                    triples,
                 )
             )
 
@@ -427,6 +437,7 @@ class DirectoryIndex:
             s_insurance=np.array([insurance_bits(f.insurance) for f in facts], dtype=np.uint8),
             s_capacity=np.array([CAPACITY_CODES[f.capacity] for f in facts], dtype=np.uint8),
             s_virtual=s_virtual,
+            s_population=s_population,
             s_schedule=pack_week_masks(sched_masks) if n else np.zeros((0, 3), dtype=np.uint64),
             s_has_schedule=np.asarray(sched_masks.any(axis=1), dtype=np.bool_),
             u_service=u_service,

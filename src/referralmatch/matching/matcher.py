@@ -39,6 +39,14 @@ from ..models.results import EligibilityNote, Exclusion, Factor, Match, MatchRes
 from ..schedule import availability_mask, pack_week_masks
 from .config import FACTORS, MatchConfig
 from .facts import insurance_kinds
+from .factors.population import (
+    POPULATIONS,
+    client_populations,
+    need_populations,
+    population_factor,
+    population_mask,
+    population_text,
+)
 from .index import APPROX_CITY, APPROX_POSTAL_CODE, DirectoryIndex, insurance_bits
 from .scoring import (
     CAPACITY_CODES,
@@ -142,6 +150,7 @@ class _Static:
     has_schedule: npt.NDArray[np.bool_]
     capacity: npt.NDArray[np.uint8]
     capacity_score: FloatArray
+    population: npt.NDArray[np.uint32]
     id_rank: npt.NDArray[np.int64]
     present_rules: npt.NDArray[np.int64]
 
@@ -188,6 +197,10 @@ class _ClientContext:
     languages: frozenset[str]
     insurance: int
     avail: npt.NDArray[np.uint64] | None
+    has: frozenset[str]
+    not_has: frozenset[str]
+    has_mask: int
+    not_mask: int
     on: date
     eligibility: dict[int, _Eligibility] = field(default_factory=dict)
     coverage: dict[int, bool | None] = field(default_factory=dict)
@@ -238,6 +251,8 @@ class Matcher:
         avail = None
         if client.availability:
             avail = pack_week_masks(availability_mask(client.availability))[0]
+        on = at.date() if at else date.today()
+        has, not_has = client_populations(client, on)
         return _ClientContext(
             client=client,
             place=place,
@@ -247,7 +262,11 @@ class Matcher:
             languages=languages,
             insurance=insurance_bits(insurance_kinds(client.insurance or ())),
             avail=avail,
-            on=(at.date() if at else date.today()),
+            has=has,
+            not_has=not_has,
+            has_mask=population_mask(has),
+            not_mask=population_mask(not_has),
+            on=on,
         )
 
     def _facts(self, ctx: _ClientContext, kinds: frozenset[str]) -> tuple[Any, ...]:
@@ -333,6 +352,13 @@ class Matcher:
         return answer
 
     # ------------------------------------------------------------------ needs
+    def _need_populations(self, cats: list[tuple[str, float]]) -> frozenset[str]:
+        """Populations that asking for these categories implies (for targeting only)."""
+        found: frozenset[str] = frozenset()
+        for key, _ in cats:
+            found |= need_populations(key, self.index.categories)
+        return found
+
     def need_categories(self, need: Need) -> list[tuple[str, float]]:
         """The categories a need is matched against, each with a weight in (0, 1]."""
         categories = self.index.categories
@@ -476,6 +502,7 @@ class Matcher:
             key = need.category
         sensitive = any(categories.is_sensitive(k) for k, _ in cats)
         gravity = next((g for k, _ in cats if (g := categories.gravity_code(k))), None)
+        need_mask = population_mask(self._need_populations(cats))
         st = self._static(ctx, cats)
         u = self._client_codes(ctx, st)
         codes, certainty_of, lang = u.codes, u.certainty_of, u.language
@@ -498,6 +525,9 @@ class Matcher:
             ),
             "schedule": self._schedule_fit(st.schedule[p], st.has_schedule[p], ctx),
             "capacity": st.capacity_score[p],
+            "population": population_factor(
+                st.population[p], ctx.has_mask | need_mask, ctx.not_mask & ~need_mask
+            ),
         }
         score = np.zeros(len(p))
         for name in FACTORS:
@@ -704,6 +734,7 @@ class Matcher:
             schedule=index.s_schedule[services],
             has_schedule=index.s_has_schedule[services],
             capacity=index.s_capacity[services],
+            population=index.s_population[services],
             capacity_score=CAPACITY_SCORES[index.s_capacity[services]],
             id_rank=index.s_id_rank[services],
             present_rules=np.flatnonzero(
@@ -738,6 +769,11 @@ class Matcher:
             "cost": _cost_text(index, s, values["cost"]),
             "schedule": _schedule_text(index, s, values["schedule"], ctx.avail is not None),
             "capacity": _CAPACITY_TEXT[int(index.s_capacity[s])],
+            "population": population_text(
+                _targets(int(index.s_population[s])),
+                ctx.has | self._need_populations([(need_key, 1.0)]),
+                values["population"],
+            ),
         }
         factors = tuple(
             Factor(name=name, value=values[name], weight=self._weights[name], detail=details[name])
@@ -826,19 +862,16 @@ UNKNOWN_RULE_VALUE = 0.5
 
 
 def _eligibility_factor(verdicts: Sequence[Verdict]) -> float:
-    """Eligibility certainty in [0, 1]: rules met count 1, rules the profile cannot judge
-    :data:`UNKNOWN_RULE_VALUE` (unknown is not zero), each weighted by its parse confidence;
+    """Eligibility certainty in [0, 1]: the product over rules of ``1 - confidence * (1 - v)``,
+    where v is 1 for a rule met and :data:`UNKNOWN_RULE_VALUE` for one the profile cannot judge
+    (unknown is not zero; a vague "see notes" rule parsed with confidence 0.3 costs little);
     1.0 when there are no rules."""
-    judged = [v for v in verdicts if v.rule.kind != "none"]
-    total = sum(v.rule.confidence for v in judged)
-    if not judged or total <= 0:
-        return 1.0
-    met = sum(
-        v.rule.confidence * (1.0 if v.status == "met" else UNKNOWN_RULE_VALUE)
-        for v in judged
-        if v.status != "unmet"
-    )
-    return round(met / total, 3)
+    value = 1.0
+    for v in verdicts:
+        if v.rule.kind != "none" and v.status != "met":
+            share = 0.0 if v.status == "unmet" else UNKNOWN_RULE_VALUE
+            value *= 1.0 - min(max(v.rule.confidence, 0.0), 1.0) * (1.0 - share)
+    return round(value, 3)
 
 
 def _ordered_needs(client: ClientProfile) -> list[Need]:
@@ -847,6 +880,10 @@ def _ordered_needs(client: ClientProfile) -> list[Need]:
         enumerate(client.needs), key=lambda p: (_URGENCY_ORDER[p[1].urgency], p[1].priority, p[0])
     )
     return [need for _, need in ordered]
+
+
+def _targets(mask: int) -> frozenset[str]:
+    return frozenset(k for i, k in enumerate(POPULATIONS) if mask >> i & 1)
 
 
 def _distance_text(virtual: bool, distance: float, approx: int) -> str:

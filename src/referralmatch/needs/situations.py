@@ -4,7 +4,7 @@ The packaged ``situations.json`` follows the Open Eligibility 2.0 "situations" f
 per situation, its key, label, the Open Eligibility term ids and names, the AIRS/211 LA
 target-population code prefixes (the ``Y`` facet, hierarchical: ``YV-3000.3050`` is under
 ``YV-3000``), synonyms a caller may type, and the text patterns that name it in a service's name,
-audience or eligibility text.
+audience or eligibility text, and the need categories whose asking implies it for targeting.
 
 Example:
     >>> normalize_situation("Veterans")
@@ -43,6 +43,10 @@ class Situation(BaseModel):
     airs_prefixes: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    implied_by_needs: tuple[str, ...] = ()
+    """Need categories whose asking implies the situation for *targeting* (a person asking for
+    substance-use treatment is the population a treatment programme targets); never used for
+    eligibility."""
 
 
 @cache

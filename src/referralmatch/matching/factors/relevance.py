@@ -6,15 +6,19 @@ Evidence, strongest first:
    under ``BH``); each category lists code prefixes with a strength in ``categories.json``
    (``airs_codes``) and a service's code counts by its longest listed prefix. Other taxonomies
    (Open Eligibility ids and names) count through the category's Open Eligibility terms.
-   Taxonomy evidence is discounted by the service's *focus*: an agency record carrying codes of
-   twelve need families is less surely about any one of them than a programme with two.
-2. **Text**, through a BM25F model over the name (weight 3), the keywords and taxonomy names
-   (2) and the description (1), with directory-level phrase statistics: a category phrase that
-   most services use ("health") counts little, a rare one ("soup kitchen") much. Phrases are
-   matched leftmost-longest, so "food safety training" is not food; a phrase right after a
-   negation ("no", "not a", "without") is not evidence.
+   Taxonomy evidence is discounted by the service's *focus*, the share of its codes that are
+   about the category: a hospital with sixteen codes, one of them support groups, is less surely
+   a support group than a programme whose only code is one.
+2. **Text**, through a BM25 model per field with directory-level phrase statistics: a category
+   phrase that most services use ("health") counts little, a rare one ("soup kitchen") much;
+   long fields are length-normalised. Each field saturates below its cap (name 0.95, keywords
+   0.85, description 0.7), so a description that mentions a need can never count as much as a
+   name or a taxonomy code that says it. Phrases are matched leftmost-longest, so "food safety
+   training" is not food; a phrase right after a negation ("no", "not a", "without") is not
+   evidence.
 
-The two combine as a noisy-or; a child category lifts its parent. Relevance is a number, not a
+The strongest piece of evidence decides; other, independent evidence closes part of the rest of
+the gap to 1 (corroboration); a child category lifts its parent. Relevance is a number, not a
 gate: the matcher ranks by it and lists services below ``MatchConfig.min_need_fit`` as
 ``weak_fit`` exclusions.
 
@@ -63,13 +67,16 @@ __all__ = [
 EVIDENCE = ("none", "taxonomy code", "taxonomy term", "name", "keywords", "description")
 """What the strongest evidence of a (service, category) relevance was, by code."""
 
-# BM25F parameters: field weights and length normalisation; k1 saturation.
+# BM25 parameters per field: length normalisation, saturation caps; k1 saturation.
 _FIELDS = ("name", "keywords", "description")
-_FIELD_WEIGHT = {"name": 3.0, "keywords": 2.0, "description": 1.0}
 _FIELD_B = {"name": 0.3, "keywords": 0.5, "description": 0.75}
+_FIELD_CAP = {"name": 0.95, "keywords": 0.85, "description": 0.4}
 _K1 = 1.2
 _SYNONYM_WEIGHT = 0.6  # a synonym hit counts this share of a keyword hit
-_TEXT_SCALE = 6.0  # text relevance = 1 - exp(-bm25 / scale)
+_TEXT_SCALE = 3.0  # a field's text relevance = cap * (1 - exp(-bm25 / scale))
+_CORROBORATION = 0.5  # share of the remaining gap that other evidence may close
+_FOCUS_FLOOR = 0.6  # taxonomy evidence of a category that is 1 of many codes keeps this share
+_UNFOCUSED = frozenset({"PX"})  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
 _NEGATORS = frozenset({"no", "not", "non", "never", "without", "nor"})
@@ -218,9 +225,8 @@ def relevance_table(
     total_len = dict.fromkeys(_FIELDS, 0)
     memo: dict[str, tuple[int, dict[tuple[str, ...], tuple[int, tuple[tuple[int, int], ...]]]]] = {}
     for t in texts:
-        tax_names = "; ".join(nm for _, _, nm in t.taxonomy if nm)
         per = {}
-        for name, value in (("name", t.name), ("keywords", f"{t.keywords}; {tax_names}"),
+        for name, value in (("name", t.name), ("keywords", t.keywords),
                             ("description", t.description)):  # fmt: skip
             got = memo.get(value)
             if got is None:
@@ -242,64 +248,71 @@ def relevance_table(
         # taxonomy evidence
         tax = [0.0] * n_cat
         tax_kind = [0] * n_cat
+        code_hits = [0] * n_cat  # how many of the service's codes evidence each category
+        n_codes = 0
         for vocabulary, code, term_name in t.taxonomy:
             if is_airs_code(code, vocabulary):
                 assert code is not None
-                if code.strip().upper().startswith("Y"):
-                    continue  # target populations: who, not what (see factors.population)
+                upper = code.strip().upper()
+                if upper.startswith("Y") or upper in _UNFOCUSED:
+                    continue  # target populations (who, not what) and catch-all codes
+                n_codes += 1
                 seen: set[int] = set()
-                for prefix in _airs_prefixes(code.strip().upper()):
+                for prefix in _airs_prefixes(upper):
                     for cat, strength in reg.airs.get(prefix, ()):
                         if cat in seen:
                             continue
                         seen.add(cat)
+                        if strength >= 0.5:
+                            code_hits[cat] += 1
                         if strength > tax[cat]:
                             tax[cat], tax_kind[cat] = strength, 1
             else:
+                n_codes += 1
                 for cat, strength in _taxonomy_evidence(comp, code, term_name or ""):
-                    s = _OE_FACTOR * strength
-                    if s > tax[cat]:
-                        tax[cat], tax_kind[cat] = s, 2
-        tops = {reg.top[c] for c in range(n_cat) if tax[c] >= 0.5}
-        focus = min(1.0, math.sqrt(3.0 / len(tops))) if len(tops) > 3 else 1.0
-        # text evidence (BM25F)
-        score = [0.0] * n_cat
-        best_field = [0] * n_cat
-        best_part = [0.0] * n_cat
+                    value = _OE_FACTOR * strength
+                    if value >= 0.5:
+                        code_hits[cat] += 1
+                    if value > tax[cat]:
+                        tax[cat], tax_kind[cat] = value, 2
+        # focus: the share of the service's codes that are about the category
+        focus = [
+            _FOCUS_FLOOR + (1.0 - _FOCUS_FLOOR) * min(1.0, code_hits[c] / n_codes) if n_codes else 1.0
+            for c in range(n_cat)
+        ]
+        # text evidence (BM25F): one score per field, each saturating below its cap
+        field_score = [[0.0] * n_cat for _ in _FIELDS]
         context: set[int] = set()
-        phrase_tf: dict[tuple[str, ...], float] = {}
-        phrase_cats: dict[tuple[str, ...], tuple[tuple[int, int], ...]] = {}
-        phrase_field: dict[tuple[str, ...], tuple[float, int]] = {}
         for f_i, name in enumerate(_FIELDS):
             length, hits = per[name]
             if not hits:
                 continue
             norm = 1.0 - _FIELD_B[name] + _FIELD_B[name] * length / avg_len[name]
+            scores = field_score[f_i]
             for phrase, (count, resolved) in hits.items():
-                part = _FIELD_WEIGHT[name] * count / norm
-                phrase_tf[phrase] = phrase_tf.get(phrase, 0.0) + part
-                phrase_cats[phrase] = resolved
-                if part > phrase_field.get(phrase, (0.0, 0))[0]:
-                    phrase_field[phrase] = (part, 3 + f_i)
-        for phrase, tf in phrase_tf.items():
-            w = idf[phrase] * tf * (_K1 + 1.0) / (tf + _K1)
-            for cat, kind in phrase_cats[phrase]:
-                if kind == _NEGATIVE:
-                    continue
-                if kind == _CONTEXT:
-                    context.add(cat)
-                    continue
-                value = w if kind == _KEYWORD else w * _SYNONYM_WEIGHT
-                score[cat] += value
-                if value > best_part[cat]:
-                    best_part[cat], best_field[cat] = value, phrase_field[phrase][1]
+                tf = count / norm
+                w = idf[phrase] * tf * (_K1 + 1.0) / (tf + _K1)
+                for cat, kind in resolved:
+                    if kind == _NEGATIVE:
+                        continue
+                    if kind == _CONTEXT:
+                        context.add(cat)
+                        continue
+                    scores[cat] += w if kind == _KEYWORD else w * _SYNONYM_WEIGHT
         rel = [0.0] * n_cat
         kind_of = [0] * n_cat
         for c in range(n_cat):
-            text = 1.0 - math.exp(-score[c] / _TEXT_SCALE) if score[c] else 0.0
-            taxv = tax[c] * focus
-            rel[c] = 1.0 - (1.0 - taxv) * (1.0 - text)
-            kind_of[c] = tax_kind[c] if taxv >= text and taxv > 0 else best_field[c]
+            parts = [(tax[c] * focus[c], tax_kind[c])]
+            for f_i, name in enumerate(_FIELDS):
+                sc = field_score[f_i][c]
+                if sc:
+                    parts.append((_FIELD_CAP[name] * (1.0 - math.exp(-sc / _TEXT_SCALE)), 3 + f_i))
+            parts.sort(reverse=True)
+            best, kind = parts[0]
+            # the strongest evidence decides; other independent evidence adds a little
+            extra = sum(v for v, _ in parts[1:3])
+            rel[c] = min(1.0, best + _CORROBORATION * extra * (1.0 - best))
+            kind_of[c] = kind if best > 0 else 0
         for c in reg.bottom_up:  # a child lifts its parent
             p = reg.parent[c]
             if p >= 0 and rel[c] > rel[p]:

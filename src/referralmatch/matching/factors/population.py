@@ -1,0 +1,301 @@
+"""Who a service is for: target populations of services, the client's situations, and the factor.
+
+A service's targets come from AIRS/211 LA target-population codes (the ``Y`` facet, by the
+longest prefix listed in ``needs/situations.json``), Open Eligibility situation terms, and the
+situation patterns found in its name, audience and eligibility text; gender targets (``women``,
+``men``) come from the same places. A service naming more than :data:`BROAD_TARGETS`
+situations is taken to serve everyone.
+
+The client's side is two sets: situations the client *has* (listed in ``situations`` or implied
+by a field: 60 or older is ``senior``, under 25 ``youth``, ``veteran=True``, a dependant makes
+``parenting``, ASL makes ``deaf_or_hard_of_hearing``) and situations the client is *known not* to
+have (a known age, ``veteran=False``, a man is not ``pregnant``, a household of one with no
+dependants is not ``parenting``). Anything else is unknown, and unknown is neutral.
+
+Factor (0-1): 1.0 when the service is aimed at a situation the client has; 0.5 (neutral) when it
+is aimed at no one in particular; 0.3 when it is aimed at populations the client is not known to
+belong to; 0.1 when the client is known to be outside all of them. Restrictions that exclude
+are eligibility rules, not this factor.
+
+Example:
+    >>> targets = service_targets("Veterans Resource Center", "", "", ())
+    >>> sorted(targets)
+    ['veteran']
+    >>> population_one(targets, frozenset({"veteran"}), frozenset())
+    1.0
+    >>> population_one(targets, frozenset(), frozenset({"veteran"}))
+    0.1
+    >>> population_one(frozenset(), frozenset({"veteran"}), frozenset())
+    0.5
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from ...needs.classify import normalize_tokens
+from ...needs.situations import situations
+from .relevance import _airs_prefixes, is_airs_code
+
+if TYPE_CHECKING:
+    from ...models.client import ClientProfile
+    from ...needs.categories import NeedCategories
+
+__all__ = [
+    "BROAD_TARGETS",
+    "POPULATIONS",
+    "client_populations",
+    "need_populations",
+    "population_factor",
+    "population_mask",
+    "population_one",
+    "population_text",
+    "service_targets",
+]
+
+BROAD_TARGETS = 5
+"""A service aimed at more distinct populations than this serves everyone."""
+
+MATCHED, NEUTRAL, NOT_KNOWN, MISMATCH = 1.0, 0.5, 0.3, 0.1
+
+_GENDER_AIRS = {"YS-2000": "women", "YS-5000": "men"}
+_GENDER_PATTERNS = {
+    "women": r"\b(?:women|woman|females?|girls|mothers|moms|ladies)\b",
+    "men": r"\b(?:men|males?|boys|fathers|dads)\b",
+}
+
+
+@cache
+def _situation_keys() -> tuple[str, ...]:
+    return tuple(s.key for s in situations())
+
+
+@cache
+def populations() -> tuple[str, ...]:
+    """Every population key: the situations, then ``women`` and ``men``."""
+    return (*_situation_keys(), "women", "men")
+
+
+POPULATIONS = populations()
+"""The population keys, in bit order (bit i of a population mask is ``POPULATIONS[i]``)."""
+
+
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = [
+        (s.key, re.compile(r"\b(?:" + "|".join(s.patterns) + r")\b", re.I))
+        for s in situations()
+        if s.patterns
+    ]
+    out += [(k, re.compile(p, re.I)) for k, p in _GENDER_PATTERNS.items()]
+    return tuple(out)
+
+
+@cache
+def _airs_map() -> dict[str, str]:
+    out = dict(_GENDER_AIRS)
+    for s in situations():
+        for prefix in s.airs_prefixes:
+            out[prefix.upper()] = s.key
+    return out
+
+
+@cache
+def _oe_names() -> dict[tuple[str, ...], str]:
+    return {normalize_tokens(n): s.key for s in situations() for n in s.open_eligibility_names}
+
+
+_FAMILY_OF = re.compile(
+    r"\b(?:famil(?:y|ies)(?: members)?|friends|loved ones|children|spouses?|partners?)"
+    r"(?:,? (?:and|or|&) (?:friends|famil(?:y|ies)))? of\b",
+    re.I,
+)
+
+
+_INCLUSIVE_BEFORE = re.compile(
+    r"\b(?:including|includes|also|as well as|such as|and|or|even|any|all)\W+(?:\w+\W+){0,2}$", re.I
+)
+_INCLUSIVE_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:are |also )?(?:welcome|accepted|eligible too)\b", re.I)
+_OPEN_TO_ALL = re.compile(
+    r"^\W*(?:open to (?:anyone|all|everyone|the public)|anyone|everyone|all ages|no restrictions)\b",
+    re.I,
+)
+
+
+def _text_targets(text: str) -> set[str]:
+    """Populations a text aims at. "Families of veterans" names caregivers, not veterans;
+    inclusive mentions ("ex-offenders welcome", "including those with HIV") target no one."""
+    if not text or _OPEN_TO_ALL.match(text):
+        return set()
+    out: set[str] = set()
+    for key, pattern in _patterns():
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 40) : m.start()]
+            after = text[m.end() : m.end() + 30]
+            if _INCLUSIVE_AFTER.match(after) or (
+                _INCLUSIVE_BEFORE.search(before) and key not in ("women", "men")
+            ):
+                continue
+            if _FAMILY_OF.search(before) and key not in ("women", "men"):
+                out.add("caregiver")
+            else:
+                out.add(key)
+    return out
+
+
+@cache
+def need_populations(need: str, categories: NeedCategories) -> frozenset[str]:
+    """Situations that asking for ``need`` (or a category under one that implies it) implies
+    for targeting: a treatment programme aimed at people with a substance use disorder is aimed
+    at whoever asks for substance-use treatment.
+
+    >>> from referralmatch.needs.categories import NeedCategories
+    >>> sorted(need_populations("substance_use_treatment", NeedCategories.default()))
+    ['in_recovery']
+    """
+    keys = {need, *(categories.ancestors(need) if need in categories else ())}
+    return frozenset(s.key for s in situations() if keys & set(s.implied_by_needs))
+
+
+def service_targets(
+    name: str,
+    eligibility: str,
+    audience: str,
+    taxonomy: Iterable[tuple[str | None, str | None, str | None]],
+) -> frozenset[str]:
+    """The populations a service is aimed at (empty: everyone), from its name, eligibility text,
+    audience text and taxonomy terms ((taxonomy, code, name) triples)."""
+    found: set[str] = set()
+    airs = _airs_map()
+    oe = _oe_names()
+    for vocabulary, code, term in taxonomy:
+        if is_airs_code(code, vocabulary) and code and code.strip().upper().startswith("Y"):
+            for prefix in _airs_prefixes(code.strip().upper()):
+                key = airs.get(prefix)
+                if key is not None:
+                    found.add(key)
+                    break
+        elif term:
+            key = oe.get(normalize_tokens(term))
+            if key is not None:
+                found.add(key)
+    found |= _text_targets(name)
+    found |= _text_targets(eligibility)
+    found |= _text_targets(audience)
+    situations_found = found - {"women", "men"}
+    if len(situations_found) > BROAD_TARGETS:
+        found -= situations_found
+    if {"women", "men"} <= found:
+        found -= {"women", "men"}
+    return frozenset(found)
+
+
+def population_mask(keys: Iterable[str]) -> int:
+    """Bit mask of population keys (unknown keys are ignored).
+
+    >>> population_mask(["homeless"]), population_mask(["veteran", "homeless"])
+    (1, 5)
+    """
+    bits = {k: i for i, k in enumerate(POPULATIONS)}
+    return sum(1 << bits[k] for k in set(keys) if k in bits)
+
+
+def client_populations(
+    client: ClientProfile, on: date | None = None
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(populations the client has, populations the client is known not to have)."""
+    has = set(client.situations or ())
+    not_has: set[str] = set()
+    age = client.age_on(on)
+    if age is not None:
+        if age >= 60:
+            has.add("senior")
+        elif age < 55:
+            not_has.add("senior")
+        if age < 25:
+            has.add("youth")
+        elif age >= 30:
+            not_has.add("youth")
+    if client.veteran is True:
+        has.add("veteran")
+    elif client.veteran is False:
+        not_has.add("veteran")
+    if client.pregnant is True:
+        has.add("pregnant")
+    elif client.pregnant is False or client.gender == "male":
+        not_has.add("pregnant")
+    if client.dependents_ages:
+        has.add("parenting")
+    elif client.household_size == 1:
+        not_has.add("parenting")
+    if client.languages and "ase" in client.languages:
+        has.add("deaf_or_hard_of_hearing")
+    if client.gender == "female":
+        has.add("women")
+        not_has.add("men")
+    elif client.gender == "male":
+        has.add("men")
+        not_has.add("women")
+    elif client.gender is not None:
+        not_has |= {"women", "men"}
+    return frozenset(has), frozenset(not_has - has)
+
+
+def population_one(targets: frozenset[str], has: frozenset[str], not_has: frozenset[str]) -> float:
+    """The population factor of one service (see the module docstring)."""
+    situations_targeted = targets - {"women", "men"}
+    genders = targets & {"women", "men"}
+    if genders and genders <= not_has:
+        return MISMATCH
+    if situations_targeted & has:
+        return MATCHED
+    if not situations_targeted:
+        return MATCHED if genders & has else NEUTRAL
+    if situations_targeted <= not_has:
+        return MISMATCH
+    return NOT_KNOWN
+
+
+_GENDER_MASK = population_mask(["women", "men"])
+
+
+def population_factor(
+    masks: npt.NDArray[np.uint32], has_mask: int, not_mask: int
+) -> npt.NDArray[np.float64]:
+    """Vectorised :func:`population_one` over population bit masks.
+
+    >>> m = np.array([population_mask(["veteran"]), 0, population_mask(["senior"])], np.uint32)
+    >>> population_factor(m, population_mask(["veteran"]), population_mask(["senior"])).tolist()
+    [1.0, 0.5, 0.1]
+    """
+    masks = masks.astype(np.int64)
+    g = masks & _GENDER_MASK
+    sit = masks & ~_GENDER_MASK
+    gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
+    matched = (sit & has_mask) != 0
+    out = np.where(sit == 0, np.where((g & has_mask) != 0, MATCHED, NEUTRAL), NOT_KNOWN)
+    out = np.where((sit != 0) & ((sit & ~not_mask) == 0), MISMATCH, out)
+    out = np.where(matched, MATCHED, out)
+    return np.where(gender_mismatch, MISMATCH, out)
+
+
+def population_text(targets: frozenset[str], has: frozenset[str], value: float) -> str:
+    """The readable reason of a population factor value."""
+    labels = {s.key: s.label.lower() for s in situations()}
+    labels.update(women="women", men="men")
+    if not targets:
+        return "open to the general public (no particular population)"
+    shared = sorted(targets & has)
+    if value >= MATCHED and shared:
+        return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client"
+    names = ", ".join(labels[k] for k in sorted(targets))
+    if value <= MISMATCH:
+        return f"aimed at {names}: the client is not in this population"
+    return f"aimed at {names}: the client is not known to belong"

@@ -1,9 +1,10 @@
 """A slow, obviously-correct matcher: plain loops over the models, geopy distances.
 
 It defines what the fast :class:`referralmatch.Matcher` must return. It shares with it only the
-building blocks whose own tests pin them down (the classifier, eligibility evaluation, service
-facts, service-area matching, week masks); the filtering, scoring and ranking are written here
-again, one service at a time.
+building blocks whose own tests pin them down (the need-relevance table, service targets and
+client populations, eligibility evaluation, service facts, service-area matching, week masks,
+the offline centroid table); the filtering, scoring and ranking are written here again, one
+service at a time.
 """
 
 from __future__ import annotations
@@ -18,13 +19,35 @@ from referralmatch.eligibility import evaluate, rules_for_service, summarize
 from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
 from referralmatch.matching.config import MatchConfig
 from referralmatch.matching.facts import insurance_kinds, service_facts
-from referralmatch.matching.scoring import capacity_one, cost_one, distance_one, language_one
+from referralmatch.matching.factors.access import capacity_one, cost_one, language_one
+from referralmatch.matching.factors.population import (
+    client_populations,
+    need_populations,
+    population_one,
+    service_targets,
+)
+from referralmatch.matching.factors.reach import distance_one
+from referralmatch.matching.factors.relevance import ServiceText, relevance_table
 from referralmatch.models.client import ClientProfile
+from referralmatch.models.directory import Location
 from referralmatch.needs.categories import NeedCategories
-from referralmatch.needs.classify import classify, match_need_text
+from referralmatch.needs.classify import match_need_text
 from referralmatch.schedule import availability_mask, week_mask
 
 URGENCY = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
+
+
+def _position(location: Location) -> tuple[float, float] | None:
+    """The location's coordinates, else the centroid of its (physical first) address."""
+    if location.latitude is not None and location.longitude is not None:
+        return (location.latitude, location.longitude)
+    for a in sorted(location.addresses, key=lambda a: a.address_type != "physical"):
+        found = OfflineGeocoder.by_postal_code(a.postal_code) if a.postal_code else None
+        if found is None and a.city and a.state_province:
+            found = OfflineGeocoder.by_city(a.city, a.state_province)
+        if found is not None:
+            return (found.latitude, found.longitude)
+    return None
 
 
 @dataclass
@@ -62,6 +85,18 @@ def reference_match(
     client_langs = frozenset(client.languages or ())
     client_ins = insurance_kinds(client.insurance or ())
     client_mask = availability_mask(client.availability) if client.availability else None
+    client_has, client_not = client_populations(client)
+    services = list(directory.services.values())
+    texts = []
+    for service in services:
+        keywords = "; ".join(
+            a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
+        )
+        terms = tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service))
+        texts.append(ServiceText(service.name, service.description or "", keywords, terms))
+    relevance: dict[tuple[int, str], float] = {
+        (row, cat): r for row, cat, r, _ in relevance_table(texts, categories, floor=0.15).rows()
+    }
     out: dict[str, list[RefMatch]] = {}
     needs = sorted(
         enumerate(client.needs), key=lambda p: (URGENCY[p[1].urgency], p[1].priority, p[0])
@@ -70,21 +105,11 @@ def reference_match(
         cats = _need_categories(need.category, need.is_free_text, categories)
         key = need.category if not need.is_free_text else (cats[0][0] if cats else "free_text")
         found: list[tuple[float, float, str, RefMatch]] = []
-        for service in directory.services.values():
-            terms = directory.taxonomy_terms_of(service)
-            keywords = "; ".join(
-                a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
-            )
-            conf = classify(
-                service.name,
-                service.description or "",
-                keywords,
-                [(t.code or "", t.name) for t in terms],
-                categories,
-                threshold=config.min_need_fit,
-            )
-            fit = max((conf[c] * w for c, w in cats if c in conf), default=None)
-            if fit is None:
+        need_has = frozenset().union(*(need_populations(c, categories) for c, _ in cats))
+        for row, service in enumerate(services):
+            fits = [relevance[(row, c)] * w for c, w in cats if (row, c) in relevance]
+            fit = max(fits, default=None)
+            if fit is None or fit < config.min_need_fit:
                 continue
             if service.status != "active" and not config.include_inactive:
                 continue
@@ -95,9 +120,22 @@ def reference_match(
             verdicts = evaluate(
                 rules_for_service(service), client, year=config.poverty_year, area_covered=covered
             )
-            status, certainty = summarize(verdicts)
+            status, _ = summarize(verdicts)
             if status == "unmet":
                 continue
+            certainty = 1.0
+            for v in verdicts:
+                if v.rule.kind != "none" and v.status == "unknown":
+                    certainty *= 1.0 - min(max(v.rule.confidence, 0.0), 1.0) * 0.5
+            certainty = round(certainty, 3)
+            audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
+            targets = service_targets(
+                service.name,
+                service.eligibility_description or "",
+                audience,
+                tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service)),
+            )
+            population = population_one(targets, client_has | need_has, client_not - need_has)
             locations = directory.locations_of(service)
             facts = service_facts(service, locations)
             states = {
@@ -124,7 +162,13 @@ def reference_match(
                 )
             if coverage is False:
                 continue
-            language = language_one(facts.languages, facts.interpretation, client_langs)
+            language = language_one(
+                facts.languages,
+                facts.interpretation,
+                client_langs,
+                listed=bool(facts.languages),
+                default_language=config.default_language,
+            )
             if config.require_language and language == 0:
                 continue
             mask = week_mask(directory.schedules_of(service))
@@ -141,20 +185,14 @@ def reference_match(
                 if virtual and client.telehealth_ok is False:
                     continue
                 distance: float | None = None
-                if (
-                    not virtual
-                    and place is not None
-                    and location is not None
-                    and location.latitude is not None
-                    and location.longitude is not None
-                ):
-                    distance = great_circle(
-                        (place.latitude, place.longitude), (location.latitude, location.longitude)
-                    ).km
+                point = _position(location) if location is not None else None
+                if not virtual and place is not None and point is not None:
+                    distance = great_circle((place.latitude, place.longitude), point).km
                     if distance > max_km:
                         continue
                 factors = {
                     "need_fit": min(1.0, fit),
+                    "population": population,
                     "distance": distance_one(
                         distance,
                         virtual,

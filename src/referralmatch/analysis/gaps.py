@@ -58,7 +58,15 @@ GAP_COLUMNS: dict[str, str] = {
 }
 """The per-client-need schema: column -> pandas dtype."""
 
-REASONS = ("no_service", "not_eligible", "out_of_reach", "language", "hours", "at_capacity")
+REASONS = (
+    "no_service",
+    "weak_fit",
+    "not_eligible",
+    "out_of_reach",
+    "language",
+    "hours",
+    "at_capacity",
+)
 """Why a need is unmet, in the order they are checked."""
 
 

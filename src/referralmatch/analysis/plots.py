@@ -47,6 +47,7 @@ _MET_COLOR = "#2a9d8f"
 _UNMET_COLOR = "#e76f51"
 _REASON_COLORS = {
     "no_service": "#6d597a",
+    "weak_fit": "#9a8c98",
     "not_eligible": "#b56576",
     "out_of_reach": "#e76f51",
     "language": "#f4a261",

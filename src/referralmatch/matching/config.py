@@ -61,6 +61,11 @@ class MatchConfig(BaseModel):
         default=2026, description="HHS poverty guideline year for income rules"
     )
     include_inactive: bool = Field(default=False, description="rank inactive/closed services too")
+    default_language: str = Field(
+        default="en",
+        min_length=2,
+        description="ISO 639 code a service that lists no language is taken to work in",
+    )
     require_language: bool = Field(
         default=False,
         description="exclude services that neither speak a client language nor offer interpretation",

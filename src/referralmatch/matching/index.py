@@ -34,7 +34,7 @@ from ..schedule import describe, pack_week_masks, week_mask
 from .facts import INSURANCE_KINDS, service_facts
 from .factors.population import population_mask, service_targets
 from .factors.relevance import ServiceText, relevance_table
-from .scoring import CAPACITY_CODES
+from .factors.access import CAPACITY_CODES
 
 if TYPE_CHECKING:
     from ..directory import Directory
@@ -198,6 +198,7 @@ class DirectoryIndex:
     s_area_set: npt.NDArray[np.int32]
     s_lang: npt.NDArray[np.uint64]
     s_interp: npt.NDArray[np.bool_]
+    s_lang_listed: npt.NDArray[np.bool_]
     s_free: npt.NDArray[np.bool_]
     s_sliding: npt.NDArray[np.bool_]
     s_fee_known: npt.NDArray[np.bool_]
@@ -260,10 +261,12 @@ class DirectoryIndex:
         *,
         categories: NeedCategories | None = None,
         min_confidence: float = MEMBER_FLOOR,
+        default_language: str = "en",
     ) -> DirectoryIndex:
         """Classify, parse and pack ``directory`` once. ``min_confidence`` is the least need
         relevance (0-1) for a service to count as a member of a category at all; members below
-        the matcher's ``min_need_fit`` are reported as weak fits, not ranked."""
+        the matcher's ``min_need_fit`` are reported as weak fits, not ranked. A service that
+        lists no language is taken to work in ``default_language`` (ISO 639 code)."""
         categories = categories or NeedCategories.default()
         services = list(directory.services.values())
         n = len(services)
@@ -314,7 +317,7 @@ class DirectoryIndex:
             s_area[i] = area_keys[area_key]
             f = service_facts(service, locations)
             facts.append(f)
-            lang_counts.update(f.languages or {"en"})
+            lang_counts.update(f.languages or {default_language})
             schedules = directory.schedules_of(service)
             if schedules:
                 # most services share a handful of opening patterns: read each pattern once
@@ -361,7 +364,7 @@ class DirectoryIndex:
         s_lang = np.zeros(n, dtype=np.uint64)
         for i, f in enumerate(facts):
             mask = 0
-            for code in f.languages or {"en"}:
+            for code in f.languages or {default_language}:
                 mask |= 1 << languages[code]
             s_lang[i] = mask
 
@@ -431,6 +434,7 @@ class DirectoryIndex:
             s_area_set=s_area,
             s_lang=s_lang,
             s_interp=np.array([f.interpretation for f in facts], dtype=np.bool_),
+            s_lang_listed=np.array([bool(f.languages) for f in facts], dtype=np.bool_),
             s_free=np.array([f.free for f in facts], dtype=np.bool_),
             s_sliding=np.array([f.sliding_scale for f in facts], dtype=np.bool_),
             s_fee_known=np.array([f.fee_known for f in facts], dtype=np.bool_),

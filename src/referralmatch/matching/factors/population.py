@@ -56,7 +56,6 @@ __all__ = [
     "population_factor",
     "population_mask",
     "population_one",
-    "population_text",
     "service_targets",
 ]
 
@@ -284,18 +283,3 @@ def population_factor(
     out = np.where((sit != 0) & ((sit & ~not_mask) == 0), MISMATCH, out)
     out = np.where(matched, MATCHED, out)
     return np.where(gender_mismatch, MISMATCH, out)
-
-
-def population_text(targets: frozenset[str], has: frozenset[str], value: float) -> str:
-    """The readable reason of a population factor value."""
-    labels = {s.key: s.label.lower() for s in situations()}
-    labels.update(women="women", men="men")
-    if not targets:
-        return "open to the general public (no particular population)"
-    shared = sorted(targets & has)
-    if value >= MATCHED and shared:
-        return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client"
-    names = ", ".join(labels[k] for k in sorted(targets))
-    if value <= MISMATCH:
-        return f"aimed at {names}: the client is not in this population"
-    return f"aimed at {names}: the client is not known to belong"

@@ -10,7 +10,9 @@ Evidence, strongest first:
    about the category: a hospital with sixteen codes, one of them support groups, is less surely
    a support group than a programme whose only code is one.
 2. **Text**, through a BM25 model per field with directory-level phrase statistics: a category
-   phrase that most services use ("health") counts little, a rare one ("soup kitchen") much;
+   phrase that most services use ("health") counts little, a rare one ("soup kitchen") much
+   (smoothed with a background of 500 services without hits, so that in a directory of two
+   shelters "shelter" still counts);
    long fields are length-normalised. Each field saturates below its cap (name 0.95, keywords
    0.85, description 0.7), so a description that mentions a need can never count as much as a
    name or a taxonomy code that says it. Phrases are matched leftmost-longest, so "food safety
@@ -76,7 +78,8 @@ _SYNONYM_WEIGHT = 0.6  # a synonym hit counts this share of a keyword hit
 _TEXT_SCALE = 3.0  # a field's text relevance = cap * (1 - exp(-bm25 / scale))
 _CORROBORATION = 0.5  # share of the remaining gap that other evidence may close
 _FOCUS_FLOOR = 0.6  # taxonomy evidence of a category that is 1 of many codes keeps this share
-_UNFOCUSED = frozenset({"PX"})  # catch-all codes that say nothing about focus
+_UNFOCUSED = frozenset({"PX"})
+_BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
 _NEGATORS = frozenset({"no", "not", "non", "never", "without", "nor"})
@@ -238,7 +241,8 @@ def relevance_table(
         fields.append(per)
         df.update({p for _, hits in per.values() for p in hits})
     avg_len = {f: max(total_len[f] / max(n, 1), 1.0) for f in _FIELDS}
-    idf = {p: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for p, d in df.items()}
+    n_eff = n + _BACKGROUND_SERVICES
+    idf = {p: math.log(1.0 + (n_eff - d + 0.5) / (d + 0.5)) for p, d in df.items()}
 
     out_s: list[int] = []
     out_c: list[int] = []

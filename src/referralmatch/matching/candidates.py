@@ -1,0 +1,81 @@
+"""Candidates: which categories a need is matched against, and the member units of those
+categories near a place (the geographic block of the columnar index), with their relevance.
+
+Example:
+    >>> from referralmatch.synth import synthetic_directory
+    >>> from referralmatch.matching.index import DirectoryIndex
+    >>> from referralmatch.models.need import Need
+    >>> index = DirectoryIndex.build(synthetic_directory(200, seed=3))
+    >>> need_categories(Need("housing"), index.categories)
+    [('housing', 1.0)]
+    >>> units, fit, evidence = candidates(index, None, [("housing", 1.0)])
+    >>> len(units) == len(fit) == len(evidence) > 0
+    True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from .context import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from ..geo import ResolvedPlace
+    from ..models.need import Need
+    from ..needs.categories import NeedCategories
+    from .index import DirectoryIndex
+
+__all__ = ["candidates", "need_categories"]
+
+
+def need_categories(need: Need, categories: NeedCategories) -> list[tuple[str, float]]:
+    """The categories a need is matched against, each with a weight in (0, 1]: the category
+    itself, or for free text the best categories (those within 75 % of the best score)."""
+    if not need.is_free_text and need.category in categories:
+        return [(need.category, 1.0)]
+    from ..needs.classify import match_need_text
+
+    ranked = match_need_text(need.category, categories, limit=3)
+    if not ranked:
+        return []
+    best = ranked[0][1]
+    return [(key, score) for key, score in ranked if score >= 0.75 * best]
+
+
+def candidates(
+    index: DirectoryIndex,
+    place: ResolvedPlace | None,
+    cats: list[tuple[str, float]],
+    radius_km: float = 0.0,
+) -> tuple[IntArray, FloatArray, npt.NDArray[np.uint8]]:
+    """Member units of the categories, their relevance (times the category weight) and
+    evidence code. With a place, only units in grid cells within ``radius_km`` (and units
+    without coordinates); a unit in several categories keeps its best relevance."""
+    parts_u, parts_f, parts_e = [], [], []
+    for key, weight in cats:
+        member = index.members.get(key)
+        if member is None:
+            continue
+        if place is not None:
+            pos = member.near(place.latitude, place.longitude, radius_km)
+            parts_u.append(member.units[pos].astype(np.int64))
+            parts_f.append(member.confidence[pos].astype(np.float64) * weight)
+            parts_e.append(member.evidence[pos])
+        else:
+            parts_u.append(member.units.astype(np.int64))
+            parts_f.append(member.confidence.astype(np.float64) * weight)
+            parts_e.append(member.evidence)
+    if not parts_u:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0, np.uint8)
+    if len(parts_u) == 1:
+        return parts_u[0], parts_f[0], parts_e[0]
+    units = np.concatenate(parts_u)
+    fit = np.concatenate(parts_f)
+    evidence = np.concatenate(parts_e)
+    order = np.lexsort((-fit, units))
+    units, fit, evidence = units[order], fit[order], evidence[order]
+    keep = np.r_[True, units[1:] != units[:-1]]
+    return units[keep], fit[keep], evidence[keep]

@@ -1,0 +1,144 @@
+"""What every matching stage shares: the client context, exclusion codes and the column bundles.
+
+Stages (candidates, filters, factors, rank, explain) import this module and never the matcher,
+so they form no import circle. A :class:`ClientContext` is built once per ``match`` call and
+carries the caches that are valid for that client only; a :class:`PlaceColumns` bundle holds a
+need's candidate units near one place and every column that does not depend on the client's own
+facts (so clients in the same ZIP code share it); :class:`UnitCodes` adds what does.
+
+Example:
+    >>> sorted(CODE_NAMES.values())[:3]
+    ['inactive', 'language', 'no_remote']
+    >>> codes_of(TOO_FAR | WEAK_FIT)
+    ('too_far', 'weak_fit')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from ..geo import ResolvedPlace
+    from ..models.client import ClientProfile
+    from .filters import Verdicts
+
+__all__ = [
+    "CODE_NAMES",
+    "INACTIVE",
+    "INELIGIBLE",
+    "LANGUAGE",
+    "NO_REMOTE",
+    "OUT_OF_AREA",
+    "TOO_FAR",
+    "WEAK_FIT",
+    "BoolArray",
+    "ClientContext",
+    "FloatArray",
+    "IntArray",
+    "PlaceColumns",
+    "UnitCodes",
+    "codes_of",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Exclusion codes: bit flags per unit (a unit passes when its code is 0).
+INACTIVE, TOO_FAR, OUT_OF_AREA, NO_REMOTE, LANGUAGE, INELIGIBLE, WEAK_FIT = 1, 2, 4, 8, 16, 32, 64
+CODE_NAMES = {
+    INACTIVE: "inactive",
+    TOO_FAR: "too_far",
+    OUT_OF_AREA: "out_of_area",
+    NO_REMOTE: "no_remote",
+    LANGUAGE: "language",
+    INELIGIBLE: "ineligible",
+    WEAK_FIT: "weak_fit",
+}
+"""Exclusion code -> its name (ineligible is reported by the unmet rule kinds instead)."""
+
+
+def codes_of(code: int) -> tuple[str, ...]:
+    """The names of the flags set in an exclusion code, in flag order."""
+    return tuple(name for flag, name in CODE_NAMES.items() if code & flag)
+
+
+@dataclass
+class ClientContext:
+    """One client, resolved once per match: place, reach, language and insurance bits,
+    availability, populations, and the per-client caches the filters fill."""
+
+    client: ClientProfile
+    place: ResolvedPlace | None
+    max_km: float
+    lang_mask: int
+    has_languages: bool
+    languages: frozenset[str]
+    insurance: int
+    avail: npt.NDArray[np.uint64] | None
+    has: frozenset[str]
+    not_has: frozenset[str]
+    has_mask: int
+    not_mask: int
+    on: date
+    verdicts: dict[int, Verdicts] = field(default_factory=dict)
+    coverage: dict[int, bool | None] = field(default_factory=dict)
+    facts: dict[frozenset[str], dict[int, Verdicts]] = field(default_factory=dict)
+    fact_parts: dict[str, Any] | None = None
+    rule_status: npt.NDArray[np.int8] | None = None
+    rule_certainty: FloatArray | None = None
+    area_status: npt.NDArray[np.int8] | None = None
+
+
+@dataclass(frozen=True)
+class PlaceColumns:
+    """A need's candidate units near one place and the columns scoring reads, gathered once.
+
+    ``fit`` is the need relevance of each unit (0-1), ``codes`` the exclusion codes that do not
+    depend on the client's own facts (inactive, weak fit, out of area, remote refused),
+    ``distance`` kilometres from the place (NaN when remote or unknown).
+    """
+
+    units: IntArray
+    fit: FloatArray
+    evidence: npt.NDArray[np.uint8]
+    services: IntArray
+    codes: IntArray
+    distance: FloatArray
+    virtual: BoolArray
+    approx: npt.NDArray[np.uint8]
+    rule_sets: npt.NDArray[np.int32]
+    lang: npt.NDArray[np.uint64]
+    lang_listed: BoolArray
+    interp: BoolArray
+    free: BoolArray
+    sliding: BoolArray
+    fee_known: BoolArray
+    insurance: npt.NDArray[np.uint8]
+    schedule: npt.NDArray[np.uint64]
+    has_schedule: BoolArray
+    capacity: npt.NDArray[np.uint8]
+    population: npt.NDArray[np.uint32]
+    id_rank: IntArray
+    present_rules: IntArray
+
+
+@dataclass
+class UnitCodes:
+    """Exclusion codes of units for one client (place codes plus eligibility, travel limit and
+    required language), with the eligibility certainty of every rule set (``certainty_of``,
+    indexed by rule set) and the language factor of each unit."""
+
+    units: IntArray
+    services: IntArray
+    codes: IntArray
+    distance: FloatArray
+    virtual: BoolArray
+    rule_sets: npt.NDArray[np.int32]
+    certainty_of: FloatArray
+    language: FloatArray

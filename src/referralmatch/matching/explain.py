@@ -1,0 +1,175 @@
+"""Explanation: factor values and exclusion codes turned into reasons a person can read.
+
+Scoring never builds text; the matcher calls these only for the services it returns or lists
+as excluded, so the cost of words is paid for a handful of services, not every candidate.
+
+Example:
+    >>> distance_text(False, 3.24, 0)
+    '3.2 km away'
+    >>> distance_text(False, 3.24, 1)
+    'about 3 km (ZIP centroid; the service has no map point)'
+    >>> need_fit_text("Food", 0.93, 1)
+    'fits Food (relevance 0.93, from its taxonomy code)'
+    >>> exclusion_reasons(TOO_FAR, distance_km=31.0, max_km=25.0, need_label="Food", fit=0.9,
+    ...                   min_fit=0.4)
+    (('too_far',), ('nearest site 31.0 km away, beyond 25 km',))
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..io.normalize import language_name
+from ..needs.situations import situations
+from .context import INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
+from .factors.population import MATCHED, MISMATCH
+from .index import APPROX_CITY, APPROX_POSTAL_CODE
+
+if TYPE_CHECKING:
+    from .index import DirectoryIndex
+
+__all__ = [
+    "CAPACITY_TEXT",
+    "cost_text",
+    "distance_text",
+    "exclusion_reasons",
+    "language_text",
+    "need_fit_text",
+    "population_text",
+    "schedule_text",
+]
+
+CAPACITY_TEXT = (
+    "accepting new clients",
+    "capacity unknown",
+    "waitlist",
+    "not accepting new clients",
+)
+"""Capacity text by capacity code (accepting, unknown, waitlist, full)."""
+
+_EVIDENCE_TEXT = {  # by the evidence codes of factors.relevance.EVIDENCE
+    1: "its taxonomy code",
+    2: "its taxonomy terms",
+    3: "its name",
+    4: "its keywords",
+    5: "its description only",
+}
+
+
+def need_fit_text(label: str, value: float, evidence: int) -> str:
+    """How well a service fits the need, and what said so."""
+    source = _EVIDENCE_TEXT.get(evidence)
+    where = f", from {source}" if source else ""
+    return f"fits {label} (relevance {value:.2f}{where})"
+
+
+def distance_text(virtual: bool, distance_km: float, approx: int) -> str:
+    """Distance in km, or how the service is reached; approximate positions are said so."""
+    if virtual:
+        return "available remotely (phone/online)"
+    if np.isnan(distance_km):
+        return "distance unknown"
+    if approx == APPROX_POSTAL_CODE:
+        return f"about {distance_km:.0f} km (ZIP centroid; the service has no map point)"
+    if approx == APPROX_CITY:
+        return f"about {distance_km:.0f} km (city centroid; the service has no map point)"
+    return f"{distance_km:.1f} km away"
+
+
+def cost_text(index: DirectoryIndex, s: int, value: float) -> str:
+    """What the client would pay, as far as the record says."""
+    if index.s_free[s]:
+        return "free"
+    if value >= 0.9:
+        return "accepts the client's insurance"
+    if index.s_sliding[s]:
+        return "sliding-scale fees"
+    return "fees apply" if index.s_fee_known[s] else "cost not stated (unknown)"
+
+
+def schedule_text(index: DirectoryIndex, s: int, value: float, has_windows: bool) -> str:
+    """Opening hours, and how much of the client's available time they cover."""
+    hours = index.schedule_text[s]
+    if not index.s_has_schedule[s]:
+        return "hours unknown"
+    if has_windows:
+        return f"{hours}; open during {value:.0%} of the client's available hours"
+    return str(hours)
+
+
+def language_text(
+    index: DirectoryIndex, s: int, value: float, languages: frozenset[str], lang_mask: int
+) -> str:
+    """Which client language the service speaks, or why the language factor is what it is."""
+    if not languages:
+        return "client languages not given"
+    if value >= 1.0:
+        shared = sorted(
+            c
+            for c in languages
+            if lang_mask and index.s_lang[s] & np.uint64(1 << index.languages.get(c, 0))
+        )
+        names = ", ".join(language_name(c) for c in shared) or "a client language"
+        return f"{names} spoken"
+    if value >= 0.7:
+        return "interpretation available"
+    if value > 0:
+        return "languages not listed (unknown)"
+    return "no shared language listed"
+
+
+def population_text(targets: frozenset[str], has: frozenset[str], value: float) -> str:
+    """Whom the service is aimed at, and whether the client is among them."""
+    labels = {s.key: s.label.lower() for s in situations()}
+    labels.update(women="women", men="men")
+    if not targets:
+        return "open to the general public (no particular population)"
+    shared = sorted(targets & has)
+    if value >= MATCHED and shared:
+        return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client"
+    names = ", ".join(labels[k] for k in sorted(targets))
+    if value <= MISMATCH:
+        return f"aimed at {names}: the client is not in this population"
+    return f"aimed at {names}: the client is not known to belong (unknown)"
+
+
+def exclusion_reasons(
+    codes: int,
+    *,
+    distance_km: float,
+    max_km: float,
+    need_label: str,
+    fit: float,
+    min_fit: float,
+    unmet: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(codes, reasons) of an exclusion; ``unmet`` holds the unmet rule kinds and reasons."""
+    names: list[str] = []
+    reasons: list[str] = []
+    if codes & INACTIVE:
+        names.append("inactive")
+        reasons.append("service is not active")
+    names.extend(unmet[0])
+    reasons.extend(unmet[1])
+    if codes & TOO_FAR:
+        names.append("too_far")
+        reasons.append(f"nearest site {distance_km:.1f} km away, beyond {max_km:g} km")
+    if codes & OUT_OF_AREA:
+        names.append("out_of_area")
+        reasons.append("service area does not cover the client's location")
+    if codes & NO_REMOTE:
+        names.append("no_remote")
+        reasons.append("remote-only service, and the client does not accept remote services")
+    if codes & LANGUAGE:
+        names.append("language")
+        reasons.append("no shared language and no interpretation")
+    if codes & WEAK_FIT:
+        names.append("weak_fit")
+        reasons.append(
+            f"weak fit: mentions {need_label} but is not mainly about it "
+            f"(relevance {fit:.2f} < {min_fit:g})"
+        )
+    return tuple(names), tuple(reasons)
+

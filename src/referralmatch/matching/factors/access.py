@@ -1,0 +1,136 @@
+"""Access: language, cost, capacity and schedule factors, vectorised, with scalar twins.
+
+Each ``*_factor`` kernel takes arrays over candidate units; the ``*_one`` twin computes the same
+value for one service with plain Python, readable as the definition. Tests check they agree.
+Unknown is not zero: a service that lists no language, states no fee, or gives no capacity or
+hours gets a middle value, and only a known mismatch scores low.
+
+Example:
+    >>> language_one(frozenset({"es"}), False, frozenset({"es"}), listed=True)
+    1.0
+    >>> language_one(frozenset(), False, frozenset({"es"}), listed=False)
+    0.4
+    >>> cost_one(False, False, False, frozenset(), frozenset())
+    0.5
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from ..context import BoolArray, FloatArray
+from ..facts import Capacity
+
+__all__ = [
+    "CAPACITY_CODES",
+    "CAPACITY_SCORES",
+    "LANGUAGE_NOT_LISTED",
+    "capacity_one",
+    "cost_factor",
+    "cost_one",
+    "language_factor",
+    "language_one",
+    "schedule_factor",
+]
+
+CAPACITY_CODES: dict[Capacity, int] = {"accepting": 0, "unknown": 1, "waitlist": 2, "full": 3}
+CAPACITY_SCORES = np.array([1.0, 0.7, 0.4, 0.1])
+"""Capacity factor by code: accepting, unknown, waitlist, full."""
+
+LANGUAGE_NOT_LISTED = 0.4
+"""Language factor of a service that lists no language, for a client who does not speak the
+directory's default language: unknown, not a known mismatch."""
+
+
+def language_one(
+    service_languages: frozenset[str],
+    interpretation: bool,
+    client_languages: frozenset[str],
+    *,
+    listed: bool,
+    default_language: str = "en",
+) -> float:
+    """Language factor: 1 if the service speaks a client language, 0.7 if it offers
+    interpretation; a service that lists no language (``listed`` False) is taken to work in
+    ``default_language`` and otherwise scores :data:`LANGUAGE_NOT_LISTED` (unknown); 0 only when
+    it lists languages and none is the client's; 1 when the client gave none."""
+    if not client_languages:
+        return 1.0
+    spoken = service_languages if listed else frozenset({default_language})
+    if spoken & client_languages:
+        return 1.0
+    if interpretation:
+        return 0.7
+    return 0.0 if listed else LANGUAGE_NOT_LISTED
+
+
+def language_factor(
+    service_masks: npt.NDArray[np.uint64],
+    interpretation: BoolArray,
+    listed: BoolArray,
+    client_mask: int,
+    client_has_languages: bool,
+) -> FloatArray:
+    """Vectorised :func:`language_one` over language bit masks (the index assigns the bits; a
+    service listing no language has the default language's bit set and ``listed`` False).
+    ``client_mask`` is 0 when no service lists any of the client's languages;
+    ``client_has_languages`` says whether the client gave any."""
+    if not client_has_languages:
+        return np.ones(len(service_masks))
+    spoken = (service_masks & np.uint64(client_mask)) != 0
+    unknown = np.where(listed, 0.0, LANGUAGE_NOT_LISTED)
+    return np.where(spoken, 1.0, np.where(interpretation, 0.7, unknown))
+
+
+def cost_one(
+    free: bool,
+    sliding: bool,
+    fee_known: bool,
+    insurance: frozenset[str],
+    client_insurance: frozenset[str],
+) -> float:
+    """Cost factor: free 1.0; accepts the client's insurance 0.9; sliding scale 0.8; fees unknown
+    0.5; otherwise 0.3."""
+    if free:
+        return 1.0
+    if insurance & client_insurance:
+        return 0.9
+    if sliding:
+        return 0.8
+    return 0.3 if fee_known else 0.5
+
+
+def cost_factor(
+    free: BoolArray,
+    sliding: BoolArray,
+    fee_known: BoolArray,
+    insurance_bits: npt.NDArray[np.uint8],
+    client_bits: int,
+) -> FloatArray:
+    """Vectorised :func:`cost_one` over insurance bit masks."""
+    accepted = (insurance_bits & np.uint8(client_bits)) != 0
+    out = np.where(fee_known, 0.3, 0.5)
+    out = np.where(sliding, 0.8, out)
+    out = np.where(accepted, 0.9, out)
+    return np.where(free, 1.0, out)
+
+
+def capacity_one(capacity: Capacity) -> float:
+    """Capacity factor: accepting 1.0, unknown 0.7, waitlist 0.4, full 0.1."""
+    return float(CAPACITY_SCORES[CAPACITY_CODES[capacity]])
+
+
+
+def schedule_factor(
+    words: npt.NDArray[np.uint64], has: BoolArray, avail: npt.NDArray[np.uint64] | None
+) -> FloatArray:
+    """Share of the client's available hours the service is open, from packed week words (three
+    uint64 per service); 1 without client windows; 0.5 when the service's hours are unknown."""
+    if avail is None:
+        return np.where(has, 1.0, 0.5)
+    wanted = int(sum(int(w).bit_count() for w in avail))
+    if wanted == 0:
+        return np.where(has, 1.0, 0.5)
+    overlap = np.bitwise_count(words & avail[None, :]).sum(axis=1)
+    return np.where(has, overlap / wanted, 0.5)

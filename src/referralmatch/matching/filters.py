@@ -1,0 +1,288 @@
+"""Filters: why a unit is ruled out — eligibility, reach (distance, service area, remote) and
+status — as exclusion codes over candidate units, with eligibility judged once per rule set.
+
+Eligibility verdicts are shared: every client whose facts read by a rule set's kinds are the
+same gets the same verdict, so :class:`Filters` keeps one cache across clients (keyed by those
+facts, never by the client), and each :class:`~.context.ClientContext` keeps its own table.
+
+Example:
+    >>> from referralmatch.synth import synthetic_directory
+    >>> from referralmatch.matching.index import DirectoryIndex
+    >>> from referralmatch.matching.config import MatchConfig
+    >>> f = Filters(DirectoryIndex.build(synthetic_directory(50, seed=1)), MatchConfig())
+    >>> eligibility_certainty([])
+    1.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..eligibility import evaluate, summarize
+from ..geo import AreaMatcher, haversine_km
+from ..models.results import EligibilityNote
+from .context import (
+    INACTIVE,
+    INELIGIBLE,
+    LANGUAGE,
+    NO_REMOTE,
+    OUT_OF_AREA,
+    TOO_FAR,
+    WEAK_FIT,
+    ClientContext,
+    FloatArray,
+    IntArray,
+    PlaceColumns,
+    UnitCodes,
+)
+from .factors.access import language_factor
+
+if TYPE_CHECKING:
+    from ..eligibility.evaluate import Verdict
+    from .config import MatchConfig
+    from .index import DirectoryIndex
+
+__all__ = ["UNKNOWN_RULE_VALUE", "Filters", "Verdicts", "eligibility_certainty"]
+
+UNKNOWN_RULE_VALUE = 0.5
+"""Eligibility factor share of a rule the profile cannot judge (met 1, unknown this)."""
+
+# Which client facts each rule kind reads (eligibility.evaluate): a kind reads its own part and
+# the parts listed here (gender rules read age for "children of any gender").
+_FACT_ORDER = (
+    "age",
+    "gender",
+    "residency",
+    "income",
+    "veteran",
+    "insurance",
+    "immigration",
+    "pregnancy",
+)
+_ALSO_READ = {"age": frozenset({"gender"}), "pregnancy": frozenset({"parenting"})}
+_SHARED_LIMIT = 200_000
+
+
+def eligibility_certainty(verdicts: Sequence[Verdict]) -> float:
+    """Eligibility certainty in [0, 1]: the product over rules of ``1 - confidence * (1 - v)``,
+    where v is 1 for a rule met and :data:`UNKNOWN_RULE_VALUE` for one the profile cannot judge
+    (unknown is not zero; a vague "see notes" rule parsed with confidence 0.3 costs little);
+    1.0 when there are no rules."""
+    value = 1.0
+    for v in verdicts:
+        if v.rule.kind != "none" and v.status != "met":
+            share = 0.0 if v.status == "unmet" else UNKNOWN_RULE_VALUE
+            value *= 1.0 - min(max(v.rule.confidence, 0.0), 1.0) * (1.0 - share)
+    return round(value, 3)
+
+
+@dataclass
+class Verdicts:
+    """The verdict of one rule set for one client's facts."""
+
+    status: int  # 0 met, 1 unknown, 2 unmet
+    certainty: float
+    judged: tuple[tuple[str, str, str], ...]  # (kind, status, reason), "none" rules left out
+    unmet_kinds: tuple[str, ...]
+    unmet_reasons: tuple[str, ...]
+
+    @property
+    def notes(self) -> tuple[EligibilityNote, ...]:
+        """The judged rules as result notes."""
+        return tuple(EligibilityNote(kind=k, status=s, reason=r) for k, s, r in self.judged)
+
+
+@lru_cache(maxsize=4096)
+def _area_matcher(area: str) -> AreaMatcher:
+    """The parsed form of a residency rule's area text (what ``geo.area_covers`` builds)."""
+    return AreaMatcher(area, None, None, None)
+
+
+class Filters:
+    """Exclusion codes for a directory index under one configuration."""
+
+    def __init__(self, index: DirectoryIndex, config: MatchConfig) -> None:
+        self.index = index
+        self.config = config
+        # verdicts by (rule kinds, the client facts they read) -> rule set -> verdict
+        self.shared: dict[tuple[Any, ...], dict[int, Verdicts]] = {}
+
+    # ------------------------------------------------------------------ eligibility
+    def _facts(self, ctx: ClientContext, kinds: frozenset[str]) -> tuple[Any, ...]:
+        """The client facts that rules of ``kinds`` read (see eligibility.evaluate), as a key."""
+        parts = ctx.fact_parts
+        if parts is None:
+            c, p = ctx.client, ctx.place
+            age = c.age_on(ctx.on)
+            parts = ctx.fact_parts = {
+                "age": (None if age is None else math.floor(age), c.dependents_ages),
+                "gender": c.gender,
+                "residency": None if p is None else (p.latitude, p.longitude, p.postal_code,
+                                                     p.city, p.county, p.state),
+                "income": (c.annual_income, c.household_size, c.state),
+                "veteran": c.veteran,
+                "insurance": c.insurance,
+                "immigration": c.immigration_status,
+                "pregnancy": (c.pregnant, c.dependents_ages),
+            }  # fmt: skip
+        return tuple(
+            parts[k] for k in _FACT_ORDER if k in kinds or _ALSO_READ.get(k, frozenset()) & kinds
+        )
+
+    def verdicts(self, ctx: ClientContext, rule_set: int) -> Verdicts:
+        """The verdict of ``rule_set`` for the client of ``ctx`` (cached)."""
+        cached = ctx.verdicts.get(rule_set)
+        if cached is not None:
+            return cached
+        kinds = self.index.rule_kinds[rule_set]
+        same_facts = ctx.facts.get(kinds)
+        if same_facts is None:
+            if len(self.shared) > _SHARED_LIMIT:
+                self.shared.clear()
+            same_facts = self.shared.setdefault((kinds, self._facts(ctx, kinds)), {})
+            ctx.facts[kinds] = same_facts
+        shared = same_facts.get(rule_set)
+        if shared is not None:
+            ctx.verdicts[rule_set] = shared
+            return shared
+        place = ctx.place
+
+        def covered(area: str) -> bool | None:
+            return None if place is None else _area_matcher(area).covers(place)
+
+        verdicts = evaluate(
+            list(self.index.rule_sets[rule_set]),
+            ctx.client,
+            year=self.config.poverty_year,
+            on=ctx.on,
+            area_covered=covered,
+        )
+        status, _ = summarize(verdicts)
+        unmet = [v for v in verdicts if v.status == "unmet"]
+        result = Verdicts(
+            status={"met": 0, "unknown": 1, "unmet": 2}[status],
+            certainty=eligibility_certainty(verdicts),
+            judged=tuple((v.rule.kind, v.status, v.reason) for v in verdicts if v.rule.kind != "none"),
+            unmet_kinds=tuple(v.rule.kind for v in unmet),
+            unmet_reasons=tuple(v.reason for v in unmet),
+        )
+        ctx.verdicts[rule_set] = result
+        same_facts[rule_set] = result
+        return result
+
+    def rule_table(
+        self, ctx: ClientContext, rule_sets: npt.NDArray[np.int32], present: IntArray | None = None
+    ) -> tuple[npt.NDArray[np.int8], FloatArray]:
+        """Status (0 met, 1 unknown, 2 unmet; -1 not judged) and certainty of every rule set,
+        judging the ones present in ``rule_sets`` that are not judged yet."""
+        n = len(self.index.rule_sets)
+        if ctx.rule_status is None:
+            ctx.rule_status = np.full(n, -1, dtype=np.int8)
+            ctx.rule_certainty = np.ones(n, dtype=np.float64)
+        status, certainty = ctx.rule_status, ctx.rule_certainty
+        assert certainty is not None
+        if present is None:
+            present = np.flatnonzero(np.bincount(rule_sets, minlength=n))
+        for r in present[status[present] < 0].tolist():
+            e = self.verdicts(ctx, r)
+            status[r], certainty[r] = e.status, e.certainty
+        return status, certainty
+
+    # ------------------------------------------------------------------ reach
+    def coverage(self, ctx: ClientContext, area_set: int) -> bool | None:
+        """Whether a service-area set covers the client's place (None: cannot tell)."""
+        if area_set in ctx.coverage:
+            return ctx.coverage[area_set]
+        matchers = self.index.area_sets[area_set]
+        answer: bool | None = None
+        if matchers and ctx.place is not None:
+            answers = [m.covers(ctx.place) for m in matchers]
+            answer = (
+                True
+                if any(a is True for a in answers)
+                else (False if all(a is False for a in answers) else None)
+            )
+        ctx.coverage[area_set] = answer
+        return answer
+
+    def _area_table(self, ctx: ClientContext, area_sets: npt.NDArray[np.int32]) -> npt.NDArray[np.int8]:
+        n = len(self.index.area_sets)
+        if ctx.area_status is None:
+            ctx.area_status = np.full(n, 2, dtype=np.int8)  # 2 = not judged yet
+        table = ctx.area_status
+        present = np.flatnonzero(np.bincount(area_sets, minlength=n))
+        for a in present[table[present] == 2]:
+            c = self.coverage(ctx, int(a))
+            table[a] = 0 if c is None else (1 if c else -1)
+        return table
+
+    def place_columns(
+        self, ctx: ClientContext, units: IntArray, fit: FloatArray, evidence: npt.NDArray[np.uint8]
+    ) -> PlaceColumns:
+        """Place-level codes (inactive, weak fit, out of area, remote refused) and the columns
+        scoring reads, for ``units`` whose need relevance is ``fit``."""
+        index, config = self.index, self.config
+        services = index.u_service[units].astype(np.int64)
+        fit = np.clip(fit, 0.0, 1.0)
+        codes = np.where(fit < config.min_need_fit, WEAK_FIT, 0).astype(np.int64)
+        if not config.include_inactive:
+            codes |= np.where(index.s_active[services], 0, INACTIVE)
+        area_sets = index.s_area_set[services]
+        coverage = self._area_table(ctx, area_sets)
+        codes |= np.where(coverage[area_sets] == -1, OUT_OF_AREA, 0)
+        virtual = index.u_virtual[units]
+        if ctx.place is not None:
+            distance = haversine_km(
+                ctx.place.latitude, ctx.place.longitude, index.u_lat[units], index.u_lon[units]
+            )
+            distance = np.where(virtual, np.nan, distance)
+        else:
+            distance = np.full(len(units), np.nan)
+        if ctx.client.telehealth_ok is False:
+            codes |= np.where(virtual, NO_REMOTE, 0)
+        return PlaceColumns(
+            units=units,
+            fit=fit,
+            evidence=evidence,
+            services=services,
+            codes=codes,
+            distance=distance,
+            virtual=virtual,
+            approx=index.u_approx[units],
+            rule_sets=index.s_rule_set[services],
+            lang=index.s_lang[services],
+            lang_listed=index.s_lang_listed[services],
+            interp=index.s_interp[services],
+            free=index.s_free[services],
+            sliding=index.s_sliding[services],
+            fee_known=index.s_fee_known[services],
+            insurance=index.s_insurance[services],
+            schedule=index.s_schedule[services],
+            has_schedule=index.s_has_schedule[services],
+            capacity=index.s_capacity[services],
+            population=index.s_population[services],
+            id_rank=index.s_id_rank[services],
+            present_rules=np.flatnonzero(
+                np.bincount(index.s_rule_set[services], minlength=len(index.rule_sets))
+            ),
+        )
+
+    def client_codes(self, ctx: ClientContext, st: PlaceColumns) -> UnitCodes:
+        """Add what depends on the client's own facts to the place-level codes of ``st``:
+        eligibility, travel limit and (if required) language."""
+        status_of, certainty_of = self.rule_table(ctx, st.rule_sets, st.present_rules)
+        codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
+        codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
+        lang = language_factor(st.lang, st.interp, st.lang_listed, ctx.lang_mask, ctx.has_languages)
+        if self.config.require_language:
+            codes |= np.where(lang == 0, LANGUAGE, 0)
+        return UnitCodes(
+            st.units, st.services, codes, st.distance, st.virtual, st.rule_sets, certainty_of, lang
+        )

@@ -103,7 +103,9 @@ _INSURER_RES = [(key, re.compile(pattern), kind) for key, (pattern, kind) in INS
 
 # Kinds of coverage by programme name, over lower-cased text. A trailing "insurance"/"coverage"
 # is taken with the name, so "Medical Assistance insurance" is not also read as private insurance.
-_TAIL = r"(?:(?: health)? (?:insurance|coverage|plans?|benefits|recipients|waiver))?"
+_TAIL = (
+    r"(?: managed care)?(?:(?: health)? (?:insurance|coverage|plans?|benefits|recipients|waiver))?"
+)
 _KIND_RES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\b(?:dual[- ]eligibles?|medi-medi)\b"), ("medicaid", "medicare")),
     (
@@ -179,6 +181,7 @@ _SLIDING_RES = [
         r"\b(?:income[- ](?:based|adjusted|scaled|tested)|means[- ]tested|fee scale"
         r"|(?:according|relative) to (?:family |household )?income)\b"
     ),
+    re.compile(r"\bbased on (?:financial |economic )?need\b"),
     re.compile(r"\bpay what you can\b|\bability to pay\b"),
     re.compile(
         r"\bno (?:one|client|person|patient|individual)s? (?:will be |is |are |shall be )?"
@@ -204,7 +207,7 @@ _SLIDING_RES = [
         r" (?:circumstances|cases|situations)\b"
     ),
     re.compile(
-        r"\b(?:\d+(?:\.\d+)? ?%|\d/\d) (?:of|on) (?:the )?(?:client'?s |their |one'?s |adjusted |gross |net |monthly )*"
+        r"\b(?:\d+(?:\.\d+)? ?%|\d/\d) (?:of|on) (?:the )?(?:client'?s |their |one'?s |household'?s? |family'?s? |adjusted |gross |net |monthly )*"
         r"(?:income|salary|earnings|wages)"
     ),
     re.compile(
@@ -223,7 +226,7 @@ _FREE_RES = [
     ),
     re.compile(r"\bwithout (?:any )?(?:fees?|charges?|costs?)\b"),
     _FREE_WORD,
-    re.compile(r"\$\s?0(?:\.00)?(?![\d.,]| ?- ?\$?\s?\d)"),
+    re.compile(r"\$\s?0(?:\.00)?(?![\d,]|\.\d| ?- ?\$?\s?\d)"),
     re.compile(
         r"^\s*(?:(?:usually|generally|mostly) )?(?:nones?|no|nothing|n/c)"
         r"(?= *(?:$|,|\(|if\b|for\b|to\b|or\b|unless\b|except\b|required\b|charged\b))"
@@ -238,7 +241,7 @@ _FREE_RES = [
 ]
 _DONATION_RE = re.compile(
     r"(?:\$ ?\d[\d.,]* (?:per \w+ )?)?\b(?:(?:suggested|voluntary|optional|requested|free[- ]will|love|small|any) )*(?:donations?"
-    r"|contributions?|offerings?)\b(?: (?:basket|box))?(?: (?:is |are )?(?:of |is )?\$ ?\d[\d.,]*)?"
+    r"|contributions?|offerings?)\b(?: (?:basket|box))?(?: (?:is |are )?(?:of |is )?\$ ?\d[\d.,]*(?: per \w+)?)?"
     r"(?: (?:is |are )?(?:appreciated|welcome[d]?|accepted|requested|encouraged|suggested|asked"
     r"|optional|of clients[\w ]*))?|\bfree[- ]will offering\b"
 )
@@ -257,13 +260,13 @@ _FEE_RES = [
         r"\b(?:private[- ]pay|self[- ]pay(?:ment)?|out[- ]of[- ]pocket|full[- ]pay"
         r"|pay(?:s|ing)? (?:in )?full|(?:per|a) (?:session|visit|hour|day|week|month|night"
         r"|class|person|year|meal)|payment plans?|billed|bills insurance|must pay"
-        r"|required to pay|cash (?:or check )?only)\b"
+        r"|required to pay|cash (?:or check )?only|charged)\b"
     ),
 ]
 # Accepting payment says the service charges, but weakly: it decides only when nothing else does.
 _PAYMENT_RE = re.compile(
     r"\b(?:cash|checks?|credit cards?|debit cards?|money orders?|visa|master ?card|paypal"
-    r"|all payment (?:methods|types)|payments? accepted|ebt|food stamps|independence cards?"
+    r"|payment (?:methods|types|options)|payments? accepted|ebt|food stamps|independence cards?"
     r"|vouchers?)\b"
 )
 # Where a free or paid statement is only about an extra, not the service itself.
@@ -279,7 +282,7 @@ _EXTRA_FEE = re.compile(
     r"\b(?:materials?|books?|photocop\w*|copies|copying|prints?|printing|permits?|overdue|late"
     r"|lost|replace\w*|deposits?|trips?|outings?|special|optional|extras?|additional|camps?"
     r"|fitness|pool|tickets?|rentals?|t-shirts?|supplemental|certain|some|few|select\w*|specific|other"
-    r"|occasional|not (?:required|necessary|mandatory)|is optional|are optional)\b"
+    r"|occasional|except|not (?:required|necessary|mandatory)|is optional|are optional)\b"
 )
 _PEOPLE = re.compile(
     r"(?:all|most|any|everyone|anyone|eligible|qualif\w+|regular|general|basic|standard|clients?"
@@ -292,7 +295,7 @@ _PEOPLE = re.compile(
 # --- insurance requirements ---------------------------------------------------------------
 _REQUIRED_RES = [
     re.compile(
-        r"\b(?:insurance|coverage)(?: card)? (?:is |are )?(?:required|needed|necessary"
+        r"\b(?:insurance|coverage|enrollment|membership)(?: card)? (?:is |are )?(?:required|needed|necessary"
         r"|mandatory)\b"
     ),
     re.compile(
@@ -350,8 +353,10 @@ _ABBREVIATIONS = (
     (re.compile(r"\bl\.\s?a\.\s?care\b", re.I), "la care"),
     (re.compile(r"\betc\.", re.I), "etc"),
 )
-_CLAUSES = re.compile(r"(?<!\d)\.(?!\d)|[;!?\n\u2022]|(?:,\s*| )(?:but|however|then|after that"
-                      r"|thereafter|otherwise)\b")  # fmt: skip
+_CLAUSES = re.compile(
+    r"\.(?=\s|$)|(?<!\d)\.(?!\d)|[;!?\n\u2022]"
+    r"|(?:,\s*| )(?:but|however|then|after that|thereafter|otherwise)\b"
+)
 _TAKEN = "\x00"  # marks what a pattern has read: neither a word nor blank
 _OTHER_FREE_WORDS = re.compile(r"\b[\w]+-free\b")  # drug-free, toll-free, barrier-free
 

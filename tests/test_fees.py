@@ -20,6 +20,7 @@ from referralmatch.matching.facts import (
     ServiceFacts,
     cost_text,
     insurance_kinds,
+    insurer_keys,
     read_cost,
     service_facts,
 )
@@ -148,6 +149,12 @@ PHRASES: list[tuple[str, Fee, frozenset[str], bool, str | None]] = [
     ("$10 copay; sliding scale available for those without insurance", "sliding", E, False, None),
     ("Accepts Medicaid (only Priority Partners), Medicare and most insurance", "fee", MCD | MCR | PRV, False, None),
     ("Accepts Medicaid and Medicare. No HMOs.", "fee", MCD | MCR, False, None),
+    ("Medicaid and Medicare not accepted", "unknown", E, False, None),
+    ("All insurance except Medicaid", "fee", PRV, False, None),
+    ("Does not accept Medicaid, Medicare or HMOs. $90 per session.", "fee", E, False, None),
+    ("Sliding scale ($20-$60); insurance not accepted", "sliding", E, False, None),
+    ("Insurance: none accepted", "unknown", E, False, None),
+    ("Accepts Medicare; does not accept Medicaid", "fee", MCR, False, None),
     # insurance required, one plan only
     ("Kaiser members only", "fee", PRV, True, "kaiser"),
     ("For CareFirst members", "fee", PRV, True, "carefirst"),
@@ -294,6 +301,16 @@ def test_insurance_kinds_of_a_client() -> None:
     assert insurance_kinds(["Kaiser Permanente", "Medi-Cal"]) == {"private", "medicaid"}
     assert insurance_kinds(["Priority Partners"]) == {"medicaid"}
     assert insurance_kinds(["uninsured", "IHS"]) == set()
+    assert insurance_kinds(["Medical Assistance"]) == {"medicaid"}
+    assert insurance_kinds(["no insurance", "self-pay", "none"]) == set()
+
+
+def test_insurer_keys_of_a_client_meet_plan_only() -> None:
+    assert insurer_keys(["Kaiser Permanente"]) == {"kaiser"}
+    assert insurer_keys(["CareFirst BlueCross BlueShield"]) >= {"carefirst"}
+    assert insurer_keys(["Medicaid", "uninsured"]) == set()
+    plan = read_cost("For CareFirst members only").plan_only
+    assert plan in insurer_keys(["CareFirst"]) and plan not in insurer_keys(["Aetna"])
 
 
 _TEXT = st.text(alphabet=st.sampled_from(list("abcdefilnorstuvwy $0123456789.,;/-")), max_size=60)

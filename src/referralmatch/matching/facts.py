@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ..models.client import normalize_insurance
@@ -39,6 +40,7 @@ __all__ = [
     "ServiceFacts",
     "cost_text",
     "insurance_kinds",
+    "insurer_keys",
     "read_cost",
     "service_facts",
 ]
@@ -315,10 +317,7 @@ _REQUIRED_RES = [
         r"\b(?:members|enrollees|subscribers|beneficiaries|recipients|patients|holders)"
         r" only\b|\bonly (?:for |accepts? |serves |open to |available to )"
     ),
-    re.compile(
-        r"\bexclusively for\b|\bfor (?:current |enrolled )?(?:\w+ ){1,3}(?:members"
-        r"|enrollees|subscribers)\b"
-    ),
+    re.compile(r"\bexclusively for\b"),
 ]
 _ONLY_AFTER = re.compile(
     r"\W{0,3}(?:health )?(?:plan )?(?:members|enrollees|subscribers|patients|beneficiaries"
@@ -357,6 +356,14 @@ _CLAUSES = re.compile(
     r"\.(?=\s|$)|(?<!\d)\.(?!\d)|[;!?\n\u2022]"
     r"|(?:,\s*| )(?:but|however|then|after that|thereafter|otherwise)\b"
 )
+_NOT_AFTER = re.compile(
+    r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*[\w\x00'-]+){0,4}\W*(?:is |are )?(?:not|no longer|none)"
+    r" (?:accepted|taken|billed|covered)"
+)
+_REFUSING = re.compile(
+    r"\b(?:(?:does|do|will|can) ?not|doesn't|don't|won't|cannot|can't) (?:accept|take|bill)\b"
+    r"|\bexcept\b|\bexcluding\b|\bother than\b"
+)
 _TAKEN = "\x00"  # marks what a pattern has read: neither a word nor blank
 _OTHER_FREE_WORDS = re.compile(r"\b[\w]+-free\b")  # drug-free, toll-free, barrier-free
 
@@ -389,10 +396,12 @@ class _Clause:
         before it (back to a comma), or "not accepted" right after it."""
         words = re.split(r"[,:(]", self.text[:start])[-1].split()
         before = [w for w in words if _TAKEN not in w][-5:]
-        after = self.text[end : end + 40]
-        return bool(_NEGATORS.intersection(before)) or bool(
-            re.match(r"\W*(?:is |are )?(?:not|no longer) (?:accepted|taken|billed|covered)", after)
-        )
+        return bool(_NEGATORS.intersection(before)) or bool(_NOT_AFTER.match(self.text[end:]))
+
+    def refused(self, start: int, end: int) -> bool:
+        """Whether coverage named at the span is refused: negated, or in a list after "does not
+        accept" or "except" ("Does not accept Medicaid, Medicare or HMOs")."""
+        return self.negated(start, end) or bool(_REFUSING.search(self.text[:start]))
 
     def scope(self, start: int, end: int, extra: re.Pattern[str]) -> int:
         """How much of the service a cost statement at the span is about: 0 all of it; 1 a part
@@ -428,18 +437,18 @@ def _kinds(clause: _Clause) -> tuple[set[str], dict[str, tuple[int, int]]]:
         clause.take(m)
     for key, pattern, kind in _INSURER_RES:
         for m in pattern.finditer(clause.text):
-            if not clause.negated(*m.span()):
+            if not clause.refused(*m.span()):
                 kinds.add(kind)
                 insurers.setdefault(key, m.span())
             clause.take(m)
     for pattern, found in _KIND_CASED:
         for m in pattern.finditer(clause.original):
-            if not clause.negated(*m.span()):
+            if not clause.refused(*m.span()):
                 kinds.update(found)
             clause.take(m)
     for pattern, found in _KIND_RES:
         for m in pattern.finditer(clause.text):
-            if not clause.negated(*m.span()):
+            if not clause.refused(*m.span()):
                 kinds.update(found)
             clause.take(m)
     return kinds, insurers
@@ -499,6 +508,7 @@ def _read_fee(clause: _Clause, signals: list[tuple[Fee, int]]) -> bool:
     return bool(_PAYMENT_RE.search(clause.text))
 
 
+@lru_cache(maxsize=8192)  # directories repeat their fee texts ("None.") thousands of times
 def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
     """Read a fee or insurance text as people write it.
 
@@ -612,21 +622,33 @@ _VIRTUAL = re.compile(
 
 def insurance_kinds(values: Iterable[str]) -> frozenset[str]:
     """The :data:`INSURANCE_KINDS` among a client's insurance names, read as ``ClientProfile``
-    reads them; an insurer named in :data:`INSURERS` counts as its kind.
+    reads them; a name it does not know is read as fee text reads it, so an insurer of
+    :data:`INSURERS` counts as its kind and "Medical Assistance" as Medicaid.
 
     >>> sorted(insurance_kinds(["Medi-Cal", "PRIVATE", "uninsured", "TRICARE", "Kaiser"]))
     ['medicaid', 'private', 'va']
+    >>> sorted(insurance_kinds(["Medical Assistance", "Priority Partners", "IHS"]))
+    ['medicaid']
     """
     out: set[str] = set()
     for value in values:
         kind = normalize_insurance(value)
-        if kind == "va/tricare":
-            kind = "va"
+        kind = "va" if kind == "va/tricare" else kind
         if kind in INSURANCE_KINDS:
             out.add(kind)
-            continue
-        out.update(k for _, pattern, k in _INSURER_RES if pattern.search(kind))
+        elif kind != "uninsured":
+            out |= read_cost(value).insurance
     return frozenset(out)
+
+
+def insurer_keys(values: Iterable[str]) -> frozenset[str]:
+    """The :data:`INSURERS` keys named among a client's insurance names (to compare with a
+    service's ``plan_only``).
+
+    >>> sorted(insurer_keys(["Kaiser Permanente HMO", "Medicare"]))
+    ['kaiser']
+    """
+    return frozenset().union(*(read_cost(v).insurers for v in values))
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,6 +155,7 @@ PHRASES: list[tuple[str, Fee, frozenset[str], bool, str | None]] = [
     ("Sliding scale ($20-$60); insurance not accepted", "sliding", E, False, None),
     ("Insurance: none accepted", "unknown", E, False, None),
     ("Accepts Medicare; does not accept Medicaid", "fee", MCR, False, None),
+    ("Medi-Cal and Medicare accepted. No cost to Medi-Cal members.", "fee", MCD | MCR, False, None),
     # insurance required, one plan only
     ("Kaiser members only", "fee", PRV, True, "kaiser"),
     ("For CareFirst members", "fee", PRV, True, "carefirst"),

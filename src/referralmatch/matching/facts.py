@@ -406,12 +406,16 @@ class _Clause:
     def scope(self, start: int, end: int, extra: re.Pattern[str]) -> int:
         """How much of the service a cost statement at the span is about: 0 all of it; 1 a part
         named after it ("no fee for support groups": perhaps this very service); 2 only some part
-        or an extra ("free consultation", "some services are free", "fees for photocopies")."""
+        or an extra ("free consultation", "some services are free", "fees for photocopies"), or
+        only to holders of a coverage read before ("no cost to Medi-Cal members": that is the
+        coverage paying, which ``insurance`` says)."""
         before = " ".join(re.split(r"[,:(]", self.text[:start])[-1].split()[-4:])
         after = re.split(r"[,:()]", self.text[end:])[0]
         if extra.search(before + " " + " ".join(after.split()[:4])):
             return 2
         m = re.match(r"\s*(?:is |are )?(?:for|on|to|with|at|during)\s+(?:the )?(\S.*)", after)
+        if m and m.group(1).startswith(_TAKEN):
+            return 2
         return 1 if m and not _PEOPLE.match(m.group(1)) else 0
 
 

@@ -59,6 +59,7 @@ PHRASES: list[tuple[str, Fee, frozenset[str], bool, str | None]] = [
     ("No fees for most programs.", "free", E, False, None),
     ("No insurance needed. Services are free.", "free", E, False, None),
     ("Pro bono", "free", E, False, None),
+    ("Free medical care for uninsured adults", "free", E, False, None),
     # donations
     ("Donations appreciated", "donation", E, False, None),
     ("Free; donations gratefully accepted", "donation", E, False, None),
@@ -251,6 +252,9 @@ def test_eligibility_text_gives_insurance_only_when_it_requires_it() -> None:
     assert rules("Low income patients without insurance.") == (set(), False)
     assert rules("Age 55 and older and in need of medical assistance") == (set(), False)
     assert rules("None") == (set(), False)
+    assert rules("Adults in need of medical care.") == (set(), False)  # "medical" is not Medi-Cal
+    assert rules("Must be a resident of Arlington County, VA.") == (set(), False)  # Virginia
+    assert rules("Veterans must be enrolled in VA health care.") == ({"va"}, True)
 
 
 def _service(**fields: object) -> Service:

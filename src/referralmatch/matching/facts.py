@@ -106,7 +106,8 @@ _INSURER_RES = [(key, re.compile(pattern), kind) for key, (pattern, kind) in INS
 # Kinds of coverage by programme name, over lower-cased text. A trailing "insurance"/"coverage"
 # is taken with the name, so "Medical Assistance insurance" is not also read as private insurance.
 _TAIL = (
-    r"(?: managed care)?(?:(?: health)? (?:insurance|coverage|plans?|benefits|recipients|waiver))?"
+    r"(?: managed care)?(?:(?: health)? (?:insurance|coverage|plans?|benefits|recipients|waiver"
+    r"|health ?care|medical (?:care|benefits)))?"
 )
 _KIND_RES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\b(?:dual[- ]eligibles?|medi-medi)\b"), ("medicaid", "medicare")),
@@ -130,7 +131,8 @@ _KIND_RES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            r"\b(?:va|veterans'? (?:affairs|administration|health|benefits)"
+            r"\b(?:(?<!county, )(?<!city, )va(?! ?\d{5})|veterans'? (?:affairs|administration"
+            r"|health|benefits)"
             r"|military (?:health )?(?:insurance|coverage))\b" + _TAIL
         ),
         ("va",),
@@ -430,11 +432,12 @@ def _clauses(text: str) -> list[_Clause]:
     return out
 
 
-def _kinds(clause: _Clause) -> tuple[set[str], dict[str, tuple[int, int]]]:
+def _kinds(clause: _Clause, *, strict: bool) -> tuple[set[str], dict[str, tuple[int, int]]]:
     """Insurance kinds and insurers named (not negated) in a clause, with where each insurer is.
 
     Consumes what it reads, so a later cost pattern does not read "premium" in "Medicare
-    Premium" or "fee" in "fee-for-service Medicaid"."""
+    Premium" or "fee" in "fee-for-service Medicaid". ``strict`` (eligibility text) skips a bare
+    "VA", which there is as often Virginia as veterans' coverage."""
     kinds: set[str] = set()
     insurers: dict[str, tuple[int, int]] = {}
     for m in list(_NOT_HEALTH.finditer(clause.text)) + list(_NOT_COVERAGE.finditer(clause.text)):
@@ -452,7 +455,9 @@ def _kinds(clause: _Clause) -> tuple[set[str], dict[str, tuple[int, int]]]:
             clause.take(m)
     for pattern, found in _KIND_RES:
         for m in pattern.finditer(clause.text):
-            if not clause.refused(*m.span()):
+            if strict and m.group() == "va":
+                pass
+            elif not clause.refused(*m.span()):
                 kinds.update(found)
             clause.take(m)
     return kinds, insurers
@@ -557,7 +562,7 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
             if not re.match(r"(?:fee|cost|charge)-", m.group()):
                 clause.take(m)
         whole = clause.text
-        found, named = _kinds(clause)
+        found, named = _kinds(clause, strict=eligibility)
         needs, only = _requirement(whole, found, named)
         if eligibility:
             # an eligibility text names coverage to require it ("Medical Assistance recipients")

@@ -163,7 +163,8 @@ PHRASES: list[tuple[str, Fee, frozenset[str], bool, str | None]] = [
     ("Available only to Kaiser Permanente members.", "fee", PRV, True, "kaiser"),
     ("Only accepts Kaiser", "fee", PRV, True, "kaiser"),
     ("Aetna members only; $20 copay", "fee", PRV, True, "aetna"),
-    ("Insurance required", "fee", PRV, True, None),
+    ("Insurance required", "fee", E, True, None),  # any coverage
+    ("Must have health insurance or Medicare", "fee", MCR | PRV, True, None),
     ("Must have Medicaid", "fee", MCD, True, None),
     ("Medicaid recipients only", "fee", MCD, True, None),
     ("Does not accept people without insurance. Medical Assistance accepted.", "fee", MCD, True, None),

@@ -109,6 +109,7 @@ _TAIL = (
     r"(?: managed care)?(?:(?: health)? (?:insurance|coverage|plans?|benefits|recipients|waiver"
     r"|health ?care|medical (?:care|benefits)))?"
 )
+_ANY = "insurance"
 _KIND_RES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\b(?:dual[- ]eligibles?|medi-medi)\b"), ("medicaid", "medicare")),
     (
@@ -147,7 +148,8 @@ _KIND_RES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
         ("private",),
     ),
     (re.compile(r"\b(?:covered california|hmo'?s?|ppo'?s?|epo'?s?|managed care)\b"), ("private",)),
-    (re.compile(r"\b(?:health |medical )?insurances?\b"), ("private",)),
+    # bare "insurance": private insurance where accepted, any coverage where required
+    (re.compile(r"\b(?:health |medical )?insurances?\b"), (_ANY,)),
 ]
 # Case-sensitive abbreviations over the original text (lower-case "ma" or "pac" mean other things).
 _KIND_CASED: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
@@ -255,7 +257,7 @@ _VAGUE_FEE_RE = re.compile(
     r"|\bfees? (?:info(?:rmation)?|details) (?:is |are )?(?:provided|given|available)\b"
 )
 _FEE_RES = [
-    re.compile(r"\$\s?\.?\d[\d,]*(?:\.\d+)?|\b\d+(?:\.\d+)? ?dollars\b|\b\d+ cents?\b"),
+    re.compile(r"[$£€]\s?\.?\d[\d,]*(?:\.\d+)?|\b\d+(?:\.\d+)? ?dollars\b|\b\d+ cents?\b"),
     re.compile(
         r"\b(?:fees?|charges?|co-?pays?|co-?payments?|dues|tuition|premiums?|rent"
         r"|costs?|prices?|deposits?|rates?)\b"
@@ -533,9 +535,10 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
     accept insurance"). "Most insurance accepted" and insurer names read as ``private`` only
     (see :data:`INSURERS` for plans that are Medicaid managed care); they do not imply Medicaid or
     Medicare. ``insurance_required`` is set when the text requires coverage ("insurance
-    required", "must have Medicaid", "Kaiser members only"); ``plan_only`` then names the
-    insurer key when one plan's members alone are served. ``insurers`` are the insurer keys
-    named.
+    required", "must have Medicaid", "Kaiser members only"): the client needs one of
+    ``insurance``, or any coverage when it is empty ("Insurance required"); ``plan_only`` then
+    names the insurer key when one plan's members alone are served. ``insurers`` are the insurer
+    keys named.
 
     With ``eligibility=True`` the text is an eligibility statement: only insurance is read from
     it, and only where the clause states a requirement ("Medical Assistance recipients", "must
@@ -569,12 +572,16 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
             needs = needs or (bool(found) and bool(_ELIGIBILITY_NEED.search(whole)))
             if not needs:
                 continue
+        if _ANY in found:
+            found.discard(_ANY)
+            if found or not needs:
+                found.add("private")
         kinds |= found
         insurers |= set(named)
         required = required or needs
         plan = plan or only
         if not eligibility:
-            weak_fee = _read_fee(clause, signals) or weak_fee or bool(found)
+            weak_fee = _read_fee(clause, signals) or weak_fee or bool(found) or needs
     return CostReading(
         fee=_decide(signals, weak_fee),
         insurance=frozenset(kinds),

@@ -213,7 +213,8 @@ _SLIDING_RES = [
         r" (?:circumstances|cases|situations)\b"
     ),
     re.compile(
-        r"\b(?:\d+(?:\.\d+)? ?%|\d/\d) (?:of|on) (?:the )?(?:client'?s |their |one'?s |household'?s? |family'?s? |adjusted |gross |net |monthly )*"
+        r"\b(?:\d+(?:\.\d+)? ?%|\d/\d) (?:of|on) (?:the )?(?:client'?s |their |one'?s "
+        r"|household'?s? |family'?s? |adjusted |gross |net |monthly )*"
         r"(?:income|salary|earnings|wages)"
     ),
     re.compile(
@@ -232,7 +233,7 @@ _FREE_RES = [
     ),
     re.compile(r"\bwithout (?:any )?(?:fees?|charges?|costs?)\b"),
     _FREE_WORD,
-    re.compile(r"\$\s?0(?:\.00)?(?![\d,]|\.\d| ?- ?\$?\s?\d)"),
+    re.compile(r"[$£€]\s?0(?:\.00)?(?![\d,]|\.\d| ?- ?[$£€]?\s?\d)"),
     re.compile(
         r"^\s*(?:(?:usually|generally|mostly) )?(?:nones?|no|nothing|n/c)"
         r"(?= *(?:$|,|\(|if\b|for\b|to\b|or\b|unless\b|except\b|required\b|charged\b))"
@@ -241,13 +242,15 @@ _FREE_RES = [
         r"\b(?:paid|funded|covered|sponsored) (?:in full )?by (?:the )?(?:state|county|city"
         r"|federal|government|grants?|dda|program|\w+ funding)\b"
         r"|\b(?:state|federal|county|city|grant|dda)[- ]funded\b"
-        r"|\bfunded\b|\b(?:dda|state|federal|county|grant) funding\b|\bpro[- ]?bono\b|\bfunding (?:is )?(?:provided )?(?:by|through|from)\b"
+        r"|\bfunded\b|\b(?:dda|state|federal|county|grant) funding\b|\bpro[- ]?bono\b"
+        r"|\bfunding (?:is )?(?:provided )?(?:by|through|from)\b"
         r"|\b(?:fees?|costs?) (?:are |is )?(?:paid|covered) by\b"
     ),
 ]
 _DONATION_RE = re.compile(
-    r"(?:\$ ?\d[\d.,]* (?:per \w+ )?)?\b(?:(?:suggested|voluntary|optional|requested|free[- ]will|love|small|any) )*(?:donations?"
-    r"|contributions?|offerings?)\b(?: (?:basket|box))?(?: (?:is |are )?(?:of |is )?\$ ?\d[\d.,]*(?: per \w+)?)?"
+    r"(?:[$£€] ?\d[\d.,]* (?:per \w+ )?)?\b(?:(?:suggested|voluntary|optional|requested"
+    r"|free[- ]will|love|small|any) )*(?:donations?|contributions?|offerings?)\b"
+    r"(?: (?:basket|box))?(?: (?:is |are )?(?:of |is )?[$£€] ?\d[\d.,]*(?: per \w+)?)?"
     r"(?: (?:is |are )?(?:appreciated|welcome[d]?|accepted|requested|encouraged|suggested|asked"
     r"|optional|of clients[\w ]*))?|\bfree[- ]will offering\b"
 )
@@ -287,8 +290,9 @@ _IGNORED_FREE = re.compile(
 _EXTRA_FEE = re.compile(
     r"\b(?:materials?|books?|photocop\w*|copies|copying|prints?|printing|permits?|overdue|late"
     r"|lost|replace\w*|deposits?|trips?|outings?|special|optional|extras?|additional|camps?"
-    r"|fitness|pool|tickets?|rentals?|t-shirts?|supplemental|certain|some|few|select\w*|specific|other"
-    r"|occasional|except|not (?:required|necessary|mandatory)|is optional|are optional)\b"
+    r"|fitness|pool|tickets?|rentals?|t-shirts?|supplemental|certain|some|few|select\w*"
+    r"|specific|other|occasional|except|not (?:required|necessary|mandatory)|is optional"
+    r"|are optional)\b"
 )
 _PEOPLE = re.compile(
     r"(?:all|most|any|everyone|anyone|eligible|qualif\w+|regular|general|basic|standard|clients?"
@@ -301,8 +305,8 @@ _PEOPLE = re.compile(
 # --- insurance requirements ---------------------------------------------------------------
 _REQUIRED_RES = [
     re.compile(
-        r"\b(?:insurance|coverage|enrollment|membership)(?: card)? (?:is |are )?(?:required|needed|necessary"
-        r"|mandatory)\b"
+        r"\b(?:insurance|coverage|enrollment|membership)(?: card)? (?:is |are )?(?:required"
+        r"|needed|necessary|mandatory)\b"
     ),
     re.compile(
         r"\brequires? (?:health |medical |active |valid )?(?:insurance|coverage)\b"
@@ -313,10 +317,7 @@ _REQUIRED_RES = [
         r"|receiving|on|a member|members|eligible|pre-?approved|an? \w+ member)|receive"
         r"|present)\b"
     ),
-    re.compile(
-        r"\bdoes not accept (?:people|patients|clients|persons|individuals|those|anyone)? ?"
-        r"without insurance\b|\bno (?:uninsured|self[- ]pay)\b|\binsured (?:\w+ )?only\b"
-    ),
+    re.compile(r"\binsured (?:\w+ )?only\b"),
     re.compile(
         r"\b(?:members|enrollees|subscribers|beneficiaries|recipients|patients|holders)"
         r" only\b|\bonly (?:for |accepts? |serves |open to |available to )"
@@ -340,6 +341,7 @@ _ELIGIBILITY_NEED = re.compile(
 )
 _WITHOUT_INSURANCE = re.compile(
     r"\bdoes not accept (?:\w+ )?without insurance|\bno (?:uninsured|self[- ]pay)\b"
+    r"|\b(?:does not|doesn't|do not|don't) (?:accept|take|serve) (?:the )?uninsured\b"
 )
 _NOT_REQUIRED = re.compile(
     r"\b(?:no|not|without) (?:\w+ ){0,2}(?:insurance|coverage) (?:is )?(?:required|needed"

@@ -175,6 +175,7 @@ _UNABLE = (
     r"|(?:in )?(?:financial )?hardship|who qualify|qualifying)"
 )
 _SLIDING_RES = [
+    re.compile(r"[$£€]\s?0(?:\.00)?\s?(?:-|–|to)\s?[$£€]?\s?\d"),  # "$0-$25"
     re.compile(r"\bsliding(?:[- ]fee)?(?:[- ]?(?:scale|fee|rate)s?)?\b|\bslide\b"),
     re.compile(
         r"\b(?:fee|fees|price|prices|cost|costs|charges?|rates?|rent|payment)?\s*(?:is |are )?"
@@ -223,7 +224,8 @@ _SLIDING_RES = [
 ]
 _FREE_WORD = re.compile(
     r"\b(?:free(?: of charge| of cost)?|at no (?:cost|charge)|complimentary|gratis|cost[- ]free"
-    r"|fee[- ]free|charge[- ]free|no[- ]cost|zero cost|zero[- ]fee)\b"
+    r"|fee[- ]free|charge[- ]free|no[- ]cost|zero cost|zero[- ]fee|sin (?:costo|cargo)"
+    r"|gratuit[oa]s?)\b"
 )
 # Free, for the client. "none" only counts where it answers the fees question (clause start).
 _FREE_RES = [
@@ -358,13 +360,19 @@ _ABBREVIATIONS = (
     (re.compile(r"\bl\.\s?a\.\s?care\b", re.I), "la care"),
     (re.compile(r"\betc\.", re.I), "etc"),
 )
+# A field label at the start of a clause ("Fees: None", "Insurance: Medicaid") is not a statement.
+_LABEL = re.compile(
+    r"^\s*(?:fees?|costs?|charges?|prices?|pricing|payments?|insurance|coverage|rates?)"
+    r"(?: (?:information|info|accepted))?\s*[:=-]\s*(?=\S)",
+    re.I,
+)
 _CLAUSES = re.compile(
     r"\.(?=\s|$)|(?<!\d)\.(?!\d)|[;!?\n\u2022]"
     r"|(?:,\s*| )(?:but|however|then|after that|thereafter|otherwise)\b"
 )
 _NOT_AFTER = re.compile(
     r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*[\w\x00'-]+){0,4}\W*(?:is |are )?(?:not|no longer|none)"
-    r" (?:accepted|taken|billed|covered)"
+    r" (?:accepted|taken|billed|covered|required|needed|necessary)"
 )
 _REFUSING = re.compile(
     r"\b(?:(?:does|do|will|can) ?not|doesn't|don't|won't|cannot|can't) (?:accept|take|bill)\b"
@@ -430,7 +438,7 @@ def _clauses(text: str) -> list[_Clause]:
         text = pattern.sub(repl, text)
     out = []
     for part in _CLAUSES.split(text):
-        part = " ".join(part.split())
+        part = _LABEL.sub("", " ".join(part.split()))
         if part:
             out.append(_Clause(original=part, text=part.lower()))
     return out

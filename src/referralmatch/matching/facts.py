@@ -164,7 +164,7 @@ _NOT_COVERAGE = re.compile(r"\b(?:in )?need(?:s|ing|ed)? (?:of |for )?medical as
 
 # --- cost phrases, in the order they are tried; each match is consumed -----------------------
 _NEGATORS = frozenset({
-    "no", "not", "non", "without", "nor", "never", "none", "neither", "don't", "doesn't",
+    "no", "not", "non", "without", "nor", "never", "neither", "don't", "doesn't",
     "cannot", "can't", "won't", "isn't", "aren't",
 })  # fmt: skip
 _UNABLE = (
@@ -378,6 +378,7 @@ _REFUSING = re.compile(
     r"\b(?:(?:does|do|will|can) ?not|doesn't|don't|won't|cannot|can't) (?:accept|take|bill)\b"
     r"|\bexcept\b|\bexcluding\b|\bother than\b"
 )
+_NO_COST = re.compile(r"\bno (?:out[- ]of[- ]pocket )?(?:fees?|charges?|costs?|co-?pays?|one)\b")
 _TAKEN = "\x00"  # marks what a pattern has read: neither a word nor blank
 _OTHER_FREE_WORDS = re.compile(r"\b[\w]+-free\b")  # drug-free, toll-free, barrier-free
 
@@ -408,7 +409,7 @@ class _Clause:
     def negated(self, start: int, end: int) -> bool:
         """Whether a negation governs the span: "no"/"not"/"without"... among the five words
         before it (back to a comma), or "not accepted" right after it."""
-        words = re.split(r"[,:(]", self.text[:start])[-1].split()
+        words = _NO_COST.sub(" ", re.split(r"[,:(]", self.text[:start])[-1]).split()
         before = [w for w in words if _TAKEN not in w][-5:]
         return bool(_NEGATORS.intersection(before)) or bool(_NOT_AFTER.match(self.text[end:]))
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from referralmatch.io import OHANA, load_directory
 from referralmatch.matching.facts import (
     INSURANCE_KINDS,
     INSURERS,
@@ -367,6 +368,14 @@ def test_extras_and_vague_clauses_change_nothing(text: str) -> None:
         assert read_cost(joined).fee == base.fee, joined
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([p[0] for p in PHRASES]))
+def test_ways_to_pay_decide_only_when_nothing_else_does(text: str) -> None:
+    base = read_cost(text).fee
+    joined = read_cost(f"{text.rstrip('.!')}. Cash, checks and credit cards accepted.").fee
+    assert joined == ("fee" if base == "unknown" else base)
+
+
 # ---- real directories -----------------------------------------------------------------------
 
 
@@ -413,3 +422,21 @@ def test_ohana_fee_texts(reference: Path) -> None:
         fees = {row["name"]: read_cost(row["fees"]).fee for row in csv.DictReader(f)}
     assert list(fees.values()).count("free") >= 10
     assert "sliding" in fees.values() and "fee" in fees.values() and "donation" in fees.values()
+
+
+@pytest.mark.reference
+def test_ohana_loaded_services_read_their_joined_fee_text(reference: Path) -> None:
+    # the Ohana mapping joins `fees` and `accepted_payments` into fees_description
+    path = reference / "ohana_smc_sample_csv"
+    if not path.is_dir():
+        pytest.skip(f"{path} not found")
+    directory = load_directory(path, mapping=OHANA)
+    facts = {
+        s.name: service_facts(s, directory.locations_of(s)) for s in directory.services.values()
+    }
+    assert facts["Family Visitation Center"].fee == "sliding"  # "Vary according to income ($5-$90)"
+    assert facts["Passport Photos"].fee == "free"  # "None, except for permits and photocopying"
+    assert facts["Economic Self-Sufficiency Program"].fee == "fee"  # "$60 application fee"
+    assert facts["Rosener House Adult Day Services"].insurance == {"private"}
+    for s in directory.services.values():
+        assert facts[s.name].fee == read_cost(s.fees_description).fee or s.cost_options

@@ -534,13 +534,22 @@ def _read_fee(clause: _Clause, signals: list[tuple[Fee, int]]) -> bool:
 def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
     """Read a fee or insurance text as people write it.
 
-    ``fee`` is what the text says the client pays (see :data:`Fee`). Statements about an extra
-    ("free parking", "fees for photocopies") or a part ("no fee for support groups", "free
-    consultation") give way to statements about the service as a whole; any statement that the
-    cost depends on income, ability to pay or can be waived makes it ``sliding``; a free and a
-    paid statement of the same weight read as ``fee``; donations with nothing charged read as
-    ``donation``. Insurance or payment methods accepted, with nothing else stated, read as
-    ``fee``: the service charges, and without that coverage the client pays.
+    ``fee`` is what the text says the client pays (see :data:`Fee`). The text is read clause by
+    clause, and these are the decisions:
+
+    * any statement that the cost depends on income or ability to pay, can be waived or reduced,
+      or is helped by scholarships or subsidies makes it ``sliding`` ("No one turned away",
+      "30% of income", "$0-$25", "free for those unable to pay");
+    * statements about the whole service outweigh those about a part named after them ("no fee
+      for support groups"), which outweigh those about some part or an extra ("fees for
+      photocopies"); a free statement about only some part, an extra or a first visit ("free
+      consultation", "some services are free", "first visit free", "no cost to Medi-Cal
+      members": that coverage paying) says nothing, and "free parking" is ignored;
+    * among statements of the same weight a charge outweighs donations, which outweigh free;
+    * public funding ("State-funded", "Funded by DDA") and "pro bono" read as free;
+    * insurance or ways to pay accepted, with nothing else stated, read as ``fee``: the service
+      charges, and without that coverage the client pays; "Call for fees", "Varies" and field
+      labels ("Fees: None") say nothing by themselves.
 
     ``insurance`` holds the :data:`INSURANCE_KINDS` accepted (not negated: "No HMOs", "does not
     accept insurance"). "Most insurance accepted" and insurer names read as ``private`` only

@@ -6,10 +6,10 @@ what :class:`referralmatch.Matcher` returns):
 
 - :class:`PythonLoopMatcher`: what a first version of a case-management app would write: for each
   need, loop over every service's pydantic model, parse its eligibility text, read its facts,
-  check its service areas and compute geopy great-circle distances, then sort. The only thing
-  cached ahead of time is each service's need-category classification (a real app stores category
-  tags with the service record; it does not re-run a text classifier per request). Everything
-  else is computed per request, as in the reference matcher.
+  check its service areas and compute geopy great-circle distances, then sort. What is cached
+  ahead of time is what an app stores with each record: its need-category relevance, its target
+  populations and a position for each site (an address geocoded once). Everything else is
+  computed per request, as in the reference matcher.
 - :class:`DuckDBMatcher`: what an analyst would reach for: one flat table of service units with
   every static column precomputed (category memberships and confidences, status, eligibility
   rule-set id, service-area-set id, coordinates, language bits, cost / insurance / capacity /
@@ -44,17 +44,31 @@ from referralmatch.geo import (
     normalize_state,
 )
 from referralmatch.matching.config import FACTORS, MatchConfig
-from referralmatch.matching.facts import insurance_kinds, service_facts
-from referralmatch.matching.index import insurance_bits
-from referralmatch.matching.scoring import (
+from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
+from referralmatch.matching.factors.access import (
     CAPACITY_SCORES,
+    LANGUAGE_NOT_LISTED,
     capacity_one,
     cost_one,
-    distance_one,
     language_one,
 )
+from referralmatch.matching.factors.population import (
+    MATCHED,
+    MISMATCH,
+    NEUTRAL,
+    NOT_KNOWN,
+    client_populations,
+    need_populations,
+    population_mask,
+    population_one,
+    service_targets,
+)
+from referralmatch.matching.factors.reach import distance_one
+from referralmatch.matching.factors.relevance import ServiceText, relevance_table
+from referralmatch.matching.filters import eligibility_certainty
+from referralmatch.matching.index import MEMBER_FLOOR, insurance_bits
 from referralmatch.needs.categories import NeedCategories
-from referralmatch.needs.classify import classify, match_need_text
+from referralmatch.needs.classify import match_need_text
 from referralmatch.schedule import availability_mask, pack_week_masks, week_mask
 
 if TYPE_CHECKING:
@@ -122,21 +136,27 @@ class PythonLoopMatcher:
         self.config = config or MatchConfig()
         self.categories = NeedCategories.default()
         self.geocoder = OfflineGeocoder()
-        # The one cache: category confidences per service, as an app stores tags per record.
-        self.classified: dict[str, dict[str, float]] = {}
-        for service in directory.services.values():
-            terms = directory.taxonomy_terms_of(service)
+        # What an app stores with each record: category relevance, target populations, and
+        # a position per site (the data's coordinates, else its address geocoded once).
+        services = list(directory.services.values())
+        texts = []
+        self.targets: dict[str, frozenset[str]] = {}
+        for service in services:
+            terms = tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service))
             keywords = "; ".join(
                 a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
             )
-            self.classified[service.id] = classify(
-                service.name,
-                service.description or "",
-                keywords,
-                [(t.code or "", t.name) for t in terms],
-                self.categories,
-                threshold=self.config.min_need_fit,
+            texts.append(ServiceText(service.name, service.description or "", keywords, terms))
+            audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
+            self.targets[service.id] = service_targets(
+                service.name, service.eligibility_description or "", audience, terms
             )
+        self.classified: dict[str, dict[str, float]] = {s.id: {} for s in services}
+        for row, cat, rel, _ in relevance_table(texts, self.categories, floor=MEMBER_FLOOR).rows():
+            self.classified[services[row].id][cat] = rel
+        self.positions: dict[str, tuple[float, float] | None] = {
+            loc.id: _position(loc) for loc in directory.locations.values()
+        }
 
     def match(self, client: ClientProfile, *, limit: int = 5) -> Ranked:
         """Top ``limit`` services per need (loop over every service for every need)."""
@@ -146,7 +166,10 @@ class PythonLoopMatcher:
         max_km = float(client.max_travel_km or config.max_travel_km)
         client_langs = frozenset(client.languages or ())
         client_ins = insurance_kinds(client.insurance or ())
+        client_plans = insurer_keys(client.insurance or ())
+        uninsured = tuple(client.insurance or ()) == ("uninsured",)
         client_mask = availability_mask(client.availability) if client.availability else None
+        client_has, client_not = client_populations(client)
         out: Ranked = {}
 
         def covered(area: str) -> bool | None:
@@ -154,10 +177,11 @@ class PythonLoopMatcher:
 
         for key, cats in need_plan(client, self.categories):
             found: list[tuple[float, float, str, tuple[str, float, float | None]]] = []
+            need_has = frozenset().union(*(need_populations(c, self.categories) for c, _ in cats))
             for service in directory.services.values():
                 conf = self.classified[service.id]
                 fit = max((conf[c] * w for c, w in cats if c in conf), default=None)
-                if fit is None:
+                if fit is None or fit < config.min_need_fit:
                     continue
                 if service.status != "active" and not config.include_inactive:
                     continue
@@ -167,11 +191,21 @@ class PythonLoopMatcher:
                     year=config.poverty_year,
                     area_covered=covered,
                 )
-                status, certainty = summarize(verdicts)
+                status, _ = summarize(verdicts)
                 if status == "unmet":
                     continue
+                certainty = eligibility_certainty(verdicts)
                 locations = directory.locations_of(service)
                 facts = service_facts(service, locations)
+                if facts.insurance_required and uninsured:
+                    continue
+                if facts.plan_only is not None and client.insurance:
+                    kind = INSURERS[facts.plan_only][1] if facts.plan_only in INSURERS else None
+                    if facts.plan_only not in client_plans and kind not in client_ins:
+                        continue
+                population = population_one(
+                    self.targets[service.id], client_has | need_has, client_not - need_has
+                )
                 states = {
                     a.state_province for loc in locations for a in loc.addresses if a.state_province
                 }
@@ -189,7 +223,13 @@ class PythonLoopMatcher:
                 )
                 if answers and all(a is False for a in answers):
                     continue
-                language = language_one(facts.languages, facts.interpretation, client_langs)
+                language = language_one(
+                    facts.languages,
+                    facts.interpretation,
+                    client_langs,
+                    listed=bool(facts.languages),
+                    default_language=config.default_language,
+                )
                 if config.require_language and language == 0:
                     continue
                 mask = week_mask(directory.schedules_of(service))
@@ -207,21 +247,14 @@ class PythonLoopMatcher:
                     if virtual and client.telehealth_ok is False:
                         continue
                     distance: float | None = None
-                    if (
-                        not virtual
-                        and place is not None
-                        and location is not None
-                        and location.latitude is not None
-                        and location.longitude is not None
-                    ):
-                        distance = great_circle(
-                            (place.latitude, place.longitude),
-                            (location.latitude, location.longitude),
-                        ).km
+                    point = self.positions.get(location.id) if location is not None else None
+                    if not virtual and place is not None and point is not None:
+                        distance = great_circle((place.latitude, place.longitude), point).km
                         if distance > max_km:
                             continue
                     factors = {
                         "need_fit": min(1.0, fit),
+                        "population": population,
                         "distance": distance_one(
                             distance,
                             virtual,
@@ -252,6 +285,19 @@ class PythonLoopMatcher:
         return out
 
 
+def _position(location: Location) -> tuple[float, float] | None:
+    """Coordinates from the data, else the offline centroid of the site's address."""
+    if location.latitude is not None and location.longitude is not None:
+        return (location.latitude, location.longitude)
+    for a in sorted(location.addresses, key=lambda a: a.address_type != "physical"):
+        found = OfflineGeocoder.by_postal_code(a.postal_code) if a.postal_code else None
+        if found is None and a.city and a.state_province:
+            found = OfflineGeocoder.by_city(a.city, a.state_province)
+        if found is not None:
+            return (found.latitude, found.longitude)
+    return None
+
+
 # --------------------------------------------------------------------------- duckdb
 
 _QUERY = """
@@ -259,9 +305,10 @@ WITH cand AS (
     SELECT n.ord, n.need_key, m.unit, max(m.confidence * n.weight) AS fit
     FROM needs n JOIN members m ON m.category = n.category
     GROUP BY n.ord, n.need_key, m.unit
+    HAVING max(m.confidence * n.weight) >= $min_fit
 ),
 scored AS (
-    SELECT c.ord, c.need_key, u.service_id, u.unit, u.virtual,
+    SELECT c.ord, c.need_key, u.service_id, u.unit, u.virtual, np.n_has, np.n_not,
         CASE WHEN u.virtual OR u.lat IS NULL THEN NULL ELSE
             2 * {R} * asin(sqrt(least(1.0,
                 pow(sin(radians(u.lat - $lat) / 2), 2)
@@ -272,7 +319,16 @@ scored AS (
         e.certainty AS f_elig,
         CASE WHEN NOT $has_lang THEN 1.0
              WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 THEN 1.0
-             WHEN u.interp THEN 0.7 ELSE 0.0 END AS f_lang,
+             WHEN u.interp THEN 0.7
+             WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
+        CASE WHEN (u.population & {gender_mask}) <> 0
+                  AND (u.population & {gender_mask} & ~CAST(n_not AS UINTEGER)) = 0 THEN {mismatch}
+             WHEN (u.population & ~{gender_mask} & CAST(n_has AS UINTEGER)) <> 0 THEN {matched}
+             WHEN (u.population & ~{gender_mask}) = 0 THEN
+                  CASE WHEN (u.population & CAST(n_has AS UINTEGER)) <> 0 THEN {matched}
+                       ELSE {neutral} END
+             WHEN (u.population & ~{gender_mask} & ~CAST(n_not AS UINTEGER)) = 0 THEN {mismatch}
+             ELSE {not_known} END AS f_pop,
         CASE WHEN u.free THEN 1.0
              WHEN (u.insurance & CAST($ins AS UTINYINT)) <> 0 THEN 0.9
              WHEN u.sliding THEN 0.8
@@ -283,6 +339,7 @@ scored AS (
                    + bit_count(u.sched2 & CAST($a2 AS UBIGINT))) / $wanted END AS f_sched,
         u.capacity_score AS f_cap
     FROM cand c
+    JOIN need_pop np ON np.ord = c.ord
     JOIN units u ON u.unit = c.unit
     JOIN elig e ON e.rule_set = u.rule_set
     JOIN areas a ON a.area_set = u.area_set
@@ -290,6 +347,8 @@ scored AS (
       AND e.status <> 2
       AND a.cover <> -1
       AND ($telehealth OR NOT u.virtual)
+      AND NOT (u.ins_required AND $uninsured)
+      AND (u.plan IS NULL OR NOT list_contains($blocked_plans, u.plan))
 ),
 reach AS (
     SELECT *,
@@ -300,8 +359,9 @@ reach AS (
 ),
 ranked AS (
     SELECT ord, need_key, service_id, unit, dist,
-        round({w_fit} * f_fit + {w_dist} * f_dist + {w_elig} * f_elig + {w_lang} * f_lang
-              + {w_cost} * f_cost + {w_sched} * f_sched + {w_cap} * f_cap, 6) AS score
+        round({w_fit} * f_fit + {w_pop} * f_pop + {w_dist} * f_dist + {w_elig} * f_elig
+              + {w_lang} * f_lang + {w_cost} * f_cost + {w_sched} * f_sched + {w_cap} * f_cap, 6)
+            AS score
     FROM reach
     {language_filter}
 ),
@@ -360,14 +420,18 @@ class DuckDBMatcher:
         units = pd.DataFrame({
             "unit": np.arange(ix.n_units, dtype=np.int64),
             "service_id": services["service_id"].to_numpy(dtype=object).astype(str),
-            "lat": services["latitude"].to_numpy(dtype=np.float64),
-            "lon": services["longitude"].to_numpy(dtype=np.float64),
+            "lat": ix.u_lat,
+            "lon": ix.u_lon,
             "virtual": ix.u_virtual,
             "active": ix.s_active[s],
             "rule_set": ix.s_rule_set[s],
             "area_set": ix.s_area_set[s],
             "lang": ix.s_lang[s],
             "interp": ix.s_interp[s],
+            "lang_listed": ix.s_lang_listed[s],
+            "population": ix.s_population[s],
+            "ins_required": ix.s_insurance_required[s],
+            "plan": ix.s_plan_only[s],
             "free": ix.s_free[s],
             "sliding": ix.s_sliding[s],
             "fee_known": ix.s_fee_known[s],
@@ -403,8 +467,12 @@ class DuckDBMatcher:
             R=repr(EARTH_RADIUS_KM),
             inactive_ok="TRUE" if self.config.include_inactive else "FALSE",
             language_filter="WHERE f_lang > 0" if self.config.require_language else "",
+            lang_unknown=repr(LANGUAGE_NOT_LISTED),
+            gender_mask=population_mask(["women", "men"]),
+            matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
+            not_known=repr(NOT_KNOWN),
             **{f"w_{short}": repr(w[name]) for short, name in zip(
-                ("fit", "dist", "elig", "lang", "cost", "sched", "cap"), FACTORS, strict=True)},
+                ("fit", "pop", "dist", "elig", "lang", "cost", "sched", "cap"), FACTORS, strict=True)},
         )  # fmt: skip
 
     def close(self) -> None:
@@ -426,9 +494,9 @@ class DuckDBMatcher:
             verdicts = evaluate(
                 list(rules), client, year=config.poverty_year, on=on, area_covered=covered
             )
-            st, cert = summarize(verdicts)
+            st, _ = summarize(verdicts)
             status.append({"met": 0, "unknown": 1, "unmet": 2}[st])
-            certainty.append(float(cert))
+            certainty.append(eligibility_certainty(verdicts))
         elig = pd.DataFrame({"rule_set": np.arange(len(status), dtype=np.int32),
                              "status": status, "certainty": certainty})  # fmt: skip
         cover = []
@@ -455,6 +523,19 @@ class DuckDBMatcher:
         needs = needs.astype({"ord": "int64", "need_key": "str", "category": "str",
                               "weight": "float64"})  # fmt: skip
         elig, areas = self._client_tables(client, place)
+        has, not_has = client_populations(client)
+        pops = []
+        for o, (_, cats) in enumerate(plan):
+            need_has = frozenset().union(*(need_populations(c, self.categories) for c, _ in cats))
+            pops.append((o, population_mask(has | need_has), population_mask(not_has - need_has)))
+        need_pop = pd.DataFrame(pops, columns=["ord", "n_has", "n_not"]).astype("int64")
+        kinds = insurance_kinds(client.insurance or ())
+        plans = insurer_keys(client.insurance or ())
+        blocked = sorted(
+            p
+            for p in {str(x) for x in self.index.s_plan_only if x is not None}
+            if client.insurance and p not in plans and INSURERS.get(p, ("", ""))[1] not in kinds
+        )
         languages = frozenset(client.languages or ())
         avail = (
             pack_week_masks(availability_mask(client.availability))[0]
@@ -468,7 +549,10 @@ class DuckDBMatcher:
             "max_km": float(client.max_travel_km or config.max_travel_km),
             "has_lang": bool(languages),
             "lang_mask": self.index.language_mask(languages),
-            "ins": insurance_bits(insurance_kinds(client.insurance or ())),
+            "ins": insurance_bits(kinds),
+            "uninsured": tuple(client.insurance or ()) == ("uninsured",),
+            "blocked_plans": blocked,
+            "min_fit": config.min_need_fit,
             "a0": int(avail[0]), "a1": int(avail[1]), "a2": int(avail[2]),
             "wanted": wanted,
             "telehealth": client.telehealth_ok is not False,
@@ -480,12 +564,14 @@ class DuckDBMatcher:
         con.register("needs", needs)
         con.register("elig", elig)
         con.register("areas", areas)
+        con.register("need_pop", need_pop)
         try:
             result = con.execute(self.query, params).fetchall()
         finally:
             con.unregister("needs")
             con.unregister("elig")
             con.unregister("areas")
+            con.unregister("need_pop")
         out: Ranked = {key: [] for key, _ in plan}
         for _, key, service_id, score, dist in result:
             out[key].append((str(service_id), float(score), None if dist is None else float(dist)))

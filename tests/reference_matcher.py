@@ -18,7 +18,7 @@ from referralmatch.directory import Directory
 from referralmatch.eligibility import evaluate, rules_for_service, summarize
 from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
 from referralmatch.matching.config import MatchConfig
-from referralmatch.matching.facts import insurance_kinds, service_facts
+from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.factors.access import capacity_one, cost_one, language_one
 from referralmatch.matching.factors.population import (
     client_populations,
@@ -138,6 +138,12 @@ def reference_match(
             population = population_one(targets, client_has | need_has, client_not - need_has)
             locations = directory.locations_of(service)
             facts = service_facts(service, locations)
+            if facts.insurance_required and tuple(client.insurance or ()) == ("uninsured",):
+                continue
+            if facts.plan_only is not None and client.insurance:
+                kind = INSURERS[facts.plan_only][1] if facts.plan_only in INSURERS else None
+                if facts.plan_only not in insurer_keys(client.insurance) and kind not in client_ins:
+                    continue
             states = {
                 a.state_province for loc in locations for a in loc.addresses if a.state_province
             }

@@ -8,7 +8,7 @@ facts (so clients in the same ZIP code share it); :class:`UnitCodes` adds what d
 
 Example:
     >>> sorted(CODE_NAMES.values())[:3]
-    ['inactive', 'language', 'no_remote']
+    ['inactive', 'ineligible', 'insurance']
     >>> codes_of(TOO_FAR | WEAK_FIT)
     ('too_far', 'weak_fit')
 """
@@ -32,6 +32,7 @@ __all__ = [
     "INACTIVE",
     "INELIGIBLE",
     "LANGUAGE",
+    "NO_COVERAGE",
     "NO_REMOTE",
     "OUT_OF_AREA",
     "TOO_FAR",
@@ -51,6 +52,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 # Exclusion codes: bit flags per unit (a unit passes when its code is 0).
 INACTIVE, TOO_FAR, OUT_OF_AREA, NO_REMOTE, LANGUAGE, INELIGIBLE, WEAK_FIT = 1, 2, 4, 8, 16, 32, 64
+NO_COVERAGE = 128  # the service needs insurance or a plan the client is known not to have
 CODE_NAMES = {
     INACTIVE: "inactive",
     TOO_FAR: "too_far",
@@ -59,6 +61,7 @@ CODE_NAMES = {
     LANGUAGE: "language",
     INELIGIBLE: "ineligible",
     WEAK_FIT: "weak_fit",
+    NO_COVERAGE: "insurance",
 }
 """Exclusion code -> its name (ineligible is reported by the unmet rule kinds instead)."""
 
@@ -80,6 +83,9 @@ class ClientContext:
     has_languages: bool
     languages: frozenset[str]
     insurance: int
+    uninsured: bool
+    insurers: frozenset[str]
+    insurance_kinds: frozenset[str]
     avail: npt.NDArray[np.uint64] | None
     has: frozenset[str]
     not_has: frozenset[str]
@@ -120,6 +126,8 @@ class PlaceColumns:
     sliding: BoolArray
     fee_known: BoolArray
     insurance: npt.NDArray[np.uint8]
+    insurance_required: BoolArray
+    plan_only: npt.NDArray[np.object_]
     schedule: npt.NDArray[np.uint64]
     has_schedule: BoolArray
     capacity: npt.NDArray[np.uint8]

@@ -85,7 +85,7 @@ def cost_text(index: DirectoryIndex, s: int, value: float) -> str:
     if value >= 0.9:
         return "accepts the client's insurance"
     if index.s_sliding[s]:
-        return "sliding-scale fees"
+        return "sliding scale"
     return "fees apply" if index.s_fee_known[s] else "cost not stated (unknown)"
 
 

@@ -32,16 +32,19 @@ from .context import (
     INACTIVE,
     INELIGIBLE,
     LANGUAGE,
+    NO_COVERAGE,
     NO_REMOTE,
     OUT_OF_AREA,
     TOO_FAR,
     WEAK_FIT,
+    BoolArray,
     ClientContext,
     FloatArray,
     IntArray,
     PlaceColumns,
     UnitCodes,
 )
+from .facts import INSURERS
 from .factors.access import language_factor
 
 if TYPE_CHECKING:
@@ -195,6 +198,20 @@ class Filters:
             status[r], certainty[r] = e.status, e.certainty
         return status, certainty
 
+    def _no_coverage(self, ctx: ClientContext, st: PlaceColumns) -> BoolArray:
+        """Units that need insurance the client is known to lack (uninsured) or a plan the
+        client is known not to hold (the client named coverage, and neither the plan nor its
+        kind is among it: a generic "private" may be any private plan)."""
+        out = st.insurance_required & ctx.uninsured
+        plans = st.plan_only
+        if ctx.client.insurance and plans.any():
+            for i in np.flatnonzero(plans != None).tolist():  # noqa: E711 (object array)
+                plan = str(plans[i])
+                kind = INSURERS[plan][1] if plan in INSURERS else None
+                if plan not in ctx.insurers and kind not in ctx.insurance_kinds:
+                    out[i] = True
+        return out
+
     # ------------------------------------------------------------------ reach
     def coverage(self, ctx: ClientContext, area_set: int) -> bool | None:
         """Whether a service-area set covers the client's place (None: cannot tell)."""
@@ -264,6 +281,8 @@ class Filters:
             sliding=index.s_sliding[services],
             fee_known=index.s_fee_known[services],
             insurance=index.s_insurance[services],
+            insurance_required=index.s_insurance_required[services],
+            plan_only=index.s_plan_only[services],
             schedule=index.s_schedule[services],
             has_schedule=index.s_has_schedule[services],
             capacity=index.s_capacity[services],
@@ -283,6 +302,7 @@ class Filters:
         lang = language_factor(st.lang, st.interp, st.lang_listed, ctx.lang_mask, ctx.has_languages)
         if self.config.require_language:
             codes |= np.where(lang == 0, LANGUAGE, 0)
+        codes |= np.where(self._no_coverage(ctx, st), NO_COVERAGE, 0)
         return UnitCodes(
             st.units, st.services, codes, st.distance, st.virtual, st.rule_sets, certainty_of, lang
         )

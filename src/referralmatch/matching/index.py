@@ -118,7 +118,7 @@ class CategoryMembers:
 
 
 def insurance_bits(kinds: frozenset[str]) -> int:
-    """Bit mask of insurance kinds (medicaid 1, medicare 2, private 4).
+    """Bit mask of insurance kinds (medicaid 1, medicare 2, private 4, va 8).
 
     >>> insurance_bits(frozenset({"medicaid", "private"}))
     5
@@ -203,6 +203,8 @@ class DirectoryIndex:
     s_sliding: npt.NDArray[np.bool_]
     s_fee_known: npt.NDArray[np.bool_]
     s_insurance: npt.NDArray[np.uint8]
+    s_insurance_required: npt.NDArray[np.bool_]
+    s_plan_only: npt.NDArray[np.object_]
     s_capacity: npt.NDArray[np.uint8]
     s_virtual: npt.NDArray[np.bool_]
     s_population: npt.NDArray[np.uint32]
@@ -439,6 +441,8 @@ class DirectoryIndex:
             s_sliding=np.array([f.sliding_scale for f in facts], dtype=np.bool_),
             s_fee_known=np.array([f.fee_known for f in facts], dtype=np.bool_),
             s_insurance=np.array([insurance_bits(f.insurance) for f in facts], dtype=np.uint8),
+            s_insurance_required=np.array([f.insurance_required for f in facts], dtype=np.bool_),
+            s_plan_only=np.array([f.plan_only for f in facts], dtype=object),
             s_capacity=np.array([CAPACITY_CODES[f.capacity] for f in facts], dtype=np.uint8),
             s_virtual=s_virtual,
             s_population=s_population,

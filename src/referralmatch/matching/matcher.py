@@ -39,6 +39,7 @@ from .config import FACTORS, MatchConfig
 from .context import (
     INACTIVE,
     INELIGIBLE,
+    NO_COVERAGE,
     NO_REMOTE,
     OUT_OF_AREA,
     TOO_FAR,
@@ -49,7 +50,7 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .facts import insurance_kinds
+from .facts import insurance_kinds, insurer_keys
 from .factors.access import CAPACITY_CODES, CAPACITY_SCORES, cost_factor, schedule_factor
 from .factors.population import (
     POPULATIONS,
@@ -162,6 +163,7 @@ class Matcher:
             avail = pack_week_masks(availability_mask(client.availability))[0]
         on = at.date() if at else date.today()
         has, not_has = client_populations(client, on)
+        kinds = insurance_kinds(client.insurance or ())
         return ClientContext(
             client=client,
             place=place,
@@ -169,7 +171,10 @@ class Matcher:
             lang_mask=self.index.language_mask(languages),
             has_languages=bool(languages),
             languages=languages,
-            insurance=insurance_bits(insurance_kinds(client.insurance or ())),
+            insurance=insurance_bits(kinds),
+            uninsured=tuple(client.insurance or ()) == ("uninsured",),
+            insurers=insurer_keys(client.insurance or ()),
+            insurance_kinds=kinds,
             avail=avail,
             has=has,
             not_has=not_has,
@@ -480,6 +485,14 @@ class Matcher:
         if code & INELIGIBLE:
             v = self.filters.verdicts(ctx, int(self.index.s_rule_set[s]))
             unmet = (v.unmet_kinds, v.unmet_reasons)
+        if code & NO_COVERAGE:
+            plan = self.index.s_plan_only[s]
+            why = (
+                f"for members of {str(plan).replace('_', ' ').title()} only; the client's coverage is another"
+                if plan is not None
+                else "requires health insurance; the client is uninsured"
+            )
+            unmet = ((*unmet[0], "insurance"), (*unmet[1], why))
         codes, reasons = explain.exclusion_reasons(
             code,
             distance_km=float(u.distance[i]),

@@ -534,10 +534,14 @@ def match_need_text(
 ) -> list[tuple[str, float]]:
     """Rank need categories for a free-text need, best first: ``[(key, score 0-1), ...]``.
 
-    A category key or label typed as the need scores 1.0; keyword phrases 0.85 each (synonyms a
-    little less; several add up); a misspelled single word close to a keyword (rapidfuzz ratio
-    >= 85) 0.68. Parents are not added: the most specific category is ranked by its own evidence,
-    and ties go to the deeper (more specific) category, then the key.
+    The client-phrase lexicon is read first (:func:`referralmatch.needs.phrases.resolve_need_text`:
+    people's own words in English and Spanish, misspellings, several needs in one text; a danger
+    phrasing puts ``crisis`` first). Then the category vocabulary: a category key or label typed
+    as the need scores 1.0; keyword phrases 0.85 each (synonyms a little less; several add up); a
+    misspelled single word close to a keyword (rapidfuzz ratio >= 85) 0.68. A category found by
+    both keeps the higher score; lexicon categories missing from ``categories`` are left out.
+    Parents are not added: the most specific category is ranked by its own evidence, and ties go
+    to the deeper (more specific) category, then the key.
 
     Example:
         >>> from referralmatch.needs.categories import NeedCategories
@@ -548,8 +552,15 @@ def match_need_text(
         'emergency_shelter'
         >>> match_need_text("Rental assistance", cats)[0]
         ('rental_assistance', 1.0)
+        >>> match_need_text("I lost my job and can't pay rent", cats)
+        [('rental_assistance', 0.9), ('employment', 0.9)]
+        >>> match_need_text("quiero matarme", cats)
+        [('crisis', 0.97)]
     """
+    from referralmatch.needs.phrases import resolve_need_text  # phrases never imports classify
+
     comp = _compile(categories)
+    lexical = resolve_need_text(_text(text))
     tokens = normalize_tokens(_text(text))
     evidence: dict[int, list[float]] = {}
     label = comp.label_index.get(tokens)
@@ -590,9 +601,16 @@ def match_need_text(
         p = comp.parent_idx[cat]
         if p >= 0 and scores.get(p, 0.0) > 0.0:
             scores[cat] = _noisy_or((scores.get(cat, 0.0), _CONTEXT_FACTOR * scores[p]))
+    index = {k: i for i, k in enumerate(comp.keys)}
+    for key, score in lexical.categories:
+        cat = index.get(key)
+        if cat is not None and score > scores.get(cat, 0.0):
+            scores[cat] = score
+    danger = index.get("crisis") if lexical.danger else None
     ranked = sorted(
-        ((comp.keys[c], round(s, 4), comp.depth[c]) for c, s in scores.items() if s >= threshold),
-        key=lambda t: (-t[1], -t[2], t[0]),
-    )
-    out = [(k, s) for k, s, _ in ranked]
+        ((comp.keys[c], round(s, 4), comp.depth[c], c == danger)
+         for c, s in scores.items() if s >= threshold),
+        key=lambda t: (not t[3], -t[1], -t[2], t[0]),
+    )  # fmt: skip
+    out = [(k, s) for k, s, _, _ in ranked]
     return out if limit is None else out[:limit]

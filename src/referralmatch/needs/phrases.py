@@ -51,8 +51,15 @@ _MAX_GAP = 2  # extra words allowed inside one phrase, in total
 _GAP_FACTOR = 0.95  # confidence kept per extra word
 _FUZZY_MIN_LEN = 5  # shorter words are never spell-corrected
 _FUZZY_CUTOFF = 80.0  # rapidfuzz ratio for a misspelt word
+_SHORT_CUTOFF = 85.0  # for a misspelt word of three or four letters (one letter left out)
 _DANGER_CONFIDENCE = 0.97
 _TOKEN = re.compile(r"[a-z0-9]+")
+# words that stand in for each other inside a phrase ("sleeping in *the* car" = "in *my* car")
+_DETERMINERS = (
+    frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "your", "this", "that"}),
+    frozenset({"el", "la", "los", "las", "un", "una", "mi", "su", "tu", "nuestro", "nuestra", "este", "esta"}),
+)
+_SAME = {w: group for group in _DETERMINERS for w in group}
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 
 
@@ -89,6 +96,7 @@ class _Lexicon:
     by_first: Mapping[str, tuple[_Phrase, ...]]
     vocabulary: frozenset[str]
     long_words: tuple[str, ...]  # vocabulary words that misspellings may be corrected to
+    short_targets: Mapping[int, tuple[str, ...]]  # length -> vocabulary words, for short typos
     categories: frozenset[str]
 
 
@@ -158,6 +166,9 @@ def _build(data: Any) -> _Lexicon:
         by_first={k: tuple(v) for k, v in by_first.items()},
         vocabulary=vocabulary,
         long_words=tuple(sorted(t for t in vocabulary if len(t) >= _FUZZY_MIN_LEN)),
+        short_targets={
+            n: tuple(sorted(t for t in vocabulary if len(t) == n and t.isalpha())) for n in (4, 5)
+        },
         categories=frozenset(e.category for e in parsed.entries),
     )
 
@@ -198,18 +209,30 @@ class PhraseResolution:
         return tuple(k for k, _ in self.categories)
 
 
+def _one_letter_left_out(typo: str, word: str) -> bool:
+    return any(word[:i] + word[i + 1 :] == typo for i in range(len(word)))
+
+
 def _correct(tokens: Sequence[str], lex: _Lexicon) -> list[tuple[str, float]]:
     """Each token with its similarity 1.0, or its correction to a lexicon word and the ratio."""
     out: list[tuple[str, float]] = []
     memo: dict[str, tuple[str, float]] = {}
     for tok in tokens:
-        if tok in lex.vocabulary or len(tok) < _FUZZY_MIN_LEN or tok.isdigit():
+        if tok in lex.vocabulary or len(tok) < 3 or tok.isdigit():
             out.append((tok, 1.0))
             continue
         if tok not in memo:
-            best = process.extractOne(
-                tok, lex.long_words, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-            )
+            if len(tok) >= _FUZZY_MIN_LEN:
+                best = process.extractOne(
+                    tok, lex.long_words, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+                )
+            else:  # a short word: only a letter left out ("kil" -> "kill", "gupo" -> "grupo")
+                best = process.extractOne(
+                    tok, lex.short_targets.get(len(tok) + 1, ()), scorer=fuzz.ratio,
+                    score_cutoff=_SHORT_CUTOFF,
+                )  # fmt: skip
+                if best and not _one_letter_left_out(tok, best[0]):
+                    best = None
             memo[tok] = (best[0], best[1] / 100.0) if best else (tok, 1.0)
         out.append(memo[tok])
     return out
@@ -223,13 +246,14 @@ def _hits(words: Sequence[tuple[str, float]], lex: _Lexicon) -> list[_Hit]:
     found: list[_Hit] = []
     n = len(words)
     for i, (tok, sim) in enumerate(words):
-        for phrase in lex.by_first.get(tok, ()):
+        starts = [tok] if tok not in _SAME else sorted(_SAME[tok])
+        for phrase in (p for w in starts for p in lex.by_first.get(w, ())):
             positions, quality, gaps = [i], sim, 0
             for want in phrase.tokens[1:]:
                 pos = positions[-1]
                 nxt = None
                 for k in range(pos + 1, min(n, pos + 2 + _MAX_GAP - gaps)):
-                    if words[k][0] == want:
+                    if words[k][0] == want or _SAME.get(want, ()) is _SAME.get(words[k][0], 0):
                         nxt = k
                         break
                 if nxt is None:
@@ -244,11 +268,22 @@ def _hits(words: Sequence[tuple[str, float]], lex: _Lexicon) -> list[_Hit]:
 
 
 def _keep_outermost(hits: list[_Hit]) -> list[_Hit]:
-    """Drop a hit whose words all belong to a longer hit ("food" inside "food stamps")."""
-    ordered = sorted(hits, key=lambda h: -len(h[0]))
+    """Drop a hit with extra words inside it when those words are a phrase of their own ("pay
+    the *light* bill" is about the light bill, not bills in general), then a hit whose words all
+    belong to a longer hit ("food" inside "food stamps")."""
+    sets = [frozenset(h[0]) for h in hits]
+    whole: list[tuple[frozenset[int], _Hit]] = []
+    for words, hit in zip(sets, hits, strict=True):
+        first, last = hit[0][0], hit[0][-1]
+        gaps = frozenset(range(first, last + 1)) - words
+        interrupted = gaps and any(
+            other & gaps and min(other) >= first and max(other) <= last for other in sets
+        )
+        if not interrupted:
+            whole.append((words, hit))
+    whole.sort(key=lambda wh: -len(wh[0]))
     kept: list[tuple[frozenset[int], _Hit]] = []
-    for hit in ordered:
-        words = frozenset(hit[0])
+    for words, hit in whole:
         if not any(words < other for other, _ in kept):
             kept.append((words, hit))
     return [hit for _, hit in kept]

@@ -412,3 +412,67 @@ def test_bad_lexicon_is_a_configuration_error() -> None:
         _build({"version": 1, "entries": [{"category": "Bad Key", "phrases": ["x"]}]})
     with pytest.raises(ConfigurationError, match="aliases"):
         _build({"version": 1, "aliases": {"a b c": "d"}, "entries": []})
+
+
+# --------------------------------------------------------------------------- Need urgency and errors
+def test_danger_need_is_immediate_whatever_the_caller_gave() -> None:
+    from referralmatch.models.need import Need
+
+    for text in ("I want to kill myself", "quiero matarme", "I'm going to hurt someone"):
+        for urgency in ("routine", "soon", "urgent"):
+            n = Need(text, priority=5, urgency=urgency)
+            assert n.urgency == "immediate" and n.priority == 5
+            assert n.urgency_reason == "urgency raised to immediate: the words signal danger"
+    already = Need("no quiero vivir", urgency="immediate")
+    assert already.urgency_reason == "urgency immediate: the words signal danger"
+    calm = Need("help with my rent", urgency="soon")
+    assert calm.urgency == "soon" and calm.urgency_reason is None
+    assert Need("crisis").urgency == "routine"  # a category key is not free text
+
+
+def test_danger_need_inside_a_client_profile() -> None:
+    from referralmatch.models.client import ClientProfile
+
+    c = ClientProfile(needs=["no quiero vivir", {"category": "I want to die", "urgency": "soon"},
+                             "food"])
+    assert [n.urgency for n in c.needs] == ["immediate", "immediate", "routine"]
+    assert "die" not in repr(c) and "vivir" not in repr(c.needs[0])
+
+
+@pytest.mark.parametrize("data", [
+    {"priority": "HIV+ needs meds"},
+    {"urgency": "HIV+ needs meds"},
+    {"detail": 12345, "priority": 99},
+    {"provenance": "HIV+ needs meds"},
+    {"extra_field": "HIV+ needs meds"},
+])
+def test_need_errors_never_echo_values(data: dict[str, object]) -> None:
+    from referralmatch.errors import ClientValidationError
+    from referralmatch.models.client import ClientProfile
+    from referralmatch.models.need import Need
+
+    with pytest.raises(ClientValidationError) as info:
+        Need("housing", **data)
+    assert "HIV" not in str(info.value) and "12345" not in str(info.value)
+    assert info.value.fields and set(info.value.fields) <= set(data)
+    with pytest.raises(ClientValidationError) as info:
+        Need.model_validate({"category": "housing", **data})
+    assert "HIV" not in str(info.value) and "input_value" not in str(info.value)
+    with pytest.raises(ClientValidationError) as info:
+        ClientProfile(needs=[{"category": "housing", **data}])
+    assert "HIV" not in str(info.value) and "12345" not in str(info.value)
+
+
+def test_need_error_for_empty_category_and_json() -> None:
+    import pickle
+
+    from referralmatch.errors import ClientValidationError
+    from referralmatch.models.need import Need
+
+    with pytest.raises(ClientValidationError, match=r"category \(must not be empty\)"):
+        Need("")
+    with pytest.raises(ClientValidationError) as info:
+        Need.model_validate_json('{"category": "housing", "priority": "HIV+ needs meds"}')
+    assert "HIV" not in str(info.value)
+    again = pickle.loads(pickle.dumps(info.value))
+    assert str(again) == str(info.value) and again.fields == info.value.fields

@@ -28,6 +28,7 @@ from ..models.directory import Service
 from .rules import (
     AgeRule,
     DiagnosisRule,
+    ExclusionRule,
     GenderRule,
     ImmigrationRule,
     IncomeRule,
@@ -38,6 +39,7 @@ from .rules import (
     PregnancyRule,
     ResidencyRule,
     Rule,
+    SituationRule,
     SobrietyRule,
     VeteranRule,
 )
@@ -226,6 +228,97 @@ _AREA_BLOCK = frozenset(
      "long-term", "full-time", "area", "public", "housing", "family", "families"}
 )  # fmt: skip
 
+# Negations and exceptions: explicit "no ... requirement", people shut out, age exceptions.
+_TOPICS: tuple[tuple[str, str], ...] = (
+    ("income", r"(?:proof of |verification of )?(?:income|financial)(?: (?:verification|documentation|eligibility|levels?|guidelines|test(?:ing)?|screening))?|means[- ]test(?:ing)?|incomes"),
+    ("age", r"age(?:s)?(?: (?:limits?|requirements?|restrictions?|range))?"),
+    ("gender", r"genders?|sex(?:es)?(?! offend)"),
+    ("residency", r"(?:proof of )?(?:residency|residence|address)|zip codes?|where (?:you|they|one) li?ves?|county of residence|geographic (?:area|boundar(?:y|ies))|service area"),
+    ("veteran", r"veteran(?:s|'s)?(?: status)?|military (?:status|service)|discharge(?: status| papers)?|dd[- ]?214"),
+    ("insurance", r"(?:health |medical )?insurance(?: coverage)?|coverage|medicaid|medi-?cal"),
+    ("immigration", r"immigration(?: status)?|citizenship(?: status)?|legal status|documentation status|(?:us |u\.s\. )?citizen(?:ship)?"),
+    ("documentation", r"(?:photo |picture |state |government[- ]issued )?(?:id|i\.d\.|identification)(?: cards?)?|documents?|documentation|paperwork|papers|proof|ssn|social security (?:numbers?|cards?)|birth certificates?"),
+    ("referral", r"(?:a |professional |doctor'?s? |physician )?referrals?"),
+    ("appointment", r"(?:an )?appointments?"),
+    ("sobriety", r"sobriety|clean time|abstinence|(?:to )?be (?:clean and )?sober"),
+    ("diagnosis", r"(?:a |formal |mental health )?diagnos[ie]s|medical records"),
+)  # fmt: skip
+_TOPIC = "(?:" + "|".join(f"(?P<t_{k}_{i}>{v})" for i, (k, v) in enumerate(_TOPICS)) + ")"
+_TOPIC_RE = re.compile(rf"\b{_TOPIC}\b", _I)
+_TOPIC_ONLY = "(?:" + "|".join(v for _, v in _TOPICS) + ")"
+_REQ_WORD = (
+    r"(?:required|needed|necessary|requirements?|restrictions?|limits?|limitations?|criteria"
+    r"|checks?|verification|test(?:ing)?|asked|requested|screening)"
+)
+_NO_TOPIC = [
+    # "No income requirement", "No proof of income required", "No ID needed", "no age limit"
+    re.compile(rf"\bno\s+(?:(?:formal|specific|strict|minimum|maximum|upper|lower)\s+)?{_TOPIC}\s+(?:is\s+|are\s+)?{_REQ_WORD}\b", _I),
+    # "Insurance not required", "Income is not a factor", "Sobriety is not required"
+    re.compile(rf"\b{_TOPIC}\s+(?:is\s+|are\s+)?(?:not\s+(?:required|needed|necessary|a (?:factor|requirement|barrier|consideration)|considered|checked|asked|requested)|never asked)\b", _I),
+    # "regardless of income or immigration status", "without regard to age, gender"
+    re.compile(rf"\b(?:regardless of|without regard (?:to|for)|irrespective of|no matter (?:your|their|what))\s+(?:(?:your|their|one's|a person's|client's)\s+)?{_TOPIC}(?:\s*(?:,|/|\bor\b|\band\b|,\s*or|,\s*and)\s*(?:(?:your|their)\s+)?{_TOPIC_ONLY})*", _I),
+    # "You don't need insurance", "do not need to be a veteran", "does not require a referral"
+    re.compile(rf"\b(?:do(?:es)?\s*(?:not|n't)|dont|doesnt)\s+(?:need|require|have)\s+(?:to\s+(?:have|be|show|provide|bring)\s+)?(?:an?\s+|any\s+)?{_TOPIC}", _I),
+    # "open to all genders", "all ages welcome", "any income", "all income levels"
+    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_gender_x>genders?|gender identities)(?:\s+(?:are\s+)?welcome)?\b", _I),
+    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_income_x>incomes?|income levels)(?:\s+(?:are\s+)?welcome)?\b", _I),
+]  # fmt: skip
+_BOTH_WELCOME: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bveterans?\s+(?:and|or|&|/)\s+non-?\s?veterans?\b|\bnon-?\s?veterans?\s+(?:and|or|&|/)\s+veterans?\b", _I), "veteran"),
+    (re.compile(r"\b(?:insured\s+(?:and|or|&|/)\s+(?:un|under)insured|(?:un|under)insured\s+(?:and|or|&|/)\s+insured)\b(?:\s+(?:alike|welcome))?", _I), "insurance"),
+    (re.compile(r"\b(?:documented\s+(?:and|or|&|/)\s+undocumented|undocumented\s+(?:and|or|&|/)\s+documented|citizens?\s+(?:and|or|&|/)\s+non-?\s?citizens?)\b", _I), "immigration"),
+    (re.compile(r"\bresidents?\s+(?:and|or|&|/)\s+non-?\s?residents?\b", _I), "residency"),
+    (re.compile(r"\b(?:both\s+)?(?:men\s+and\s+women|women\s+and\s+men|males?\s+and\s+females?|females?\s+and\s+males?)\s+(?:are\s+)?(?:welcome|eligible|accepted|served)\b|\bboth\s+(?:men\s+and\s+women|males?\s+and\s+females?)\b", _I), "gender"),
+]  # fmt: skip
+
+_WHO_MEN = r"men|males?|boys|fathers"
+_WHO_WOMEN = r"women|females?|girls|mothers"
+_WHO_VETS = r"veterans?|vets"
+_WHO_KIDS = r"children|kids|families with children|families"
+_WHO_MINORS = r"minors|(?:anyone|persons?|people|youth) under (?:the age of )?18"
+_WHO_USING = r"(?:anyone |people |persons? )?(?:who (?:is|are) )?(?:under the influence|intoxicated|actively using|currently using|drunk or high)"
+_WHO_OTHER = (
+    r"(?:registered |convicted |known |lifetime registered )?sex(?:ual)? offenders?(?: or \w+ offenders?)?"
+    r"|(?:convicted )?arsonists?|(?:persons?|people|individuals|anyone) (?:convicted of|with (?:a )?(?:history of|convictions? for|record of)) "
+    r"(?:arson|sex(?:ual)? (?:offenses?|crimes?)|violent (?:crimes?|offenses?|felon(?:y|ies))|murder|a violent crime)"
+    r"|violent (?:offenders|felons)|(?:convicted )?felons|pets|animals"
+)  # fmt: skip
+_WHO = (
+    rf"(?:(?P<men>{_WHO_MEN})|(?P<women>{_WHO_WOMEN})|(?P<vets>{_WHO_VETS})|(?P<minors>{_WHO_MINORS})"
+    rf"|(?P<kids>{_WHO_KIDS})|(?P<using>{_WHO_USING})|(?P<other>{_WHO_OTHER}))"
+)
+_WHO_END = r"(?!['\w])(?!\s+(?:under|over|younger|older|aged?|ages|\d|of|and|with|who|or)\b)"
+_SHUT_OUT = [
+    # "No men", "no men allowed", "No male clients", "women only, no men"; "no sex offenders"
+    re.compile(rf"(?:^|[,(:]\s*|\b(?:and|but|also)\s+)\W*no\s+{_WHO}{_WHO_END}(?:\s+(?:clients|allowed|accepted|permitted|served|please|admitted))?", _I),
+    # "Men are not eligible", "veterans not accepted", "sex offenders are ineligible"
+    re.compile(rf"\b{_WHO}\s+(?:are\s+|is\s+|will\s+)?(?:not\s+(?:be\s+)?(?:eligible|accepted|allowed|permitted|served|admitted|welcome|considered)|ineligible|excluded)\b", _I),
+    # "not for veterans", "not open to men", "not available to minors"
+    re.compile(rf"\bnot\s+(?:for|open to|available (?:to|for)|intended for|designed for|meant for)\s+{_WHO}{_WHO_END}", _I),
+    # "Does not serve men", "cannot accept registered sex offenders"
+    re.compile(rf"\b(?:do(?:es)?|will|can|could)\s*(?:not|n't)\s+(?:serve|accept|admit|take|house|shelter)\s+{_WHO}{_WHO_END}", _I),
+    re.compile(rf"\b(?:cannot|can't|cant|won't|unable to)\s+(?:serve|accept|admit|take|house|shelter)\s+{_WHO}{_WHO_END}", _I),
+    # "except registered sex offenders", "excluding men", "with the exception of sex offenders"
+    re.compile(rf"\b(?:except(?:\s+for)?|excluding|excludes?|other than|with the exception of|but not)\s+{_WHO}{_WHO_END}", _I),
+]  # fmt: skip
+_NON_VETS_ONLY = re.compile(r"\bnon-?\s?veterans?(?:\s+only)\b", _I)
+
+_CONSENT = (
+    r"(?:(?:written|signed)\s+)?(?:(?:a|their|with)\s+)?(?:parent(?:al)?|guardian)(?:'s|s)?(?:\s*(?:/|or|and)\s*guardian(?:'s)?)?"
+    r"\s+(?:consent|permission|approval|signature|authorization)"
+)  # fmt: skip
+_CONDITION = (
+    rf"(?P<cond>{_CONSENT}|(?:a\s+)?referral|(?:still\s+)?(?:in|enrolled in|attending) (?:high )?school"
+    r"|emancipated|(?:a\s+|documented\s+)?disabilit(?:y|ies)|(?:if\s+)?disabled|accompanied by (?:a |an )?(?:parent|guardian|adult)"
+    r"|in foster care|aging out of foster care|pregnant|parenting)"
+)  # fmt: skip
+_AGE_EXCEPTION = [
+    # "(17 with parent consent)", "; 16-17 with parental consent", "or 17 with guardian permission"
+    re.compile(rf"\(?\s*(?:(?:or|and|but|except)\s+)?(?:ages?\s+|aged\s+)?(?<![\d-])(\d{{1,2}})(?:\s*(?:-|to|through)\s*(\d{{1,2}}))?(?:\s*(?:years?(?:\s+old)?|yrs?\.?))?\s*(?:,\s*)?(?:with|if|when|given|who (?:are|is))\s+{_CONDITION}\s*\)?", _I),
+    # "(under 18 with parental consent)" / "younger with parental consent"
+    re.compile(rf"\(?\s*(?:or\s+)?(?:unless|except (?:for|when|if)?|but)\s+(?:you are\s+|they are\s+)?(?:with\s+)?{_CONDITION}\s*\)?", _I),
+]  # fmt: skip
+
 _STOP = frozenset(
     """and or the a an of for with only must be is are who to in on at by all any their his her
     them they persons person people individuals individual clients client eligible eligibility
@@ -303,6 +396,46 @@ def _read_income(c: _Clause) -> None:
             if "mo" in per:
                 amount *= 12
             c.add(IncomeRule, 0.9, m.span(), max_annual_income=amount)
+
+
+def _topic(m: re.Match[str]) -> str | None:
+    for name, value in m.groupdict().items():
+        if value and name.startswith("t_"):
+            return name.split("_")[1]
+    return None
+
+
+def _read_negations(c: _Clause) -> None:
+    """Explicit no-requirements ("No income requirement") and people shut out ("No men")."""
+    for pattern in _NO_TOPIC:
+        for m in c.matches(pattern):
+            topics = [_topic(t) for t in _TOPIC_RE.finditer(m.group(0))] or [_topic(m)]
+            for topic in dict.fromkeys(topics):
+                if topic is not None:
+                    c.add(NoRequirement, 0.85, m.span(), about=topic)
+    for pattern, topic in _BOTH_WELCOME:
+        for m in c.matches(pattern):
+            c.add(NoRequirement, 0.85, m.span(), about=topic)
+    for m in c.matches(_NON_VETS_ONLY):
+        c.add(VeteranRule, 0.85, m.span(), excluded=True)
+    for pattern in _SHUT_OUT:
+        for m in c.matches(pattern):
+            span = (m.start() + len(m.group(0)) - len(m.group(0).lstrip(" ,(:")), m.end())
+            if m.group("men") or m.group("women"):
+                gone = "male" if m.group("men") else "female"
+                kept = "female" if gone == "male" else "male"
+                c.add(GenderRule, 0.85, span, allowed=frozenset({kept}), excluded=frozenset({gone}))
+            elif m.group("vets"):
+                c.add(VeteranRule, 0.85, span, excluded=True)
+            elif m.group("minors"):
+                c.add(AgeRule, 0.8, span, min_age=18.0)
+            elif m.group("kids"):
+                c.add(ParentingRule, 0.7, span, excluded=True)
+            elif m.group("using"):
+                c.add(SobrietyRule, 0.7, span)
+            else:
+                who = re.sub(r"\s+", " ", m.group("other")).strip()
+                c.add(ExclusionRule, 0.7, span, text=who.lower())
 
 
 def _read_family(c: _Clause) -> None:
@@ -445,6 +578,42 @@ def _read_diagnosis(c: _Clause) -> None:
         c.add(DiagnosisRule, 0.6, (found[0].start(), found[-1].end()), text=text)
 
 
+# Situations a service requires that no other reader covers (judged from ClientProfile.situations)
+_SITUATION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("at_risk_of_homelessness", re.compile(
+        r"\b(?:at[- ]risk of (?:becoming )?homeless(?:ness)?|imminent(?:ly)? (?:risk of )?homeless(?:ness)?"
+        r"|facing eviction|(?:an? |with an? )?eviction notice|near(?:ly)? homeless|precariously housed)\b", _I)),
+    ("homeless", re.compile(
+        r"\b(?:(?:literally |chronically |currently )?homeless(?:ness)?|unhoused|unsheltered|living on the streets?"
+        r"|without (?:permanent |stable )?housing|runaways?)\b", _I)),
+    ("dv_survivor", re.compile(
+        r"\b(?:(?:victims?|survivors?)\s+of\s+(?:domestic|intimate partner|family|dating|sexual)\s+(?:violence|abuse|assault)"
+        r"|(?:victims?|survivors?)\s+of\s+(?:human\s+)?trafficking|(?:domestic|intimate partner|sexual)\s+(?:violence|abuse|assault)\s+(?:victims?|survivors?)"
+        r"|battered (?:women|spouses|persons)|fleeing (?:domestic )?(?:violence|abuse|an abuser))\b", _I)),
+    ("reentry", re.compile(
+        r"\b(?:ex-?offenders?|returning citizens?|formerly incarcerated|re-?entry|recently (?:released|incarcerated)"
+        r"|released from (?:prison|jail|incarceration)|(?:on |under )?(?:parole|probation)(?:ers?)?|parolees?"
+        r"|criminal (?:record|background|justice[- ]involved|histor(?:y|ies))|justice[- ]involved)\b", _I)),
+    ("lgbtq", re.compile(r"\b(?:lgbt\w*|gay|lesbians?|bisexual|transgender|queer)\b", _I)),
+    ("caregiver", re.compile(r"\b(?:caregivers?|care ?givers?|grandparents raising|kinship care(?:givers)?)\b", _I)),
+    ("student", re.compile(r"\b(?:(?:current(?:ly)?|enrolled|full[- ]time|part[- ]time|college|high school)\s+students?|enrolled in (?:school|college|a (?:college|university)))\b", _I)),
+)  # fmt: skip
+
+
+def _read_situations(c: _Clause) -> None:
+    found: dict[str, re.Match[str]] = {}
+    for key, pattern in _SITUATION_PATTERNS:
+        for m in c.matches(pattern):
+            c.consume(m.span())
+            if key == "caregiver" or _FAMILY_OF.search(c.text[: m.start()]) is None:
+                found.setdefault(key, m)
+    if found:  # several situations in one clause are alternatives: one rule
+        spans = sorted(m.span() for m in found.values())
+        text = " or ".join(m.group(0).lower() for m in sorted(found.values(), key=lambda m: m.start()))
+        c.add(SituationRule, 0.7, (spans[0][0], spans[-1][1]), situations=frozenset(found),
+              text=text)  # fmt: skip
+
+
 def _area_ok(area: str) -> bool:
     words = area.split()
     return bool(words) and (words[0][:1].isupper() or words[0].lower() in _AREA_WORDS)
@@ -509,17 +678,19 @@ def _residue(c: _Clause) -> None:
 
 _READERS = (
     _read_income, _read_family, _read_ages, _read_gender, _read_veteran, _read_sobriety,
-    _read_insurance, _read_immigration, _read_diagnosis, _read_residency, _read_low_income,
+    _read_insurance, _read_immigration, _read_diagnosis, _read_situations, _read_residency,
+    _read_low_income,
 )  # fmt: skip
 
 
 def _read_clause(text: str) -> list[Any]:
     c = _Clause(text, 0.5 if _QUALIFIER.search(text) else 1.0)
+    _read_negations(c)
     prefix = _NONE_PREFIX.match(text)
-    if prefix:
+    if prefix and c.free(*prefix.span()):
         c.add(NoRequirement, 0.95, prefix.span())
-    negated = _NEGATED.search(text)
-    if negated:
+    negated = next((m for m in _NEGATED.finditer(text) if c.free(*m.span())), None)
+    if negated and c.free(negated.start(), len(text)):
         c.add(NoRequirement, 0.8, (negated.start(), len(text)))
     if _VARIES.search(text) and not c.rules:
         return [OtherRule(source_text=text, text=text, confidence=0.2)]
@@ -566,8 +737,83 @@ def _merge_ages(rules: list[Any]) -> list[Any]:
     return out
 
 
+def _merge_genders(rules: list[Any]) -> list[Any]:
+    """Gender rules serving the same genders ("Women only, no men") become one."""
+    genders = [r for r in rules if isinstance(r, GenderRule)]
+    if len(genders) < 2 or len({r.allowed for r in genders}) != 1:
+        return rules
+    one = GenderRule(
+        allowed=genders[0].allowed,
+        excluded=frozenset().union(*(r.excluded for r in genders)),
+        children_ok=any(r.children_ok for r in genders),
+        confidence=max(r.confidence for r in genders),
+        source_text="; ".join(dict.fromkeys(r.source_text for r in genders)),
+    )
+    first = rules.index(genders[0])
+    rest = [r for r in rules if not isinstance(r, GenderRule)]
+    return [*rest[:first], one, *rest[first:]]
+
+
+_IF_CONDITION = re.compile(
+    r"(?:still |in |enrolled|attending|emancipated|disabled|in foster|aging|pregnant|parenting)"
+)
+
+
+def _age_exceptions(text: str) -> tuple[str, list[tuple[float | None, float | None, str, str]]]:
+    """Take age exceptions out of the text: ``(low, high, condition, as written)`` each, and the
+    text with them blanked (so "17" in "(17 with parent consent)" is not read as a limit)."""
+    found: list[tuple[float | None, float | None, str, str]] = []
+    chars = list(text)
+    for pattern in _AGE_EXCEPTION:
+        for m in pattern.finditer("".join(chars)):
+            cond = re.sub(r"\s+", " ", m.group("cond")).strip().lower()
+            cond = re.sub(r"^(?:with|a|their)\s+", "", cond)
+            lo: float | None = None
+            hi: float | None = None
+            if m.re is _AGE_EXCEPTION[0]:
+                lo = float(m.group(1))
+                hi = float(m.group(2)) if m.group(2) else lo
+                if lo > hi:
+                    continue
+            prefix = "if" if _IF_CONDITION.match(cond) else "with"
+            found.append((lo, hi, f"{prefix} {cond}", m.group(0).strip(" ()")))
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(chars), found
+
+
+def _attach_exceptions(
+    rules: list[Any], exceptions: list[tuple[float | None, float | None, str, str]]
+) -> list[Any]:
+    """Loosen the client's age rule by each exception; an exception with nothing to loosen is
+    kept as an unclear requirement (nothing is dropped)."""
+    out = list(rules)
+    for lo, hi, cond, written in exceptions:
+        ages = [i for i, r in enumerate(out) if isinstance(r, AgeRule) and r.applies_to == "client"]
+        done = False
+        if len(ages) == 1:
+            rule: AgeRule = out[ages[0]]
+            update: dict[str, Any] = {}
+            if rule.min_age is not None and (lo is None or (hi is not None and hi < rule.min_age)):
+                update["exception_min_age"] = 0.0 if lo is None else lo
+            elif rule.max_age is not None and (hi is None or (lo is not None and lo > rule.max_age)):
+                update["exception_max_age"] = 130.0 if hi is None else hi
+            if update:
+                try:
+                    out[ages[0]] = AgeRule.model_validate({
+                        **rule.model_dump(), **update, "exception": cond,
+                        "source_text": f"{rule.source_text} ({written})",
+                    })  # fmt: skip
+                    done = True
+                except ValidationError:
+                    done = False
+        if not done:
+            out.append(OtherRule(source_text=written, text=written, confidence=0.3))
+    return out
+
+
 def _merge(text: str, rules: list[Any]) -> list[Any]:
     rules = rules + _generic_ages(text, rules)
+    rules = _merge_genders(rules)
     genders = [r for r in rules if isinstance(r, GenderRule)]
     served = frozenset().union(*(r.allowed for r in genders)) if genders else frozenset()
     if {"female", "male"} <= served:
@@ -590,12 +836,16 @@ def _merge(text: str, rules: list[Any]) -> list[Any]:
     seen: set[str] = set()
     unique: list[Any] = []
     for rule in merged:
-        key = "none" if rule.kind == "none" else rule.model_dump_json(exclude={"source_text"})
+        if isinstance(rule, NoRequirement):
+            key = f"none:{rule.about}"
+        else:
+            key = rule.model_dump_json(exclude={"source_text", "confidence"})
         if key not in seen:
             seen.add(key)
             unique.append(rule)
     order = ["age", "gender", "residency", "income", "veteran", "insurance", "immigration",
-             "sobriety", "diagnosis", "pregnancy", "parenting", "none", "other"]  # fmt: skip
+             "sobriety", "diagnosis", "pregnancy", "parenting", "situation", "exclusion", "none",
+             "other"]  # fmt: skip
     return sorted(unique, key=lambda r: order.index(r.kind))
 
 
@@ -607,12 +857,16 @@ def _parse_cached(text: str) -> tuple[Rule, ...]:
     if _NONE_ALL.match(cleaned):
         return (NoRequirement(source_text=cleaned, confidence=0.95),)
     rules: list[Any] = []
-    for clause in _clauses(cleaned):
+    readable, exceptions = _age_exceptions(cleaned)
+    for clause in _clauses(readable):
         try:
             rules.extend(_read_clause(clause))
         except Exception:  # a parser bug must not stop a directory loading: keep the text
             rules.append(OtherRule(source_text=clause, text=clause, confidence=0.1))
-    return tuple(_merge(cleaned, rules))
+    merged = _merge(cleaned, rules)
+    if exceptions:
+        merged = _attach_exceptions(merged, exceptions)
+    return tuple(merged)
 
 
 def parse(text: str | None) -> list[Rule]:

@@ -149,6 +149,7 @@ _FOR_FAMILY = re.compile(
     r"|\bparents (?:of|and guardians of)\b|\bcaregivers of\b",
     _I,
 )
+_NO_CHILDREN = re.compile(r"\bno (?:children|kids|minors|youth)\b", _I)
 _ADULT = re.compile(r"(?<!older )(?<!young )\badults?\b", _I)
 _SENIOR = re.compile(r"\b(?:seniors?|senior citizens?|older adults?|elders?|elderly)\b", _I)
 _CHILD_CONTEXT = re.compile(r"\b(?:child(?:ren)?|kids?|youth|minors?|students?|teens?|grades?)\b", _I)
@@ -230,17 +231,17 @@ _AREA_BLOCK = frozenset(
 
 # Negations and exceptions: explicit "no ... requirement", people shut out, age exceptions.
 _TOPICS: tuple[tuple[str, str], ...] = (
-    ("income", r"(?:proof of |verification of )?(?:income|financial)(?: (?:verification|documentation|eligibility|levels?|guidelines|test(?:ing)?|screening))?|means[- ]test(?:ing)?|incomes"),
+    ("income", r"(?:proof of |verification of )?(?:income|financial)(?: (?:verification|documentation|levels?|test(?:ing)?|screening|status))?|means[- ]test(?:ing)?|incomes|(?:the )?ability to pay"),
     ("age", r"age(?:s)?(?: (?:limits?|requirements?|restrictions?|range))?"),
     ("gender", r"genders?|sex(?:es)?(?! offend)"),
     ("residency", r"(?:proof of )?(?:residency|residence|address)|zip codes?|where (?:you|they|one) li?ves?|county of residence|geographic (?:area|boundar(?:y|ies))|service area"),
     ("veteran", r"veteran(?:s|'s)?(?: status)?|military (?:status|service)|discharge(?: status| papers)?|dd[- ]?214"),
-    ("insurance", r"(?:health |medical )?insurance(?: coverage)?|coverage|medicaid|medi-?cal"),
+    ("insurance", r"(?:health |medical )?insurance(?: coverage| status)?|coverage|medicaid|medi-?cal"),
     ("immigration", r"immigration(?: status)?|citizenship(?: status)?|legal status|documentation status|(?:us |u\.s\. )?citizen(?:ship)?"),
     ("documentation", r"(?:photo |picture |state |government[- ]issued )?(?:id|i\.d\.|identification)(?: cards?)?|documents?|documentation|paperwork|papers|proof|ssn|social security (?:numbers?|cards?)|birth certificates?"),
     ("referral", r"(?:a |professional |doctor'?s? |physician )?referrals?"),
     ("appointment", r"(?:an )?appointments?"),
-    ("sobriety", r"sobriety|clean time|abstinence|(?:to )?be (?:clean and )?sober"),
+    ("sobriety", r"sobriety|clean time|abstinence|(?:to )?be (?:clean and )?sober|sober"),
     ("diagnosis", r"(?:a |formal |mental health )?diagnos[ie]s|medical records"),
 )  # fmt: skip
 _TOPIC = "(?:" + "|".join(f"(?P<t_{k}_{i}>{v})" for i, (k, v) in enumerate(_TOPICS)) + ")"
@@ -248,7 +249,8 @@ _TOPIC_RE = re.compile(rf"\b{_TOPIC}\b", _I)
 _TOPIC_ONLY = "(?:" + "|".join(v for _, v in _TOPICS) + ")"
 _REQ_WORD = (
     r"(?:required|needed|necessary|requirements?|restrictions?|limits?|limitations?|criteria"
-    r"|checks?|verification|test(?:ing)?|asked|requested|screening)"
+    r"|checks?|verification|test(?:ing)?|asked|requested|screening|guidelines|qualifications"
+    r"|eligibility|rules|caps?|barriers?)"
 )
 _NO_TOPIC = [
     # "No income requirement", "No proof of income required", "No ID needed", "no age limit"
@@ -260,8 +262,10 @@ _NO_TOPIC = [
     # "You don't need insurance", "do not need to be a veteran", "does not require a referral"
     re.compile(rf"\b(?:do(?:es)?\s*(?:not|n't)|dont|doesnt)\s+(?:need|require|have)\s+(?:to\s+(?:have|be|show|provide|bring)\s+)?(?:an?\s+|any\s+)?{_TOPIC}", _I),
     # "open to all genders", "all ages welcome", "any income", "all income levels"
-    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_gender_x>genders?|gender identities)(?:\s+(?:are\s+)?welcome)?\b", _I),
-    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_income_x>incomes?|income levels)(?:\s+(?:are\s+)?welcome)?\b", _I),
+    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_gender_x>gender identit(?:y|ies)|genders?)(?:\s+(?:are\s+)?welcome)?\b", _I),
+    re.compile(r"\bno\s+(?:minimum|maximum|upper|lower)\s+(?:(?P<t_age_x>age)|(?P<t_income_y>income))(?:\s+(?:limit|requirement|restriction)s?)?\b", _I),
+    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_age_y>ages?)(?:\s+(?:are\s+)?welcome)?\b", _I),
+    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_income_x>income levels|incomes?)(?:\s+(?:are\s+)?welcome)?\b", _I),
 ]  # fmt: skip
 _BOTH_WELCOME: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bveterans?\s+(?:and|or|&|/)\s+non-?\s?veterans?\b|\bnon-?\s?veterans?\s+(?:and|or|&|/)\s+veterans?\b", _I), "veteran"),
@@ -276,18 +280,22 @@ _WHO_WOMEN = r"women|females?|girls|mothers"
 _WHO_VETS = r"veterans?|vets"
 _WHO_KIDS = r"children|kids|families with children|families"
 _WHO_MINORS = r"minors|(?:anyone|persons?|people|youth) under (?:the age of )?18"
-_WHO_USING = r"(?:anyone |people |persons? )?(?:who (?:is|are) )?(?:under the influence|intoxicated|actively using|currently using|drunk or high)"
+_WHO_USING = r"(?:anyone |one |people |persons? )?(?:who (?:is|are) )?(?:under the influence|intoxicated|actively using|currently using|drunk or high)"
 _WHO_OTHER = (
     r"(?:registered |convicted |known |lifetime registered )?sex(?:ual)? offenders?(?: or \w+ offenders?)?"
     r"|(?:convicted )?arsonists?|(?:persons?|people|individuals|anyone) (?:convicted of|with (?:a )?(?:history of|convictions? for|record of)) "
     r"(?:arson|sex(?:ual)? (?:offenses?|crimes?)|violent (?:crimes?|offenses?|felon(?:y|ies))|murder|a violent crime)"
     r"|violent (?:offenders|felons)|(?:convicted )?felons|pets|animals"
 )  # fmt: skip
-_WHO = (
-    rf"(?:(?P<men>{_WHO_MEN})|(?P<women>{_WHO_WOMEN})|(?P<vets>{_WHO_VETS})|(?P<minors>{_WHO_MINORS})"
-    rf"|(?P<kids>{_WHO_KIDS})|(?P<using>{_WHO_USING})|(?P<other>{_WHO_OTHER}))"
-)
-_WHO_END = r"(?!['\w])(?!\s+(?:under|over|younger|older|aged?|ages|\d|of|and|with|who|or)\b)"
+_WHO_KINDS: tuple[tuple[str, str], ...] = (
+    ("men", _WHO_MEN), ("women", _WHO_WOMEN), ("vets", _WHO_VETS), ("minors", _WHO_MINORS),
+    ("kids", _WHO_KIDS), ("using", _WHO_USING), ("other", _WHO_OTHER),
+)  # fmt: skip
+_WHO_ONE = "(?:" + "|".join(v for _, v in _WHO_KINDS) + ")"
+_WHO_KIND = [(k, re.compile(rf"(?:{v})", _I)) for k, v in _WHO_KINDS]
+_WHO = rf"(?P<who>{_WHO_ONE}(?:\s*(?:,\s*(?:or|and)|,|/|&|\bor\b|\band\b)\s*{_WHO_ONE})*)"
+_WHO_END = r"(?!['\w])(?!\s+(?:under|over|younger|older|aged?|ages|\d|of|with|who)\b)"
+_WHO_SPLIT = re.compile(r"\s*(?:,\s*(?:or|and)|,|/|&|\bor\b|\band\b)\s*", _I)
 _SHUT_OUT = [
     # "No men", "no men allowed", "No male clients", "women only, no men"; "no sex offenders"
     re.compile(rf"(?:^|[,(:]\s*|\b(?:and|but|also)\s+)\W*no\s+{_WHO}{_WHO_END}(?:\s+(?:clients|allowed|accepted|permitted|served|please|admitted))?", _I),
@@ -328,7 +336,8 @@ _STOP = frozenset(
     program programs services service most some certain has have having not no can may will per
     this that these those from as each one up between currently required need needs needed must
     anyone everyone open please none yes seniors senior youth teens income household households
-    annual living era""".split()  # noqa: SIM905 - a word list reads better as prose
+    annual living era provided offered available free charge walk-ins walk-in status single you
+    your""".split()  # noqa: SIM905 - a word list reads better as prose
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CLAUSE_SPLIT = re.compile(r";|\.(?=\s+[A-Z(])|\.\s*$|\n+|\s+-\s+(?=[A-Z])")
@@ -421,22 +430,27 @@ def _read_negations(c: _Clause) -> None:
     for pattern in _SHUT_OUT:
         for m in c.matches(pattern):
             span = (m.start() + len(m.group(0)) - len(m.group(0).lstrip(" ,(:")), m.end())
-            if m.group("men") or m.group("women"):
-                gone = "male" if m.group("men") else "female"
-                kept = "female" if gone == "male" else "male"
-                c.add(GenderRule, 0.85, span, allowed=frozenset({kept}), excluded=frozenset({gone}))
-            elif m.group("vets"):
-                c.add(VeteranRule, 0.85, span, excluded=True)
-            elif m.group("minors"):
-                c.add(AgeRule, 0.8, span, min_age=18.0)
-            elif m.group("kids"):
-                c.add(ParentingRule, 0.7, span, excluded=True)
-            elif m.group("using"):
-                c.add(SobrietyRule, 0.7, span)
-            else:
-                who = re.sub(r"\s+", " ", m.group("other")).strip()
-                c.add(ExclusionRule, 0.7, span, text=who.lower())
+            for item in _WHO_SPLIT.split(m.group("who")):
+                _shut_out(c, item, span)
 
+
+def _shut_out(c: _Clause, item: str, span: tuple[int, int]) -> None:
+    """One group of people the text shuts out, as the rule that says so."""
+    kind = next((k for k, pattern in _WHO_KIND if pattern.fullmatch(item)), None)
+    if kind in ("men", "women"):
+        gone = "male" if kind == "men" else "female"
+        kept = "female" if gone == "male" else "male"
+        c.add(GenderRule, 0.85, span, allowed=frozenset({kept}), excluded=frozenset({gone}))
+    elif kind == "vets":
+        c.add(VeteranRule, 0.85, span, excluded=True)
+    elif kind == "minors":
+        c.add(AgeRule, 0.8, span, min_age=18.0)
+    elif kind == "kids":
+        c.add(ParentingRule, 0.7, span, excluded=True)
+    elif kind == "using":
+        c.add(SobrietyRule, 0.7, span)
+    elif kind == "other":
+        c.add(ExclusionRule, 0.7, span, text=re.sub(r"\s+", " ", item).strip().lower())
 
 def _read_family(c: _Clause) -> None:
     for m in c.matches(_PREGNANT_OR_PARENTING):
@@ -672,7 +686,8 @@ def _residue(c: _Clause) -> None:
         chars[start:end] = " " * (end - start)
     words = _WORD.findall("".join(chars))
     left = [w for w in words if w.lower() not in _STOP and len(w) > 2]
-    if left or (words and not c.rules):
+    generic_age = _ADULT.search(c.text) or _SENIOR.search(c.text)  # read by _generic_ages
+    if left or (words and not c.rules and not generic_age):
         c.rules.append(OtherRule(source_text=c.text, text=c.text, confidence=round(0.3 * c.factor, 3)))
 
 
@@ -705,7 +720,7 @@ def _generic_ages(text: str, rules: list[Any]) -> list[Any]:
     if any(isinstance(r, AgeRule) for r in rules):
         return []
     out: list[Any] = []
-    if not _CHILD_CONTEXT.search(text):
+    if not _CHILD_CONTEXT.search(_NO_CHILDREN.sub(" ", text)):
         adult = _ADULT.search(text)
         if adult:
             out.append(AgeRule(min_age=18, confidence=0.6, source_text=adult.group(0)))

@@ -167,7 +167,8 @@ _DISCHARGE = re.compile(
 _VET_FAMILY = re.compile(r"\b(?:spouses?|survivors?|widows?|widowers?|dependents?|famil(?:y|ies)|caregivers?)\b", _I)
 
 _SOBER = re.compile(
-    r"\b(?:clean and sober|sober|sobriety|abstinent|abstinence|drug[- ]free|alcohol[- ]free|detox(?:ed|ified)?)\b", _I
+    r"\b(?:clean and sober|sober|sobriety|abstinent|abstinence|drug[- ]free|alcohol[- ]free|detox(?:ed|ified)?)\b"
+    r"|(?:(?<=\bbe )|(?<=\bdays )|(?<=\bweeks )|(?<=\bmonths )|(?<=\byears ))clean\b", _I
 )
 _DURATION = re.compile(r"\b(\d{1,4})\s*(days?|weeks?|months?)\b", _I)
 
@@ -286,7 +287,9 @@ _WHO_OTHER = (
     r"|(?:convicted )?arsonists?|(?:persons?|people|individuals|anyone) (?:convicted of|with (?:a )?(?:history of|convictions? for|record of)) "
     r"(?:arson|sex(?:ual)? (?:offenses?|crimes?)|violent (?:crimes?|offenses?|felon(?:y|ies))|murder|a violent crime)"
     r"|violent (?:offenders|felons)|(?:convicted )?felons|pets|animals"
+    r"|homeless(?: (?:clients|persons|people|individuals))?"
 )  # fmt: skip
+_EXCLUDED_SITUATION = re.compile(r"^homeless", _I)
 _WHO_KINDS: tuple[tuple[str, str], ...] = (
     ("men", _WHO_MEN), ("women", _WHO_WOMEN), ("vets", _WHO_VETS), ("minors", _WHO_MINORS),
     ("kids", _WHO_KIDS), ("using", _WHO_USING), ("other", _WHO_OTHER),
@@ -450,7 +453,9 @@ def _shut_out(c: _Clause, item: str, span: tuple[int, int]) -> None:
     elif kind == "using":
         c.add(SobrietyRule, 0.7, span)
     elif kind == "other":
-        c.add(ExclusionRule, 0.7, span, text=re.sub(r"\s+", " ", item).strip().lower())
+        who = re.sub(r"\s+", " ", item).strip().lower()
+        situation = "homeless" if _EXCLUDED_SITUATION.match(who) else None
+        c.add(ExclusionRule, 0.7, span, text=who, situation=situation)
 
 def _read_family(c: _Clause) -> None:
     for m in c.matches(_PREGNANT_OR_PARENTING):
@@ -478,6 +483,23 @@ def _applies_to(c: _Clause, m: re.Match[str]) -> str:
     if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before) or _FOR_FAMILY.search(c.text):
         return "dependent"
     return "client"
+
+
+_NOT_OLDER = re.compile(
+    r"\b(?:cannot|can't|can not|must not|may not|should not|not to)\s+be\s+(?:(older than|over|above)|(younger than|under|below))"
+    rf"\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?{_NUM}", _I)  # fmt: skip
+
+
+def _read_negated_ages(c: _Clause) -> None:
+    """"(children) cannot be older than 18" is an upper bound, not a lower one."""
+    for m in c.matches(_NOT_OLDER):
+        value = float(m.group(3))
+        before = c.text[: m.start()]
+        who = "dependent" if _CHILD_HEAD.search(before) or _CHILD_BEFORE.search(before) else "client"
+        if m.group(1):
+            c.add(AgeRule, 0.85, m.span(), max_age=value, applies_to=who)
+        else:
+            c.add(AgeRule, 0.85, m.span(), min_age=value, applies_to=who)
 
 
 def _read_ages(c: _Clause) -> None:
@@ -585,7 +607,9 @@ def _read_diagnosis(c: _Clause) -> None:
     found: list[re.Match[str]] = []
     for m in c.matches(_DIAGNOSIS):
         c.consume(m.span())
-        if _FAMILY_OF.search(c.text[: m.start()]) is None:  # else a relative's condition
+        if _FAMILY_OF.search(c.text[: m.start()]) is None and not _INCLUDED.search(
+            c.text[: m.start()]
+        ):  # else a relative's condition, or one of those "included"
             found.append(m)
     if found:  # several conditions in one clause are alternatives: one rule
         text = " or ".join(dict.fromkeys(m.group(0).lower() for m in found))
@@ -593,6 +617,12 @@ def _read_diagnosis(c: _Clause) -> None:
 
 
 # Situations a service requires that no other reader covers (judged from ClientProfile.situations)
+_INCLUDED = re.compile(r"\b(?:including|includes?|such as|e\.g\.|for example)\b", _I)
+_NOT_BEFORE = re.compile(r"(?:\bnot|n't|\bno longer|\bnever|\bwithout)\b[^,;]*$", _I)
+_WELCOME_AFTER = re.compile(r"\s*,?\s*(?:are\s+|also\s+)*welcome", _I)
+_HEDGE = re.compile(
+    r"\b(?:primarily|mainly|mostly|especially|focus(?:ed|es)? on|geared (?:toward|to)|interest(?:ed)? in"
+    r"|priority|preference)\b", _I)  # fmt: skip
 _SITUATION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("at_risk_of_homelessness", re.compile(
         r"\b(?:at[- ]risk of (?:becoming )?homeless(?:ness)?|imminent(?:ly)? (?:risk of )?homeless(?:ness)?"
@@ -602,7 +632,7 @@ _SITUATION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|without (?:permanent |stable )?housing|runaways?)\b", _I)),
     ("dv_survivor", re.compile(
         r"\b(?:(?:victims?|survivors?)\s+of\s+(?:domestic|intimate partner|family|dating|sexual)\s+(?:violence|abuse|assault)"
-        r"|(?:victims?|survivors?)\s+of\s+(?:human\s+)?trafficking|(?:domestic|intimate partner|sexual)\s+(?:violence|abuse|assault)\s+(?:victims?|survivors?)"
+        r"|(?:domestic|intimate partner|sexual)\s+(?:violence|abuse|assault)\s+(?:victims?|survivors?)"
         r"|battered (?:women|spouses|persons)|fleeing (?:domestic )?(?:violence|abuse|an abuser))\b", _I)),
     ("reentry", re.compile(
         r"\b(?:ex-?offenders?|returning citizens?|formerly incarcerated|re-?entry|recently (?:released|incarcerated)"
@@ -616,16 +646,26 @@ _SITUATION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def _read_situations(c: _Clause) -> None:
     found: dict[str, re.Match[str]] = {}
+    hedged = False
     for key, pattern in _SITUATION_PATTERNS:
         for m in c.matches(pattern):
             c.consume(m.span())
-            if key == "caregiver" or _FAMILY_OF.search(c.text[: m.start()]) is None:
-                found.setdefault(key, m)
+            before, after = c.text[: m.start()], c.text[m.end() :]
+            if (
+                _INCLUDED.search(before)
+                or _NOT_BEFORE.search(before[-25:])
+                or _WELCOME_AFTER.match(after)
+                or (key == "caregiver" and m.start() > 12)  # "... and their caregivers"
+                or (key != "caregiver" and _FAMILY_OF.search(before))
+            ):
+                continue  # named, but not required
+            hedged = hedged or bool(_HEDGE.search(before))
+            found.setdefault(key, m)
     if found:  # several situations in one clause are alternatives: one rule
         spans = sorted(m.span() for m in found.values())
         text = " or ".join(m.group(0).lower() for m in sorted(found.values(), key=lambda m: m.start()))
-        c.add(SituationRule, 0.7, (spans[0][0], spans[-1][1]), situations=frozenset(found),
-              text=text)  # fmt: skip
+        c.add(SituationRule, 0.35 if hedged else 0.7, (spans[0][0], spans[-1][1]),
+              situations=frozenset(found), text=text)  # fmt: skip
 
 
 def _area_ok(area: str) -> bool:
@@ -701,6 +741,7 @@ _READERS = (
 def _read_clause(text: str) -> list[Any]:
     c = _Clause(text, 0.5 if _QUALIFIER.search(text) else 1.0)
     _read_negations(c)
+    _read_negated_ages(c)
     prefix = _NONE_PREFIX.match(text)
     if prefix and c.free(*prefix.span()):
         c.add(NoRequirement, 0.95, prefix.span())
@@ -828,6 +869,8 @@ def _attach_exceptions(
 
 def _merge(text: str, rules: list[Any]) -> list[Any]:
     rules = rules + _generic_ages(text, rules)
+    if any(isinstance(r, AgeRule) for r in rules):  # "pregnant women of any age": a sub-group's
+        rules = [r for r in rules if not (isinstance(r, NoRequirement) and r.about == "age")]
     rules = _merge_genders(rules)
     genders = [r for r in rules if isinstance(r, GenderRule)]
     served = frozenset().union(*(r.allowed for r in genders)) if genders else frozenset()

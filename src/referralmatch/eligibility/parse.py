@@ -173,7 +173,7 @@ _SOBER = re.compile(
 _DURATION = re.compile(r"\b(\d{1,4})\s*(days?|weeks?|months?)\b", _I)
 
 _INSURANCE = [
-    (re.compile(r"\b(?:medi-?cal|medicaid|masshealth|apple health|tenncare|soonercare|chip)\b", _I), "medicaid"),
+    (re.compile(r"\b(?:medi-cal|medi cal|(?-i:MediCal|MEDI-CAL)|medicaid|masshealth|apple health|tenncare|soonercare|chip)\b", _I), "medicaid"),
     (re.compile(r"\bmedicare\b", _I), "medicare"),
     (re.compile(r"\b(?:private|commercial|employer|most) (?:health )?insurance\b|\bprivate plans?\b|\bprivate\b(?=[^;.]*\binsurance\b)", _I), "private"),
     (re.compile(r"\b(?:uninsured|no insurance|without (?:health )?insurance|self-?pay)\b", _I), "uninsured"),
@@ -237,7 +237,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     ("gender", r"genders?|sex(?:es)?(?! offend)"),
     ("residency", r"(?:proof of )?(?:residency|residence|address)|zip codes?|where (?:you|they|one) li?ves?|county of residence|geographic (?:area|boundar(?:y|ies))|service area"),
     ("veteran", r"veteran(?:s|'s)?(?: status)?|military (?:status|service)|discharge(?: status| papers)?|dd[- ]?214"),
-    ("insurance", r"(?:health |medical )?insurance(?: coverage| status)?|coverage|medicaid|medi-?cal"),
+    ("insurance", r"(?:health |medical )?insurance(?: coverage| status)?|coverage|medicaid|medi-cal"),
     ("immigration", r"immigration(?: status)?|citizenship(?: status)?|legal status|documentation status|(?:us |u\.s\. )?citizen(?:ship)?"),
     ("documentation", r"(?:photo |picture |state |government[- ]issued )?(?:id|i\.d\.|identification)(?: cards?)?|documents?|documentation|paperwork|papers|proof|ssn|social security (?:numbers?|cards?)|birth certificates?"),
     ("referral", r"(?:a |professional |doctor'?s? |physician )?referrals?"),
@@ -946,19 +946,128 @@ def parse(text: str | None) -> list[Rule]:
     return list(_parse_cached(text))
 
 
+_DESCRIPTION_KINDS = frozenset(
+    {"age", "gender", "veteran", "situation", "pregnancy", "parenting", "diagnosis"}
+)
+_DESCRIPTION_FACTOR = 0.65  # an explicit restriction in a description ("... only", "18 and older")
+_DESCRIPTION_MAX = 0.6
+_DESCRIPTION_LOOSE_FACTOR = 0.5  # a plain "for X": never sure enough to exclude on its own
+_DESCRIPTION_LOOSE_MAX = 0.45
+_DESC_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|:\s+(?=[A-Z])")
+_DESC_FOR = re.compile(
+    r"\b(?P<excl>(?:only|exclusively|specifically|solely)\s+)?"
+    r"(?:for|serving|serves|open to|available to|restricted to|limited to|designed for|intended for)\s+"
+    r"(?P<who>(?:[\w+'-]+\s+){0,7}?[\w+'-]+)(?P<only>\s+only)?"
+    r"(?=\s*(?:[.;:!?()]|,|$)|\s+(?:who|that|in|at|through|by|from|on|which|and their|seeking"
+    r"|needing|looking|living|residing|across|throughout|within|during|each|every)\b)",
+    _I,
+)  # fmt: skip
+_DESC_ONLY = re.compile(r"(?:^|[.;:,]\s*)(?P<who>(?:[\w+'-]+\s+){0,3}[\w+'-]+)\s+only\b", _I)
+_DESC_LIST = re.compile(
+    r",|\bor\b|\band\b(?!\s+(?:older|over|up|above|under|younger|below|their children|children))", _I
+)
+_DESC_LIST_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:and|or|&|/|plus|as well as)\s|\s*,\s*[\w'-]+(?:\s+[\w'-]+)?\s*(?:,|\b(?:and|or)\b)", _I
+)
+_DESC_HEADER = re.compile(r"(?:^|\n)\s*([A-Z][A-Z &/'-]{2,40}):")
+_DESC_ENUMERATED = re.compile(r"(?:^|\s)(?:\d{1,2}[).]|[•·*]|-)\s+\S", re.M)
+_DESC_AGE_BOUND = re.compile(r"\d\s*\+|\band (?:older|over|up|above|under|younger)\b|\bages?\s+\d", _I)
+
+
+def _description_rules(description: str | None) -> list[Rule]:
+    """Restrictions stated plainly in a service description ("for women 18 and older",
+    "serving seniors 60+", "men only"), with lowered confidence and ``origin="description"``.
+
+    Conservative on purpose: only a short phrase after "for/serving/open to ..." or before
+    "only", whose every word the parser reads as a who-it-is-for rule (age, gender, veteran,
+    situation, pregnancy, parenting, diagnosis), with no list of alternatives; a plain "for X"
+    without "only" or an age bound never excludes (confidence <= 0.45).
+    """
+    if not description or not isinstance(description, str):
+        return []
+    text = _overview(description)
+    if not text or len(_DESC_ENUMERATED.findall(text)) >= 2:
+        return []  # several programs listed: a restriction may be one program's only
+    out: list[Rule] = []
+    seen: set[str] = set()
+    for sentence in _DESC_SENTENCE.split(_clean(text)):
+        candidates = [(m, bool(m.group("excl") or m.group("only"))) for m in _DESC_FOR.finditer(sentence)]
+        candidates += [(m, True) for m in _DESC_ONLY.finditer(sentence)]
+        for m, explicit in candidates:
+            who = m.group("who").strip()
+            if len(who.split()) > 8 or _DESC_LIST.search(who) or _DESC_LIST_AFTER.match(
+                sentence, m.end()
+            ):
+                continue  # "for children up to age 19, and pregnant women": alternatives
+            rules = parse(who)
+            if not rules or any(r.kind not in _DESCRIPTION_KINDS for r in rules):
+                continue
+            strict = explicit or bool(_DESC_AGE_BOUND.search(who))
+            factor = _DESCRIPTION_FACTOR if strict else _DESCRIPTION_LOOSE_FACTOR
+            cap = _DESCRIPTION_MAX if strict else _DESCRIPTION_LOOSE_MAX
+            written = m.group(0).strip(" ,.;:")
+            for rule in rules:
+                key = rule.model_dump_json(exclude={"source_text", "confidence"})
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(rule.model_copy(update={
+                    "confidence": round(min(cap, rule.confidence * factor), 3),
+                    "origin": "description", "source_text": f"description: {written}",
+                }))  # fmt: skip
+    kinds = [r.kind for r in out]
+    return [r for r in out if kinds.count(r.kind) == 1]  # two of a kind disagree: neither
+
+
+def _overview(description: str) -> str:
+    """The part of a description about the whole service: all of it, or, when it is divided
+    under capitalised headings ("OVERVIEW:", "SERVICES:", "DONATIONS:"), the overview only."""
+    headers = list(_DESC_HEADER.finditer(description))
+    if len(headers) < 2 and not (headers and headers[0].start() > 0):
+        return description[headers[0].end() :] if headers else description
+    for i, h in enumerate(headers):
+        if h.group(1).strip().upper() in ("OVERVIEW", "ABOUT", "DESCRIPTION", "SUMMARY"):
+            end = headers[i + 1].start() if i + 1 < len(headers) else len(description)
+            return description[h.end() : end]
+    return ""
+
+
+def _covered_kinds(rules: list[Rule]) -> set[str]:
+    kinds: set[str] = {r.kind for r in rules if r.kind not in ("none", "other")}
+    kinds |= {r.about for r in rules if isinstance(r, NoRequirement) and r.about}
+    if any(isinstance(r, NoRequirement) and r.about is None for r in rules):
+        kinds |= _DESCRIPTION_KINDS  # "Open to anyone": the eligibility field has spoken
+    return kinds
+
+
 def rules_for_service(service: Service) -> list[Rule]:
     """A service's rules: its ``eligibility_description`` parsed, with the structured
-    ``minimum_age``/``maximum_age`` (years) replacing any ages read from the text.
+    ``minimum_age``/``maximum_age`` (years) replacing any ages read from the text, and clear
+    restrictions read from its ``description`` for kinds the eligibility text leaves out.
 
     The structured ages describe whom the service serves: when the text only speaks of
     children's ages ("Children ages 0-5"), they replace those; otherwise the client's.
+
+    Rules from the description ("A shelter for women 18 and older", "Men only") have
+    ``origin="description"``, a ``source_text`` starting "description:" and a confidence of at
+    most 0.6 (at most 0.45, which never excludes, for a plain "for X" without "only" or an age
+    bound). They are left out for any kind the eligibility text already states, and altogether
+    when it says the service is open to anyone.
 
     >>> s = Service(id="s1", name="Youth drop-in", minimum_age=12, maximum_age=24,
     ...             eligibility_description="Youth ages 12-17; Medi-Cal accepted")
     >>> [r.describe() for r in rules_for_service(s)]
     ['age 12-24', 'insurance: medicaid']
+    >>> s = Service(id="s2", name="Safe Haven", description="A shelter for women 18 and older.")
+    >>> [(r.describe(), r.confidence, r.origin) for r in rules_for_service(s)]
+    [('age 18+', 0.6, 'description'), ('female only', 0.552, 'description')]
     """
-    rules = parse(service.eligibility_description)
+    text_rules = parse(service.eligibility_description)
+    covered = _covered_kinds(text_rules)
+    if service.minimum_age is not None or service.maximum_age is not None:
+        covered.add("age")
+    extra = [r for r in _description_rules(service.description) if r.kind not in covered]
+    rules = text_rules + extra
     if service.minimum_age is None and service.maximum_age is None:
         return rules
     lo, hi = service.minimum_age, service.maximum_age
@@ -968,7 +1077,7 @@ def rules_for_service(service: Service) -> list[Rule]:
     who = "dependent" if ages and all(r.applies_to == "dependent" for r in ages) else "client"
     structured = AgeRule(
         min_age=lo, max_age=hi, applies_to=who, confidence=1.0,
-        source_text="minimum_age/maximum_age",
+        source_text="minimum_age/maximum_age", origin="structured",
     )  # fmt: skip
     kept = [r for r in rules if not (isinstance(r, AgeRule) and r.applies_to == who)]
     return [structured, *kept]

@@ -1,7 +1,8 @@
 """Typed eligibility rules: one frozen model per kind of requirement, told apart by ``kind``.
 
-Every rule keeps the directory text it came from (``source_text``) and how sure the parser was
-(``confidence`` in [0, 1]). Ages are in completed years and both bounds are inclusive
+Every rule keeps the directory text it came from (``source_text``), where that text was
+(``origin``: the eligibility text, the service description, or structured age fields) and how
+sure the parser was (``confidence`` in [0, 1]). Ages are in completed years and both bounds are inclusive
 ("under 18" is ``max_age=17``); incomes are US dollars per year.
 
 Example:
@@ -35,6 +36,7 @@ __all__ = [
     "PregnancyRule",
     "ResidencyRule",
     "Rule",
+    "RuleOrigin",
     "SituationRule",
     "SobrietyRule",
     "VeteranRule",
@@ -48,11 +50,16 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+RuleOrigin = Literal["eligibility", "description", "structured"]
+"""Where a rule was read: the eligibility text, the service description, or structured fields."""
+
+
 class _BaseRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source_text: str = ""
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    origin: RuleOrigin = "eligibility"
 
     @property
     def hard(self) -> bool:

@@ -689,3 +689,98 @@ def test_every_fact_read_matters_somewhere():
                         c.location.state == "AK")))  # fmt: skip
                 changed = changed or len(verdicts) > 1
             assert changed, (kind, field)
+
+
+# ----------------------------------------------------------------------------------------------
+# Restrictions written in service descriptions
+# ----------------------------------------------------------------------------------------------
+
+
+def _svc(description, eligibility=None, **kw):
+    return Service(id="d", name="n", description=description, eligibility_description=eligibility,
+                   **kw)  # fmt: skip
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    ("A shelter for women 18 and older.", {("age", 18, None), ("gender", "female")}),
+    ("Meals serving seniors 60+ in the county.", {("age", 60, None)}),
+    ("Transitional housing for homeless veterans.", {("veteran",), ("situation", "homeless")}),
+    ("Men only. Beds are first come, first served.", {("gender", "male")}),
+    ("Support group open to women only.", {("gender", "female")}),
+])
+def test_description_restrictions(description, expected):
+    rules = rules_for_service(_svc(description))
+    shapes = set()
+    for r in rules:
+        assert r.origin == "description" and r.source_text.startswith("description: ")
+        assert r.confidence <= 0.6
+        if isinstance(r, AgeRule):
+            shapes.add(("age", r.min_age, r.max_age))
+        elif isinstance(r, GenderRule):
+            shapes.add(("gender", *sorted(r.allowed)))
+        elif isinstance(r, SituationRule):
+            shapes.add(("situation", *sorted(r.situations)))
+        else:
+            shapes.add((r.kind,))
+    assert shapes == expected
+
+
+def test_plain_for_never_excludes_but_only_may():
+    loose = rules_for_service(_svc("Counseling for women."))
+    assert [r.kind for r in loose] == ["gender"] and not loose[0].hard
+    strict = rules_for_service(_svc("Counseling for women only."))
+    assert strict[0].hard and strict[0].confidence <= 0.6
+    men = ClientProfile(gender="male")
+    assert [v.status for v in evaluate(loose, men)] == ["unknown"]
+    assert [v.status for v in evaluate(strict, men)] == ["unmet"]
+
+
+@pytest.mark.parametrize("description", [
+    "Provides food for families in need.",
+    "Counseling for individuals, couples and families.",
+    "Health benefits for children up to age 19, and pregnant women of any age.",
+    "Serving Baltimore City since 1972.",
+    "Meals for seniors and disabled adults.",
+    "SERVICES: 1) GED CLASSES: for adults 18 and older. 2) YOUTH: for youth ages 8-11.",
+    "Appointments only. Call ahead.",
+    "Open Monday through Friday for walk-ins.",
+    "We also help men, women and children find shelter.",
+    "",
+])
+def test_description_without_a_clear_restriction_gives_nothing(description):
+    assert rules_for_service(_svc(description)) == []
+
+
+def test_description_yields_to_the_eligibility_text():
+    said = rules_for_service(_svc("A shelter for women 18 and older.", "Ages 21 and over"))
+    assert [(r.kind, r.origin) for r in said] == [("age", "eligibility")]
+    anyone = rules_for_service(_svc("A shelter for women 18 and older.", "Open to anyone."))
+    assert all(r.origin == "eligibility" for r in anyone)
+    unclear = rules_for_service(_svc("A shelter for women 18 and older.", "See notes."))
+    assert sorted((r.kind, r.origin) for r in unclear) == [
+        ("age", "description"), ("gender", "description"), ("other", "eligibility")]
+    structured = rules_for_service(_svc("For youth ages 12-17 only.", None, minimum_age=10))
+    assert [(r.kind, r.origin, r.min_age) for r in structured] == [("age", "structured", 10)]
+
+
+def test_description_overview_section_only():
+    text = ("OVERVIEW: Emergency shelter for men only.\n\nDONATIONS: Clothing for women and "
+            "children only.\n\nVOLUNTEERS: Not needed.")  # fmt: skip
+    rules = rules_for_service(_svc(text))
+    assert [(r.kind, sorted(r.allowed)) for r in rules if isinstance(r, GenderRule)] == [
+        ("gender", ["male"])]
+
+
+def test_baltimore_descriptions_rarely_add_rules(reference):
+    import json
+
+    data = json.loads((reference / "baltimore_icarol_2019" / "baltimore_hsds3.json").read_text())
+    added = 0
+    for s in data:
+        svc = Service(id=s["id"], name=s["name"], description=s.get("description"),
+                      eligibility_description=s.get("eligibility_description"))  # fmt: skip
+        extra = [r for r in rules_for_service(svc) if r.origin == "description"]
+        assert all(r.confidence <= 0.6 for r in extra)
+        added += bool(extra)
+    # almost every Baltimore service states its eligibility in the eligibility field already
+    assert added <= 0.03 * len(data)

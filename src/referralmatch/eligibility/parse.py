@@ -152,7 +152,9 @@ _FOR_FAMILY = re.compile(
 _NO_CHILDREN = re.compile(r"\bno (?:children|kids|minors|youth)\b", _I)
 _ADULT = re.compile(r"(?<!older )(?<!young )\badults?\b", _I)
 _SENIOR = re.compile(r"\b(?:seniors?|senior citizens?|older adults?|elders?|elderly)\b", _I)
-_CHILD_CONTEXT = re.compile(r"\b(?:child(?:ren)?|kids?|youth|minors?|students?|teens?|grades?)\b", _I)
+_CHILD_CONTEXT = re.compile(
+    r"\b(?:child(?:ren)?|kids?|youth|minors?|students?|teens?|grades?|adolescents?|juveniles?|infants?"
+    r"|toddlers?|bab(?:y|ies))\b", _I)
 
 _FEMALE = re.compile(r"\b(?:women|woman|females?|girls?|mothers?|ladies|moms?)\b", _I)
 _MALE = re.compile(r"\b(?:men|man|males?|boys?|fathers?|dads?)\b", _I)
@@ -1032,14 +1034,6 @@ def _overview(description: str) -> str:
     return ""
 
 
-def _covered_kinds(rules: list[Rule]) -> set[str]:
-    kinds: set[str] = {r.kind for r in rules if r.kind not in ("none", "other")}
-    kinds |= {r.about for r in rules if isinstance(r, NoRequirement) and r.about}
-    if any(isinstance(r, NoRequirement) and r.about is None for r in rules):
-        kinds |= _DESCRIPTION_KINDS  # "Open to anyone": the eligibility field has spoken
-    return kinds
-
-
 def rules_for_service(service: Service) -> list[Rule]:
     """A service's rules: its ``eligibility_description`` parsed, with the structured
     ``minimum_age``/``maximum_age`` (years) replacing any ages read from the text, and clear
@@ -1051,8 +1045,8 @@ def rules_for_service(service: Service) -> list[Rule]:
     Rules from the description ("A shelter for women 18 and older", "Men only") have
     ``origin="description"``, a ``source_text`` starting "description:" and a confidence of at
     most 0.6 (at most 0.45, which never excludes, for a plain "for X" without "only" or an age
-    bound). They are left out for any kind the eligibility text already states, and altogether
-    when it says the service is open to anyone.
+    bound). They are read only when the eligibility text is missing or gives no clear rule
+    ("See notes."), and never for ages when structured ages are given.
 
     >>> s = Service(id="s1", name="Youth drop-in", minimum_age=12, maximum_age=24,
     ...             eligibility_description="Youth ages 12-17; Medi-Cal accepted")
@@ -1063,10 +1057,12 @@ def rules_for_service(service: Service) -> list[Rule]:
     [('age 18+', 0.6, 'description'), ('female only', 0.552, 'description')]
     """
     text_rules = parse(service.eligibility_description)
-    covered = _covered_kinds(text_rules)
-    if service.minimum_age is not None or service.maximum_age is not None:
-        covered.add("age")
-    extra = [r for r in _description_rules(service.description) if r.kind not in covered]
+    extra: list[Rule] = []
+    if all(isinstance(r, OtherRule) for r in text_rules):  # the eligibility text says nothing clear
+        covered = set()
+        if service.minimum_age is not None or service.maximum_age is not None:
+            covered.add("age")
+        extra = [r for r in _description_rules(service.description) if r.kind not in covered]
     rules = text_rules + extra
     if service.minimum_age is None and service.maximum_age is None:
         return rules

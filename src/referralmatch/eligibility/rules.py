@@ -341,8 +341,11 @@ class SituationRule(_BaseRule):
     text: str = ""
 
     def describe(self) -> str:
-        """E.g. ``"situation: homeless or at_risk_of_homelessness"``."""
-        return "situation: " + " or ".join(sorted(self.situations))
+        """E.g. ``"situation: at risk of homelessness or experiencing homelessness"``."""
+        from ..needs.situations import situations  # the vocabulary's labels, read at call time
+
+        labels = {s.key: s.label.lower() for s in situations()}
+        return "situation: " + " or ".join(sorted(labels.get(k, k) for k in self.situations))
 
 
 class ExclusionRule(_BaseRule):

@@ -479,3 +479,308 @@ def test_numeric_age_bounds_agree_with_evaluate(age, text):
         bounds["max_age"] is not None and age > bounds["max_age"]
     )
     assert excluded == any(v.status == "unmet" for v in verdicts)
+
+
+# ----------------------------------------------------------------------------------------------
+# Eligibility judged from the client's situations, and the facts each rule kind reads
+# ----------------------------------------------------------------------------------------------
+
+from referralmatch.eligibility import (  # noqa: E402 - grouped with the tests that use them
+    FACTS_READ,
+    DiagnosisRule,
+    ExclusionRule,
+    PregnancyRule,
+    SituationRule,
+)
+from referralmatch.eligibility.rules import RULE_ADAPTER as _ADAPTER  # noqa: E402
+
+
+def status_of(text_or_rule, **client):
+    rules = parse(text_or_rule) if isinstance(text_or_rule, str) else [text_or_rule]
+    return [v.status for v in evaluate(rules, ClientProfile(**client), on=ON)]
+
+
+@pytest.mark.parametrize(("text", "situation"), [
+    ("Homeless adults", "homeless"),
+    ("Must be homeless or at risk of homelessness", "at_risk_of_homelessness"),
+    ("Victims of domestic violence", "dv_survivor"),
+    ("Ex-offenders and returning citizens", "reentry"),
+    ("LGBTQ youth", "lgbtq"),
+])
+def test_situation_rules_judged_from_situations(text, situation):
+    rules = [r for r in parse(text) if isinstance(r, SituationRule)]
+    assert len(rules) == 1 and situation in rules[0].situations, parse(text)
+    assert status_of(rules[0], situations=[situation]) == ["met"]
+    assert status_of(rules[0], situations=["student"]) == ["unknown"]  # not listed: not evidence
+    assert status_of(rules[0]) == ["unknown"]
+
+
+def test_homeless_situation_meets_homelessness_rule():
+    rule = next(r for r in parse("Homeless men and women") if isinstance(r, SituationRule))
+    assert rule.situations == {"homeless"}
+    assert status_of(rule, situations=["homeless"]) == ["met"]
+    assert status_of(rule, situations=["at_risk_of_homelessness"]) == ["unknown"]
+
+
+def test_veteran_and_pregnancy_from_situations():
+    assert status_of("Veterans only", situations=["veteran"]) == ["met"]
+    assert status_of("Veterans only", situations=["homeless"]) == ["unknown"]
+    assert status_of("Veterans only", situations=["homeless"], veteran=False) == ["unmet"]
+    assert status_of(PregnancyRule(), situations=["pregnant"]) == ["met"]
+    assert status_of(PregnancyRule(), situations=["parenting"]) == ["unknown"]
+
+
+def test_parenting_from_situations_and_household_of_one():
+    text = "Families with children"
+    assert status_of(text, situations=["parenting"]) == ["met"]
+    assert status_of(text, household_size=1) == ["unmet"]  # a household of one has no child
+    assert status_of(text, household_size=1, dependents_ages=[]) == ["unmet"]
+    assert status_of(text, household_size=3) == ["unknown"]
+    assert status_of(text, situations=["homeless"]) == ["unknown"]
+    assert status_of(text, dependents_ages=[4]) == ["met"]
+    pregnant_ok = "Pregnant or parenting women"
+    assert status_of(pregnant_ok, household_size=1, situations=["pregnant"])[-1] == "met"
+    assert status_of(pregnant_ok, household_size=1, pregnant=False)[-1] == "unmet"
+    assert status_of(pregnant_ok, household_size=1)[-1] == "unknown"  # may be pregnant
+    children = parse("Children ages 0-5")
+    assert status_of(children[0], age=30, household_size=1) == ["unmet"]
+    assert status_of(children[0], age=30, household_size=2) == ["unknown"]
+
+
+def test_sobriety_and_diagnosis_from_situations():
+    assert status_of("Must be clean and sober", situations=["in_recovery"]) == ["met"]
+    assert status_of("Must be clean and sober", situations=["homeless"]) == ["unknown"]
+    cases = [
+        ("Adults with serious mental illness", "serious_mental_illness"),
+        ("Persons living with HIV/AIDS", "hiv"),
+        ("Adults with a substance use disorder", "in_recovery"),
+        ("People with developmental disabilities", "disability"),
+        ("Deaf or hard of hearing", "deaf_or_hard_of_hearing"),
+    ]
+    for text, situation in cases:
+        rule = next(r for r in parse(text) if isinstance(r, DiagnosisRule))
+        assert status_of(rule, situations=[situation]) == ["met"], text
+        assert status_of(rule, situations=["veteran"]) == ["unknown"], text
+    assert status_of(DiagnosisRule(text="dementia"), situations=["disability"]) == ["unknown"]
+
+
+def test_low_income_and_refugee_from_situations():
+    assert status_of("Low income", situations=["low_income"]) == ["met"]
+    assert status_of("Low income", annual_income=500_000, situations=["low_income"]) == ["unknown"]
+    assert status_of(ImmigrationRule(allowed=frozenset({"refugee"})), situations=["refugee"]) == [
+        "met"]
+
+
+def test_exclusion_rule_round_trips():
+    for rule in (ExclusionRule(text="pets"), SituationRule(situations=frozenset({"homeless"})),
+                 AgeRule(min_age=18, exception_min_age=17, exception="with parent consent"),
+                 NoRequirement(about="income"), GenderRule(allowed=frozenset({"female"}),
+                                                           excluded=frozenset({"male"}))):
+        assert _ADAPTER.validate_python(rule.model_dump()) == rule
+        assert _ADAPTER.validate_json(_ADAPTER.dump_json(rule)) == rule
+
+
+def test_rule_shapes_refuse_contradictions():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        GenderRule(allowed=frozenset({"male"}), excluded=frozenset({"male"}))
+    with pytest.raises(ValidationError):
+        AgeRule(min_age=18, exception_min_age=20, exception="with consent")
+    with pytest.raises(ValidationError):
+        AgeRule(min_age=18, exception_min_age=17)  # an exception age needs its condition
+    with pytest.raises(ValidationError):
+        VeteranRule(excluded=True, family_ok=True)
+
+
+# Every kind of rule, in shapes that read each fact.
+_SAMPLE_RULES = [
+    AgeRule(min_age=18), AgeRule(max_age=17), AgeRule(min_age=0, max_age=5, applies_to="dependent"),
+    AgeRule(min_age=18, exception_min_age=16, exception="with parent consent"),
+    GenderRule(allowed=frozenset({"female"}), children_ok=True),
+    GenderRule(allowed=frozenset({"female"}), excluded=frozenset({"male"})),
+    ResidencyRule(area="Alaska"),
+    IncomeRule(max_percent_fpl=200), IncomeRule(), IncomeRule(max_annual_income=30_000),
+    IncomeRule(max_percent_median=80),
+    VeteranRule(), VeteranRule(family_ok=True), VeteranRule(excluded=True),
+    InsuranceRule(accepted=frozenset({"medicaid"}), required=True),
+    InsuranceRule(accepted=frozenset({"underinsured"}), required=True),
+    ImmigrationRule(allowed=frozenset({"refugee"})), ImmigrationRule(),
+    SobrietyRule(days=30), DiagnosisRule(text="hiv or serious mental illness"),
+    DiagnosisRule(text="developmental disability or substance use disorder"),
+    PregnancyRule(), ParentingRule(), ParentingRule(pregnant_ok=True),
+    ParentingRule(max_child_age=5), ParentingRule(excluded=True),
+    SituationRule(situations=frozenset({"homeless", "veteran", "pregnant"})),
+    ExclusionRule(text="x", situation="veteran"), ExclusionRule(text="y", situation="pregnant"),
+    ExclusionRule(text="z", situation="homeless"),
+    NoRequirement(), NoRequirement(about="income"), OtherRule(text="ask"),
+    AgeRule(min_age=18, confidence=0.3),
+]
+_ALTERNATIVES = {
+    "age": [None, 5, 17, 30, 70],
+    "date_of_birth": [None, date(2010, 5, 1), date(1950, 5, 1)],
+    "gender": [None, "female", "male", "nonbinary"],
+    "household_size": [None, 1, 3],
+    "dependents_ages": [None, (), (2,), (15,)],
+    "pregnant": [None, True, False],
+    "annual_income": [None, 10_000, 40_000, 200_000],
+    "veteran": [None, True, False],
+    "insurance": [None, ("medicaid",), ("private",), ("uninsured",)],
+    "languages": [None, ("es",)],
+    "immigration_status": [None, "refugee", "citizen"],
+    "location": [None, Place(postal_code="95814", state="CA"), Place(city="Juneau", state="AK")],
+    "max_travel_km": [None, 5.0],
+    "telehealth_ok": [True, False],
+    "situations": [None, (), ("homeless",), ("veteran", "parenting"), ("pregnant", "low_income"),
+                   ("in_recovery", "hiv", "serious_mental_illness", "disability", "refugee")],
+    "consent_to_share_sensitive": [False, True],
+}
+
+
+def _judge_all(client):
+    def covered(area):
+        place = client.location
+        return None if place is None else place.state == "AK"
+
+    return [(v.status, v.reason) for v in evaluate(_SAMPLE_RULES, client, on=ON,
+                                                   area_covered=covered)]  # fmt: skip
+
+
+def test_facts_read_covers_every_rule_kind():
+    kinds = {r.kind for r in _SAMPLE_RULES}
+    union = RULE_ADAPTER.json_schema()["discriminator"]["mapping"]
+    assert set(FACTS_READ) == set(union) == kinds
+    fields = set(ClientProfile.model_fields)
+    assert all(set(read) <= fields for read in FACTS_READ.values())
+
+
+def test_verdicts_depend_only_on_facts_read():
+    """Changing a field a rule kind does not declare never changes that kind's verdicts."""
+    import random
+
+    rng = random.Random(20261201)
+    bases = [{k: rng.choice(v) for k, v in _ALTERNATIVES.items()} for _ in range(60)]
+    bases += [{}, {"household_size": 1}, {"annual_income": 35_000, "household_size": 1},
+              {"age": 17, "dependents_ages": ()}]  # fmt: skip
+    for base in bases:
+        before = _judge_all(ClientProfile(**base))
+        for field, options in _ALTERNATIVES.items():
+            for value in options:
+                after = _judge_all(ClientProfile(**{**base, field: value}))
+                for rule, b, a in zip(_SAMPLE_RULES, before, after, strict=True):
+                    if field not in FACTS_READ[rule.kind]:
+                        assert a == b, (rule, field)
+
+
+def test_every_fact_read_matters_somewhere():
+    """Each declared field changes some verdict of its kind (the mapping is not padded)."""
+    for kind, read in FACTS_READ.items():
+        rules = [r for r in _SAMPLE_RULES if r.kind == kind]
+        for field in read:
+            changed = False
+            for base in ({}, {"household_size": 2}, {"situations": ()}, {"annual_income": 40_000},
+                         {"annual_income": 35_000, "household_size": 1}):
+                verdicts = set()
+                for value in _ALTERNATIVES[field]:
+                    client = ClientProfile(**{**base, field: value})
+                    verdicts.add(tuple((v.status, v.reason) for v in evaluate(
+                        rules, client, on=ON,
+                        area_covered=lambda a, c=client: None if c.location is None else
+                        c.location.state == "AK")))  # fmt: skip
+                changed = changed or len(verdicts) > 1
+            assert changed, (kind, field)
+
+
+# ----------------------------------------------------------------------------------------------
+# Restrictions written in service descriptions
+# ----------------------------------------------------------------------------------------------
+
+
+def _svc(description, eligibility=None, **kw):
+    return Service(id="d", name="n", description=description, eligibility_description=eligibility,
+                   **kw)  # fmt: skip
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    ("A shelter for women 18 and older.", {("age", 18, None), ("gender", "female")}),
+    ("Meals serving seniors 60+ in the county.", {("age", 60, None)}),
+    ("Transitional housing for homeless veterans.", {("veteran",), ("situation", "homeless")}),
+    ("Men only. Beds are first come, first served.", {("gender", "male")}),
+    ("Support group open to women only.", {("gender", "female")}),
+])
+def test_description_restrictions(description, expected):
+    rules = rules_for_service(_svc(description))
+    shapes = set()
+    for r in rules:
+        assert r.origin == "description" and r.source_text.startswith("description: ")
+        assert r.confidence <= 0.6
+        if isinstance(r, AgeRule):
+            shapes.add(("age", r.min_age, r.max_age))
+        elif isinstance(r, GenderRule):
+            shapes.add(("gender", *sorted(r.allowed)))
+        elif isinstance(r, SituationRule):
+            shapes.add(("situation", *sorted(r.situations)))
+        else:
+            shapes.add((r.kind,))
+    assert shapes == expected
+
+
+def test_plain_for_never_excludes_but_only_may():
+    loose = rules_for_service(_svc("Counseling for women."))
+    assert [r.kind for r in loose] == ["gender"] and not loose[0].hard
+    strict = rules_for_service(_svc("Counseling for women only."))
+    assert strict[0].hard and strict[0].confidence <= 0.6
+    men = ClientProfile(gender="male")
+    assert [v.status for v in evaluate(loose, men)] == ["unknown"]
+    assert [v.status for v in evaluate(strict, men)] == ["unmet"]
+
+
+@pytest.mark.parametrize("description", [
+    "Provides food for families in need.",
+    "Counseling for individuals, couples and families.",
+    "Health benefits for children up to age 19, and pregnant women of any age.",
+    "Serving Baltimore City since 1972.",
+    "Meals for seniors and disabled adults.",
+    "SERVICES: 1) GED CLASSES: for adults 18 and older. 2) YOUTH: for youth ages 8-11.",
+    "Appointments only. Call ahead.",
+    "Open Monday through Friday for walk-ins.",
+    "We also help men, women and children find shelter.",
+    "",
+])
+def test_description_without_a_clear_restriction_gives_nothing(description):
+    assert rules_for_service(_svc(description)) == []
+
+
+def test_description_yields_to_the_eligibility_text():
+    said = rules_for_service(_svc("A shelter for women 18 and older.", "Ages 21 and over"))
+    assert [(r.kind, r.origin) for r in said] == [("age", "eligibility")]
+    anyone = rules_for_service(_svc("A shelter for women 18 and older.", "Open to anyone."))
+    assert all(r.origin == "eligibility" for r in anyone)
+    unclear = rules_for_service(_svc("A shelter for women 18 and older.", "See notes."))
+    assert sorted((r.kind, r.origin) for r in unclear) == [
+        ("age", "description"), ("gender", "description"), ("other", "eligibility")]
+    structured = rules_for_service(_svc("For youth ages 12-17 only.", None, minimum_age=10))
+    assert [(r.kind, r.origin, r.min_age) for r in structured] == [("age", "structured", 10)]
+
+
+def test_description_overview_section_only():
+    text = ("OVERVIEW: Emergency shelter for men only.\n\nDONATIONS: Clothing for women and "
+            "children only.\n\nVOLUNTEERS: Not needed.")  # fmt: skip
+    rules = rules_for_service(_svc(text))
+    assert [(r.kind, sorted(r.allowed)) for r in rules if isinstance(r, GenderRule)] == [
+        ("gender", ["male"])]
+
+
+def test_baltimore_descriptions_rarely_add_rules(reference):
+    import json
+
+    data = json.loads((reference / "baltimore_icarol_2019" / "baltimore_hsds3.json").read_text())
+    added = 0
+    for s in data:
+        svc = Service(id=s["id"], name=s["name"], description=s.get("description"),
+                      eligibility_description=s.get("eligibility_description"))  # fmt: skip
+        extra = [r for r in rules_for_service(svc) if r.origin == "description"]
+        assert all(r.confidence <= 0.6 for r in extra)
+        added += bool(extra)
+    # almost every Baltimore service states its eligibility in the eligibility field already
+    assert added <= 0.03 * len(data)

@@ -7,7 +7,7 @@ Example:
     ['met', 'met']
 """
 
-from .evaluate import AreaCovered, Status, Verdict, evaluate, numeric_bounds, summarize
+from .evaluate import FACTS_READ, AreaCovered, Status, Verdict, evaluate, numeric_bounds, summarize
 from .parse import parse, rules_for_service
 from .poverty import (
     DEFAULT_YEAR,
@@ -21,37 +21,46 @@ from .rules import (
     RULE_ADAPTER,
     AgeRule,
     DiagnosisRule,
+    ExclusionRule,
     GenderRule,
     ImmigrationRule,
     IncomeRule,
     InsuranceRule,
     NoRequirement,
+    NoRequirementTopic,
     OtherRule,
     ParentingRule,
     PregnancyRule,
     ResidencyRule,
     Rule,
+    RuleOrigin,
+    SituationRule,
     SobrietyRule,
     VeteranRule,
 )
 
 __all__ = [
     "DEFAULT_YEAR",
+    "FACTS_READ",
     "HARD_CONFIDENCE",
     "RULE_ADAPTER",
     "AgeRule",
     "AreaCovered",
     "DiagnosisRule",
+    "ExclusionRule",
     "GenderRule",
     "ImmigrationRule",
     "IncomeRule",
     "InsuranceRule",
     "NoRequirement",
+    "NoRequirementTopic",
     "OtherRule",
     "ParentingRule",
     "PregnancyRule",
     "ResidencyRule",
     "Rule",
+    "RuleOrigin",
+    "SituationRule",
     "SobrietyRule",
     "Status",
     "Verdict",

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, Literal
@@ -35,6 +36,7 @@ from .poverty import DEFAULT_YEAR, percent_of_poverty, region_for_state
 from .rules import (
     AgeRule,
     DiagnosisRule,
+    ExclusionRule,
     GenderRule,
     ImmigrationRule,
     IncomeRule,
@@ -45,11 +47,20 @@ from .rules import (
     PregnancyRule,
     ResidencyRule,
     Rule,
+    SituationRule,
     SobrietyRule,
     VeteranRule,
 )
 
-__all__ = ["AreaCovered", "Status", "Verdict", "evaluate", "numeric_bounds", "summarize"]
+__all__ = [
+    "FACTS_READ",
+    "AreaCovered",
+    "Status",
+    "Verdict",
+    "evaluate",
+    "numeric_bounds",
+    "summarize",
+]
 
 Status = Literal["met", "unmet", "unknown"]
 AreaCovered = Callable[[str], "bool | None"]
@@ -63,6 +74,43 @@ _IDENTITY = {
     "male": "male", "transgender male": "male",
 }  # fmt: skip
 _LOW_INCOME_PERCENT_FPL = 200.0  # a "low-income" client is one at or under 200% FPL (met, else unknown)
+
+FACTS_READ: dict[str, tuple[str, ...]] = {
+    "age": ("age", "date_of_birth", "dependents_ages", "household_size"),
+    "gender": ("gender", "age", "date_of_birth"),
+    "residency": ("location",),
+    "income": ("annual_income", "household_size", "location", "situations"),
+    "veteran": ("veteran", "situations"),
+    "insurance": ("insurance",),
+    "immigration": ("immigration_status", "situations"),
+    "sobriety": ("situations",),
+    "diagnosis": ("situations",),
+    "pregnancy": ("pregnant", "situations"),
+    "parenting": ("dependents_ages", "household_size", "pregnant", "situations"),
+    "situation": ("situations", "veteran", "pregnant"),
+    "exclusion": ("situations", "veteran", "pregnant"),
+    "none": (),
+    "other": (),
+}
+"""Rule kind -> the :class:`ClientProfile` fields :func:`evaluate` reads to judge a rule of that
+kind (nothing else of the client is read). Clients equal on these fields get the same verdicts
+for the same rule, given the same ``year``, ``area_covered`` answer (residency reads the client's
+place only through it) and ``on`` date (ages from ``date_of_birth`` depend on it).
+
+>>> FACTS_READ["parenting"]
+('dependents_ages', 'household_size', 'pregnant', 'situations')
+"""
+
+# Conditions a diagnosis rule names -> the situations that show the client has one of them.
+_CONDITION_SITUATIONS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"mental (?:illness|health)|\bs?p?mi\b|psychiatric|co-?occurring", re.I),
+     ("serious_mental_illness",)),
+    (re.compile(r"\bhiv\b|\baids\b", re.I), ("hiv",)),
+    (re.compile(r"substance|addiction|alcohol|drug|opioid|co-?occurring", re.I), ("in_recovery",)),
+    (re.compile(r"deaf|hard of hearing", re.I), ("deaf_or_hard_of_hearing",)),
+    (re.compile(r"disabilit|disabled|disabling|blind|visually impaired|autism|brain injur", re.I),
+     ("disability", "deaf_or_hard_of_hearing")),
+)  # fmt: skip
 
 
 class Verdict(BaseModel):
@@ -84,11 +132,22 @@ class Verdict(BaseModel):
         return EligibilityNote(kind=self.kind, status=self.status, reason=self.reason)
 
 
-def _fits(age: float, rule: AgeRule) -> bool:
+def _within(age: float, lo: float | None, hi: float | None) -> bool:
     years = math.floor(age)  # ages compare in completed years
-    return (rule.min_age is None or years >= rule.min_age) and (
-        rule.max_age is None or years <= rule.max_age
-    )
+    return (lo is None or years >= lo) and (hi is None or years <= hi)
+
+
+def _fits(age: float, rule: AgeRule) -> bool:
+    return _within(age, rule.min_age, rule.max_age)
+
+
+def _fits_exception(age: float, rule: AgeRule) -> bool:
+    return rule.exception is not None and _within(age, *rule.loosest)
+
+
+def _no_children(client: ClientProfile) -> bool:
+    """A household of one with no dependents listed: evidence that no child comes along."""
+    return client.household_size == 1 and not client.dependents_ages
 
 
 def _age(rule: AgeRule, client: ClientProfile, on: date | None) -> tuple[Status, str]:
@@ -96,13 +155,22 @@ def _age(rule: AgeRule, client: ClientProfile, on: date | None) -> tuple[Status,
     if rule.applies_to == "client":
         if own is None:
             return "unknown", "age unknown"
-        return ("met", "met") if _fits(own, rule) else ("unmet", "not met")
+        if _fits(own, rule):
+            return "met", "met"
+        if _fits_exception(own, rule):
+            return "unknown", f"met only {rule.exception}"
+        return "unmet", "not met"
     if own is not None and _fits(own, rule):
         return "met", "met"
-    if client.dependents_ages is None:
-        return "unknown", "children's ages unknown"
-    if any(_fits(a, rule) for a in client.dependents_ages):
+    kids = client.dependents_ages
+    if kids and any(_fits(a, rule) for a in kids):
         return "met", "met by a child in the household"
+    if (own is not None and _fits_exception(own, rule)) or (
+        kids and any(_fits_exception(a, rule) for a in kids)
+    ):
+        return "unknown", f"met only {rule.exception}"
+    if kids is None and not _no_children(client):
+        return "unknown", "children's ages unknown"
     return "unmet", "not met"
 
 
@@ -116,6 +184,8 @@ def _gender(rule: GenderRule, client: ClientProfile, on: date | None) -> tuple[S
     identity = _IDENTITY.get(client.gender)
     if identity is None:
         return "unknown", "check with the provider"
+    if identity in rule.excluded:
+        return "unmet", "not met"
     return ("met", "met") if identity in rule.allowed else ("unmet", "not met")
 
 
@@ -131,6 +201,8 @@ def _residency(rule: ResidencyRule, area_covered: AreaCovered | None) -> tuple[S
 def _income(rule: IncomeRule, client: ClientProfile, year: int) -> tuple[Status, str]:
     income = client.annual_income
     if income is None:
+        if rule.qualitative and client.has_situation("low_income"):
+            return "met", "met (low income)"
         return "unknown", "income unknown"
     if rule.max_annual_income is not None and income <= rule.max_annual_income:
         return "met", "met"
@@ -157,9 +229,12 @@ def _income(rule: IncomeRule, client: ClientProfile, year: int) -> tuple[Status,
 
 
 def _veteran(rule: VeteranRule, client: ClientProfile) -> tuple[Status, str]:
-    if client.veteran is None:
+    veteran = client.has_situation("veteran")  # the veteran field, else the situations list
+    if veteran is None:
         return "unknown", "unknown"
-    if client.veteran:
+    if rule.excluded:
+        return ("unmet", "not met") if veteran else ("met", "met")
+    if veteran:
         return "met", "met" + (f" (discharge: {rule.discharge}, not checked)" if rule.discharge else "")
     if rule.family_ok:
         return "unknown", "a veteran's family member may qualify"
@@ -182,6 +257,8 @@ def _insurance(rule: InsuranceRule, client: ClientProfile) -> tuple[Status, str]
 def _immigration(rule: ImmigrationRule, client: ClientProfile) -> tuple[Status, str]:
     status = client.immigration_status
     if status is None:
+        if rule.allowed and "refugee" in rule.allowed and client.has_situation("refugee"):
+            return "met", "met (refugee)"
         return "unknown", "immigration status unknown"
     if rule.allowed is None or status not in _KNOWN_IMMIGRATION:
         return "unknown", "check with the provider"
@@ -190,15 +267,70 @@ def _immigration(rule: ImmigrationRule, client: ClientProfile) -> tuple[Status, 
 
 def _parenting(rule: ParentingRule, client: ClientProfile) -> tuple[Status, str]:
     kids = client.dependents_ages
+    parent = client.has_situation("parenting")
+    if rule.excluded:
+        if kids or parent:
+            return "unmet", "not met (children in the household)"
+        if kids is not None or _no_children(client):
+            return "met", "met"
+        return "unknown", "children unknown"
     if kids and any(rule.max_child_age is None or math.floor(a) <= rule.max_child_age for a in kids):
         return "met", "met"
-    if rule.pregnant_ok and client.pregnant:
+    pregnant = client.has_situation("pregnant")
+    if rule.pregnant_ok and pregnant:
         return "met", "met (pregnant)"
+    if rule.pregnant_ok and pregnant is None and (kids is None or not kids):
+        if kids is None and parent is None and not _no_children(client):
+            return "unknown", "children unknown"
+        return "unknown", "pregnancy unknown"
+    if kids is None and _no_children(client):
+        return "unmet", "not met (household of one)"
+    if kids is None and parent:
+        if rule.max_child_age is not None:
+            return "unknown", "parent; children's ages unknown"
+        return "met", "met (parent)"
     if kids is None:
         return "unknown", "children unknown"
-    if rule.pregnant_ok and client.pregnant is None:
-        return "unknown", "pregnancy unknown"
     return "unmet", "not met"
+
+
+def _pregnancy(client: ClientProfile) -> tuple[Status, str]:
+    pregnant = client.has_situation("pregnant")  # the pregnant field, else the situations list
+    if pregnant is None:
+        return "unknown", "pregnancy unknown"
+    return ("met", "met") if pregnant else ("unmet", "not met")
+
+
+def _sobriety(client: ClientProfile) -> tuple[Status, str]:
+    if client.has_situation("in_recovery"):
+        return "met", "met (in recovery; sober time not checked)"
+    return "unknown", "not in the profile; check with the provider"
+
+
+def _condition_situations(text: str) -> tuple[str, ...]:
+    keys: list[str] = []
+    for pattern, situations in _CONDITION_SITUATIONS:
+        if pattern.search(text):
+            keys.extend(situations)
+    return tuple(dict.fromkeys(keys))
+
+
+def _diagnosis(rule: DiagnosisRule, client: ClientProfile) -> tuple[Status, str]:
+    if any(client.has_situation(k) for k in _condition_situations(rule.text)):
+        return "met", "met (from the client's situations)"
+    return "unknown", "not in the profile; check with the provider"
+
+
+def _situation(rule: SituationRule, client: ClientProfile) -> tuple[Status, str]:
+    if any(client.has_situation(k) for k in sorted(rule.situations)):
+        return "met", "met"
+    return "unknown", "situation unknown"
+
+
+def _exclusion(rule: ExclusionRule, client: ClientProfile) -> tuple[Status, str]:
+    if rule.situation is not None and client.has_situation(rule.situation):
+        return "unmet", "not met"
+    return "unknown", "check with the provider"
 
 
 def _judge(
@@ -219,15 +351,19 @@ def _judge(
     if isinstance(rule, ImmigrationRule):
         return _immigration(rule, client)
     if isinstance(rule, PregnancyRule):
-        if client.pregnant is None:
-            return "unknown", "pregnancy unknown"
-        return ("met", "met") if client.pregnant else ("unmet", "not met")
+        return _pregnancy(client)
     if isinstance(rule, ParentingRule):
         return _parenting(rule, client)
     if isinstance(rule, NoRequirement):
         return "met", "met"
-    if isinstance(rule, SobrietyRule | DiagnosisRule):
-        return "unknown", "not in the profile; check with the provider"
+    if isinstance(rule, SobrietyRule):
+        return _sobriety(client)
+    if isinstance(rule, DiagnosisRule):
+        return _diagnosis(rule, client)
+    if isinstance(rule, SituationRule):
+        return _situation(rule, client)
+    if isinstance(rule, ExclusionRule):
+        return _exclusion(rule, client)
     assert isinstance(rule, OtherRule)
     return "unknown", "check with the provider"
 
@@ -295,7 +431,12 @@ def numeric_bounds(rules: Iterable[Rule]) -> dict[str, Any]:
     - ``veteran_required``: a veteran-only rule without family members (bool);
     - ``genders``: frozenset of genders served ("female", "male"), or None; with
       ``genders_children_ok`` when children of any gender are served too;
-    - ``sobriety_required``, ``pregnancy_required``, ``parenting_required`` (bool).
+    - ``sobriety_required``, ``pregnancy_required``, ``parenting_required`` (bool);
+    - ``veteran_excluded``, ``parenting_excluded``: veterans, or families with children, are not
+      served (bool).
+
+    Age bounds include any exception ("18+ (17 with parent consent)" gives ``min_age`` 17): an
+    age the exception may admit is unknown, not unmet.
 
     >>> from referralmatch.eligibility.parse import parse
     >>> b = numeric_bounds(parse("Women 18+; income below 200% FPL"))
@@ -308,6 +449,7 @@ def numeric_bounds(rules: Iterable[Rule]) -> dict[str, Any]:
         "max_percent_fpl": None, "income_year": None, "max_annual_income": None,
         "veteran_required": False, "genders": None, "genders_children_ok": False,
         "sobriety_required": False, "pregnancy_required": False, "parenting_required": False,
+        "veteran_excluded": False, "parenting_excluded": False,
     }  # fmt: skip
 
     def tighter(key: str, value: float | None, pick: Callable[[float, float], float]) -> None:
@@ -319,8 +461,9 @@ def numeric_bounds(rules: Iterable[Rule]) -> dict[str, Any]:
     for rule in hard:
         if isinstance(rule, AgeRule):
             prefix = "" if rule.applies_to == "client" else "dependent_"
-            tighter(prefix + "min_age", rule.min_age, max)
-            tighter(prefix + "max_age", rule.max_age, min)
+            lo, hi = rule.loosest  # an age the exception admits is not excluded
+            tighter(prefix + "min_age", lo, max)
+            tighter(prefix + "max_age", hi, min)
         elif isinstance(rule, IncomeRule):
             if rule.max_percent_fpl is not None and rule.max_annual_income is None:
                 if out["max_percent_fpl"] is None or rule.max_percent_fpl < out["max_percent_fpl"]:
@@ -328,6 +471,8 @@ def numeric_bounds(rules: Iterable[Rule]) -> dict[str, Any]:
                 tighter("max_percent_fpl", rule.max_percent_fpl, min)
             if rule.max_annual_income is not None and rule.max_percent_fpl is None:
                 tighter("max_annual_income", rule.max_annual_income, min)
+        elif isinstance(rule, VeteranRule) and rule.excluded:
+            out["veteran_excluded"] = True
         elif isinstance(rule, VeteranRule) and not rule.family_ok:
             out["veteran_required"] = True
         elif isinstance(rule, GenderRule):
@@ -337,6 +482,8 @@ def numeric_bounds(rules: Iterable[Rule]) -> dict[str, Any]:
             out["sobriety_required"] = True
         elif isinstance(rule, PregnancyRule):
             out["pregnancy_required"] = True
+        elif isinstance(rule, ParentingRule) and rule.excluded:
+            out["parenting_excluded"] = True
         elif isinstance(rule, ParentingRule):
             out["parenting_required"] = True
     if genders is not None:

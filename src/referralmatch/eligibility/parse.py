@@ -28,6 +28,7 @@ from ..models.directory import Service
 from .rules import (
     AgeRule,
     DiagnosisRule,
+    ExclusionRule,
     GenderRule,
     ImmigrationRule,
     IncomeRule,
@@ -38,6 +39,7 @@ from .rules import (
     PregnancyRule,
     ResidencyRule,
     Rule,
+    SituationRule,
     SobrietyRule,
     VeteranRule,
 )
@@ -147,9 +149,12 @@ _FOR_FAMILY = re.compile(
     r"|\bparents (?:of|and guardians of)\b|\bcaregivers of\b",
     _I,
 )
+_NO_CHILDREN = re.compile(r"\bno (?:children|kids|minors|youth)\b", _I)
 _ADULT = re.compile(r"(?<!older )(?<!young )\badults?\b", _I)
 _SENIOR = re.compile(r"\b(?:seniors?|senior citizens?|older adults?|elders?|elderly)\b", _I)
-_CHILD_CONTEXT = re.compile(r"\b(?:child(?:ren)?|kids?|youth|minors?|students?|teens?|grades?)\b", _I)
+_CHILD_CONTEXT = re.compile(
+    r"\b(?:child(?:ren)?|kids?|youth|minors?|students?|teens?|grades?|adolescents?|juveniles?|infants?"
+    r"|toddlers?|bab(?:y|ies))\b", _I)
 
 _FEMALE = re.compile(r"\b(?:women|woman|females?|girls?|mothers?|ladies|moms?)\b", _I)
 _MALE = re.compile(r"\b(?:men|man|males?|boys?|fathers?|dads?)\b", _I)
@@ -164,12 +169,13 @@ _DISCHARGE = re.compile(
 _VET_FAMILY = re.compile(r"\b(?:spouses?|survivors?|widows?|widowers?|dependents?|famil(?:y|ies)|caregivers?)\b", _I)
 
 _SOBER = re.compile(
-    r"\b(?:clean and sober|sober|sobriety|abstinent|abstinence|drug[- ]free|alcohol[- ]free|detox(?:ed|ified)?)\b", _I
+    r"\b(?:clean and sober|sober|sobriety|abstinent|abstinence|drug[- ]free|alcohol[- ]free|detox(?:ed|ified)?)\b"
+    r"|(?:(?<=\bbe )|(?<=\bdays )|(?<=\bweeks )|(?<=\bmonths )|(?<=\byears ))clean\b", _I
 )
 _DURATION = re.compile(r"\b(\d{1,4})\s*(days?|weeks?|months?)\b", _I)
 
 _INSURANCE = [
-    (re.compile(r"\b(?:medi-?cal|medicaid|masshealth|apple health|tenncare|soonercare|chip)\b", _I), "medicaid"),
+    (re.compile(r"\b(?:medi-cal|medi cal|(?-i:MediCal|MEDI-CAL)|medicaid|masshealth|apple health|tenncare|soonercare|chip)\b", _I), "medicaid"),
     (re.compile(r"\bmedicare\b", _I), "medicare"),
     (re.compile(r"\b(?:private|commercial|employer|most) (?:health )?insurance\b|\bprivate plans?\b|\bprivate\b(?=[^;.]*\binsurance\b)", _I), "private"),
     (re.compile(r"\b(?:uninsured|no insurance|without (?:health )?insurance|self-?pay)\b", _I), "uninsured"),
@@ -226,6 +232,106 @@ _AREA_BLOCK = frozenset(
      "long-term", "full-time", "area", "public", "housing", "family", "families"}
 )  # fmt: skip
 
+# Negations and exceptions: explicit "no ... requirement", people shut out, age exceptions.
+_TOPICS: tuple[tuple[str, str], ...] = (
+    ("income", r"(?:proof of |verification of )?(?:income|financial)(?: (?:verification|documentation|levels?|test(?:ing)?|screening|status))?|means[- ]test(?:ing)?|incomes|(?:the )?ability to pay"),
+    ("age", r"age(?:s)?(?: (?:limits?|requirements?|restrictions?|range))?"),
+    ("gender", r"genders?|sex(?:es)?(?! offend)"),
+    ("residency", r"(?:proof of )?(?:residency|residence|address)|zip codes?|where (?:you|they|one) li?ves?|county of residence|geographic (?:area|boundar(?:y|ies))|service area"),
+    ("veteran", r"veteran(?:s|'s)?(?: status)?|military (?:status|service)|discharge(?: status| papers)?|dd[- ]?214"),
+    ("insurance", r"(?:health |medical )?insurance(?: coverage| status)?|coverage|medicaid|medi-cal"),
+    ("immigration", r"immigration(?: status)?|citizenship(?: status)?|legal status|documentation status|(?:us |u\.s\. )?citizen(?:ship)?"),
+    ("documentation", r"(?:photo |picture |state |government[- ]issued )?(?:id|i\.d\.|identification)(?: cards?)?|documents?|documentation|paperwork|papers|proof|ssn|social security (?:numbers?|cards?)|birth certificates?"),
+    ("referral", r"(?:a |professional |doctor'?s? |physician )?referrals?"),
+    ("appointment", r"(?:an )?appointments?"),
+    ("sobriety", r"sobriety|clean time|abstinence|(?:to )?be (?:clean and )?sober|sober"),
+    ("diagnosis", r"(?:a |formal |mental health )?diagnos[ie]s|medical records"),
+)  # fmt: skip
+_TOPIC = "(?:" + "|".join(f"(?P<t_{k}_{i}>{v})" for i, (k, v) in enumerate(_TOPICS)) + ")"
+_TOPIC_RE = re.compile(rf"\b{_TOPIC}\b", _I)
+_TOPIC_ONLY = "(?:" + "|".join(v for _, v in _TOPICS) + ")"
+_REQ_WORD = (
+    r"(?:required|needed|necessary|requirements?|restrictions?|limits?|limitations?|criteria"
+    r"|checks?|verification|test(?:ing)?|asked|requested|screening|guidelines|qualifications"
+    r"|eligibility|rules|caps?|barriers?)"
+)
+_NO_TOPIC = [
+    # "No income requirement", "No proof of income required", "No ID needed", "no age limit"
+    re.compile(rf"\bno\s+(?:(?:formal|specific|strict|minimum|maximum|upper|lower)\s+)?{_TOPIC}\s+(?:is\s+|are\s+)?{_REQ_WORD}\b", _I),
+    # "Insurance not required", "Income is not a factor", "Sobriety is not required"
+    re.compile(rf"\b{_TOPIC}\s+(?:is\s+|are\s+)?(?:not\s+(?:required|needed|necessary|a (?:factor|requirement|barrier|consideration)|considered|checked|asked|requested)|never asked)\b", _I),
+    # "regardless of income or immigration status", "without regard to age, gender"
+    re.compile(rf"\b(?:regardless of|without regard (?:to|for)|irrespective of|no matter (?:your|their|what))\s+(?:(?:your|their|one's|a person's|client's)\s+)?{_TOPIC}(?:\s*(?:,|/|\bor\b|\band\b|,\s*or|,\s*and)\s*(?:(?:your|their)\s+)?{_TOPIC_ONLY})*", _I),
+    # "You don't need insurance", "do not need to be a veteran", "does not require a referral"
+    re.compile(rf"\b(?:do(?:es)?\s*(?:not|n't)|dont|doesnt)\s+(?:need|require|have)\s+(?:to\s+(?:have|be|show|provide|bring)\s+)?(?:an?\s+|any\s+)?{_TOPIC}", _I),
+    # "open to all genders", "all ages welcome", "any income", "all income levels"
+    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_gender_x>gender identit(?:y|ies)|genders?)(?:\s+(?:are\s+)?welcome)?\b", _I),
+    re.compile(r"\bno\s+(?:minimum|maximum|upper|lower)\s+(?:(?P<t_age_x>age)|(?P<t_income_y>income))(?:\s+(?:limit|requirement|restriction)s?)?\b", _I),
+    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_age_y>ages?)(?:\s+(?:are\s+)?welcome)?\b", _I),
+    re.compile(r"\b(?:(?:open|available)\s+to\s+|serv(?:es|ing)\s+)?(?:all|any)\s+(?P<t_income_x>income levels|incomes?)(?:\s+(?:are\s+)?welcome)?\b", _I),
+]  # fmt: skip
+_BOTH_WELCOME: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bveterans?\s+(?:and|or|&|/)\s+non-?\s?veterans?\b|\bnon-?\s?veterans?\s+(?:and|or|&|/)\s+veterans?\b", _I), "veteran"),
+    (re.compile(r"\b(?:insured\s+(?:and|or|&|/)\s+(?:un|under)insured|(?:un|under)insured\s+(?:and|or|&|/)\s+insured)\b(?:\s+(?:alike|welcome))?", _I), "insurance"),
+    (re.compile(r"\b(?:documented\s+(?:and|or|&|/)\s+undocumented|undocumented\s+(?:and|or|&|/)\s+documented|citizens?\s+(?:and|or|&|/)\s+non-?\s?citizens?)\b", _I), "immigration"),
+    (re.compile(r"\bresidents?\s+(?:and|or|&|/)\s+non-?\s?residents?\b", _I), "residency"),
+    (re.compile(r"\b(?:both\s+)?(?:men\s+and\s+women|women\s+and\s+men|males?\s+and\s+females?|females?\s+and\s+males?)\s+(?:are\s+)?(?:welcome|eligible|accepted|served)\b|\bboth\s+(?:men\s+and\s+women|males?\s+and\s+females?)\b", _I), "gender"),
+]  # fmt: skip
+
+_WHO_MEN = r"men|males?|boys|fathers"
+_WHO_WOMEN = r"women|females?|girls|mothers"
+_WHO_VETS = r"veterans?|vets"
+_WHO_KIDS = r"children|kids|families with children|families"
+_WHO_MINORS = r"minors|(?:anyone|persons?|people|youth) under (?:the age of )?18"
+_WHO_USING = r"(?:anyone |one |people |persons? )?(?:who (?:is|are) )?(?:under the influence|intoxicated|actively using|currently using|drunk or high)"
+_WHO_OTHER = (
+    r"(?:registered |convicted |known |lifetime registered )?sex(?:ual)? offenders?(?: or \w+ offenders?)?"
+    r"|(?:convicted )?arsonists?|(?:persons?|people|individuals|anyone) (?:convicted of|with (?:a )?(?:history of|convictions? for|record of)) "
+    r"(?:arson|sex(?:ual)? (?:offenses?|crimes?)|violent (?:crimes?|offenses?|felon(?:y|ies))|murder|a violent crime)"
+    r"|violent (?:offenders|felons)|(?:convicted )?felons|pets|animals"
+    r"|homeless(?: (?:clients|persons|people|individuals))?"
+)  # fmt: skip
+_EXCLUDED_SITUATION = re.compile(r"^homeless", _I)
+_WHO_KINDS: tuple[tuple[str, str], ...] = (
+    ("men", _WHO_MEN), ("women", _WHO_WOMEN), ("vets", _WHO_VETS), ("minors", _WHO_MINORS),
+    ("kids", _WHO_KIDS), ("using", _WHO_USING), ("other", _WHO_OTHER),
+)  # fmt: skip
+_WHO_ONE = "(?:" + "|".join(v for _, v in _WHO_KINDS) + ")"
+_WHO_KIND = [(k, re.compile(rf"(?:{v})", _I)) for k, v in _WHO_KINDS]
+_WHO = rf"(?P<who>{_WHO_ONE}(?:\s*(?:,\s*(?:or|and)|,|/|&|\bor\b|\band\b)\s*{_WHO_ONE})*)"
+_WHO_END = r"(?!['\w])(?!\s+(?:under|over|younger|older|aged?|ages|\d|of|with|who)\b)"
+_WHO_SPLIT = re.compile(r"\s*(?:,\s*(?:or|and)|,|/|&|\bor\b|\band\b)\s*", _I)
+_SHUT_OUT = [
+    # "No men", "no men allowed", "No male clients", "women only, no men"; "no sex offenders"
+    re.compile(rf"(?:^|[,(:]\s*|\b(?:and|but|also)\s+)\W*no\s+{_WHO}{_WHO_END}(?:\s+(?:clients|allowed|accepted|permitted|served|please|admitted))?", _I),
+    # "Men are not eligible", "veterans not accepted", "sex offenders are ineligible"
+    re.compile(rf"\b{_WHO}\s+(?:are\s+|is\s+|will\s+)?(?:not\s+(?:be\s+)?(?:eligible|accepted|allowed|permitted|served|admitted|welcome|considered)|ineligible|excluded)\b", _I),
+    # "not for veterans", "not open to men", "not available to minors"
+    re.compile(rf"\bnot\s+(?:for|open to|available (?:to|for)|intended for|designed for|meant for)\s+{_WHO}{_WHO_END}", _I),
+    # "Does not serve men", "cannot accept registered sex offenders"
+    re.compile(rf"\b(?:do(?:es)?|will|can|could)\s*(?:not|n't)\s+(?:serve|accept|admit|take|house|shelter)\s+{_WHO}{_WHO_END}", _I),
+    re.compile(rf"\b(?:cannot|can't|cant|won't|unable to)\s+(?:serve|accept|admit|take|house|shelter)\s+{_WHO}{_WHO_END}", _I),
+    # "except registered sex offenders", "excluding men", "with the exception of sex offenders"
+    re.compile(rf"\b(?:except(?:\s+for)?|excluding|excludes?|other than|with the exception of|but not)\s+{_WHO}{_WHO_END}", _I),
+]  # fmt: skip
+_NON_VETS_ONLY = re.compile(r"\bnon-?\s?veterans?(?:\s+only)\b", _I)
+
+_CONSENT = (
+    r"(?:(?:written|signed)\s+)?(?:(?:a|their|with)\s+)?(?:parent(?:al)?|guardian)(?:'s|s)?(?:\s*(?:/|or|and)\s*guardian(?:'s)?)?"
+    r"\s+(?:consent|permission|approval|signature|authorization)"
+)  # fmt: skip
+_CONDITION = (
+    rf"(?P<cond>{_CONSENT}|(?:a\s+)?referral|(?:still\s+)?(?:in|enrolled in|attending) (?:high )?school"
+    r"|emancipated|(?:a\s+|documented\s+)?disabilit(?:y|ies)|(?:if\s+)?disabled|accompanied by (?:a |an )?(?:parent|guardian|adult)"
+    r"|in foster care|aging out of foster care|pregnant|parenting)"
+)  # fmt: skip
+_AGE_EXCEPTION = [
+    # "(17 with parent consent)", "; 16-17 with parental consent", "or 17 with guardian permission"
+    re.compile(rf"\(?\s*(?:(?:or|and|but|except)\s+)?(?:ages?\s+|aged\s+)?(?<![\d-])(\d{{1,2}})(?:\s*(?:-|to|through)\s*(\d{{1,2}}))?(?:\s*(?:years?(?:\s+old)?|yrs?\.?))?\s*(?:,\s*)?(?:with|if|when|given|who (?:are|is))\s+{_CONDITION}\s*\)?", _I),
+    # "(under 18 with parental consent)" / "younger with parental consent"
+    re.compile(rf"\(?\s*(?:or\s+)?(?:unless|except (?:for|when|if)?|but)\s+(?:you are\s+|they are\s+)?(?:with\s+)?{_CONDITION}\s*\)?", _I),
+]  # fmt: skip
+
 _STOP = frozenset(
     """and or the a an of for with only must be is are who to in on at by all any their his her
     them they persons person people individuals individual clients client eligible eligibility
@@ -235,7 +341,8 @@ _STOP = frozenset(
     program programs services service most some certain has have having not no can may will per
     this that these those from as each one up between currently required need needs needed must
     anyone everyone open please none yes seniors senior youth teens income household households
-    annual living era""".split()  # noqa: SIM905 - a word list reads better as prose
+    annual living era provided offered available free charge walk-ins walk-in status single you
+    your""".split()  # noqa: SIM905 - a word list reads better as prose
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CLAUSE_SPLIT = re.compile(r";|\.(?=\s+[A-Z(])|\.\s*$|\n+|\s+-\s+(?=[A-Z])")
@@ -305,6 +412,53 @@ def _read_income(c: _Clause) -> None:
             c.add(IncomeRule, 0.9, m.span(), max_annual_income=amount)
 
 
+def _topic(m: re.Match[str]) -> str | None:
+    for name, value in m.groupdict().items():
+        if value and name.startswith("t_"):
+            return name.split("_")[1]
+    return None
+
+
+def _read_negations(c: _Clause) -> None:
+    """Explicit no-requirements ("No income requirement") and people shut out ("No men")."""
+    for pattern in _NO_TOPIC:
+        for m in c.matches(pattern):
+            topics = [_topic(t) for t in _TOPIC_RE.finditer(m.group(0))] or [_topic(m)]
+            for topic in dict.fromkeys(topics):
+                if topic is not None:
+                    c.add(NoRequirement, 0.85, m.span(), about=topic)
+    for pattern, topic in _BOTH_WELCOME:
+        for m in c.matches(pattern):
+            c.add(NoRequirement, 0.85, m.span(), about=topic)
+    for m in c.matches(_NON_VETS_ONLY):
+        c.add(VeteranRule, 0.85, m.span(), excluded=True)
+    for pattern in _SHUT_OUT:
+        for m in c.matches(pattern):
+            span = (m.start() + len(m.group(0)) - len(m.group(0).lstrip(" ,(:")), m.end())
+            for item in _WHO_SPLIT.split(m.group("who")):
+                _shut_out(c, item, span)
+
+
+def _shut_out(c: _Clause, item: str, span: tuple[int, int]) -> None:
+    """One group of people the text shuts out, as the rule that says so."""
+    kind = next((k for k, pattern in _WHO_KIND if pattern.fullmatch(item)), None)
+    if kind in ("men", "women"):
+        gone = "male" if kind == "men" else "female"
+        kept = "female" if gone == "male" else "male"
+        c.add(GenderRule, 0.85, span, allowed=frozenset({kept}), excluded=frozenset({gone}))
+    elif kind == "vets":
+        c.add(VeteranRule, 0.85, span, excluded=True)
+    elif kind == "minors":
+        c.add(AgeRule, 0.8, span, min_age=18.0)
+    elif kind == "kids":
+        c.add(ParentingRule, 0.7, span, excluded=True)
+    elif kind == "using":
+        c.add(SobrietyRule, 0.7, span)
+    elif kind == "other":
+        who = re.sub(r"\s+", " ", item).strip().lower()
+        situation = "homeless" if _EXCLUDED_SITUATION.match(who) else None
+        c.add(ExclusionRule, 0.7, span, text=who, situation=situation)
+
 def _read_family(c: _Clause) -> None:
     for m in c.matches(_PREGNANT_OR_PARENTING):
         c.add(ParentingRule, 0.9, m.span(), pregnant_ok=True)
@@ -331,6 +485,23 @@ def _applies_to(c: _Clause, m: re.Match[str]) -> str:
     if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before) or _FOR_FAMILY.search(c.text):
         return "dependent"
     return "client"
+
+
+_NOT_OLDER = re.compile(
+    r"\b(?:cannot|can't|can not|must not|may not|should not|not to)\s+be\s+(?:(older than|over|above)|(younger than|under|below))"
+    rf"\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?{_NUM}", _I)  # fmt: skip
+
+
+def _read_negated_ages(c: _Clause) -> None:
+    """"(children) cannot be older than 18" is an upper bound, not a lower one."""
+    for m in c.matches(_NOT_OLDER):
+        value = float(m.group(3))
+        before = c.text[: m.start()]
+        who = "dependent" if _CHILD_HEAD.search(before) or _CHILD_BEFORE.search(before) else "client"
+        if m.group(1):
+            c.add(AgeRule, 0.85, m.span(), max_age=value, applies_to=who)
+        else:
+            c.add(AgeRule, 0.85, m.span(), min_age=value, applies_to=who)
 
 
 def _read_ages(c: _Clause) -> None:
@@ -438,11 +609,65 @@ def _read_diagnosis(c: _Clause) -> None:
     found: list[re.Match[str]] = []
     for m in c.matches(_DIAGNOSIS):
         c.consume(m.span())
-        if _FAMILY_OF.search(c.text[: m.start()]) is None:  # else a relative's condition
+        if _FAMILY_OF.search(c.text[: m.start()]) is None and not _INCLUDED.search(
+            c.text[: m.start()]
+        ):  # else a relative's condition, or one of those "included"
             found.append(m)
     if found:  # several conditions in one clause are alternatives: one rule
         text = " or ".join(dict.fromkeys(m.group(0).lower() for m in found))
         c.add(DiagnosisRule, 0.6, (found[0].start(), found[-1].end()), text=text)
+
+
+# Situations a service requires that no other reader covers (judged from ClientProfile.situations)
+_INCLUDED = re.compile(r"\b(?:including|includes?|such as|e\.g\.|for example)\b", _I)
+_NOT_BEFORE = re.compile(r"(?:\bnot|n't|\bno longer|\bnever|\bwithout)\b[^,;]*$", _I)
+_WELCOME_AFTER = re.compile(r"\s*,?\s*(?:are\s+|also\s+)*welcome", _I)
+_HEDGE = re.compile(
+    r"\b(?:primarily|mainly|mostly|especially|focus(?:ed|es)? on|geared (?:toward|to)|interest(?:ed)? in"
+    r"|priority|preference)\b", _I)  # fmt: skip
+_SITUATION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("at_risk_of_homelessness", re.compile(
+        r"\b(?:at[- ]risk of (?:becoming )?homeless(?:ness)?|imminent(?:ly)? (?:risk of )?homeless(?:ness)?"
+        r"|facing eviction|(?:an? |with an? )?eviction notice|near(?:ly)? homeless|precariously housed)\b", _I)),
+    ("homeless", re.compile(
+        r"\b(?:(?:literally |chronically |currently )?homeless(?:ness)?|unhoused|unsheltered|living on the streets?"
+        r"|without (?:permanent |stable )?housing|runaways?)\b", _I)),
+    ("dv_survivor", re.compile(
+        r"\b(?:(?:victims?|survivors?)\s+of\s+(?:domestic|intimate partner|family|dating|sexual)\s+(?:violence|abuse|assault)"
+        r"|(?:domestic|intimate partner|sexual)\s+(?:violence|abuse|assault)\s+(?:victims?|survivors?)"
+        r"|battered (?:women|spouses|persons)|fleeing (?:domestic )?(?:violence|abuse|an abuser))\b", _I)),
+    ("reentry", re.compile(
+        r"\b(?:ex-?offenders?|returning citizens?|formerly incarcerated|re-?entry|recently (?:released|incarcerated)"
+        r"|released from (?:prison|jail|incarceration)|(?:on |under )?(?:parole|probation)(?:ers?)?|parolees?"
+        r"|criminal (?:record|background|justice[- ]involved|histor(?:y|ies))|justice[- ]involved)\b", _I)),
+    ("lgbtq", re.compile(r"\b(?:lgbt\w*|gay|lesbians?|bisexual|transgender|queer)\b", _I)),
+    ("caregiver", re.compile(r"\b(?:caregivers?|care ?givers?|grandparents raising|kinship care(?:givers)?)\b", _I)),
+    ("student", re.compile(r"\b(?:(?:current(?:ly)?|enrolled|full[- ]time|part[- ]time|college|high school)\s+students?|enrolled in (?:school|college|a (?:college|university)))\b", _I)),
+)  # fmt: skip
+
+
+def _read_situations(c: _Clause) -> None:
+    found: dict[str, re.Match[str]] = {}
+    hedged = False
+    for key, pattern in _SITUATION_PATTERNS:
+        for m in c.matches(pattern):
+            c.consume(m.span())
+            before, after = c.text[: m.start()], c.text[m.end() :]
+            if (
+                _INCLUDED.search(before)
+                or _NOT_BEFORE.search(before[-25:])
+                or _WELCOME_AFTER.match(after)
+                or (key == "caregiver" and m.start() > 12)  # "... and their caregivers"
+                or (key != "caregiver" and _FAMILY_OF.search(before))
+            ):
+                continue  # named, but not required
+            hedged = hedged or bool(_HEDGE.search(before))
+            found.setdefault(key, m)
+    if found:  # several situations in one clause are alternatives: one rule
+        spans = sorted(m.span() for m in found.values())
+        text = " or ".join(m.group(0).lower() for m in sorted(found.values(), key=lambda m: m.start()))
+        c.add(SituationRule, 0.35 if hedged else 0.7, (spans[0][0], spans[-1][1]),
+              situations=frozenset(found), text=text)  # fmt: skip
 
 
 def _area_ok(area: str) -> bool:
@@ -503,23 +728,27 @@ def _residue(c: _Clause) -> None:
         chars[start:end] = " " * (end - start)
     words = _WORD.findall("".join(chars))
     left = [w for w in words if w.lower() not in _STOP and len(w) > 2]
-    if left or (words and not c.rules):
+    generic_age = _ADULT.search(c.text) or _SENIOR.search(c.text)  # read by _generic_ages
+    if left or (words and not c.rules and not generic_age):
         c.rules.append(OtherRule(source_text=c.text, text=c.text, confidence=round(0.3 * c.factor, 3)))
 
 
 _READERS = (
     _read_income, _read_family, _read_ages, _read_gender, _read_veteran, _read_sobriety,
-    _read_insurance, _read_immigration, _read_diagnosis, _read_residency, _read_low_income,
+    _read_insurance, _read_immigration, _read_diagnosis, _read_situations, _read_residency,
+    _read_low_income,
 )  # fmt: skip
 
 
 def _read_clause(text: str) -> list[Any]:
     c = _Clause(text, 0.5 if _QUALIFIER.search(text) else 1.0)
+    _read_negations(c)
+    _read_negated_ages(c)
     prefix = _NONE_PREFIX.match(text)
-    if prefix:
+    if prefix and c.free(*prefix.span()):
         c.add(NoRequirement, 0.95, prefix.span())
-    negated = _NEGATED.search(text)
-    if negated:
+    negated = next((m for m in _NEGATED.finditer(text) if c.free(*m.span())), None)
+    if negated and c.free(negated.start(), len(text)):
         c.add(NoRequirement, 0.8, (negated.start(), len(text)))
     if _VARIES.search(text) and not c.rules:
         return [OtherRule(source_text=text, text=text, confidence=0.2)]
@@ -534,7 +763,7 @@ def _generic_ages(text: str, rules: list[Any]) -> list[Any]:
     if any(isinstance(r, AgeRule) for r in rules):
         return []
     out: list[Any] = []
-    if not _CHILD_CONTEXT.search(text):
+    if not _CHILD_CONTEXT.search(_NO_CHILDREN.sub(" ", text)):
         adult = _ADULT.search(text)
         if adult:
             out.append(AgeRule(min_age=18, confidence=0.6, source_text=adult.group(0)))
@@ -566,8 +795,85 @@ def _merge_ages(rules: list[Any]) -> list[Any]:
     return out
 
 
+def _merge_genders(rules: list[Any]) -> list[Any]:
+    """Gender rules serving the same genders ("Women only, no men") become one."""
+    genders = [r for r in rules if isinstance(r, GenderRule)]
+    if len(genders) < 2 or len({r.allowed for r in genders}) != 1:
+        return rules
+    one = GenderRule(
+        allowed=genders[0].allowed,
+        excluded=frozenset().union(*(r.excluded for r in genders)),
+        children_ok=any(r.children_ok for r in genders),
+        confidence=max(r.confidence for r in genders),
+        source_text="; ".join(dict.fromkeys(r.source_text for r in genders)),
+    )
+    first = rules.index(genders[0])
+    rest = [r for r in rules if not isinstance(r, GenderRule)]
+    return [*rest[:first], one, *rest[first:]]
+
+
+_IF_CONDITION = re.compile(
+    r"(?:still |in |enrolled|attending|emancipated|disabled|in foster|aging|pregnant|parenting)"
+)
+
+
+def _age_exceptions(text: str) -> tuple[str, list[tuple[float | None, float | None, str, str]]]:
+    """Take age exceptions out of the text: ``(low, high, condition, as written)`` each, and the
+    text with them blanked (so "17" in "(17 with parent consent)" is not read as a limit)."""
+    found: list[tuple[float | None, float | None, str, str]] = []
+    chars = list(text)
+    for pattern in _AGE_EXCEPTION:
+        for m in pattern.finditer("".join(chars)):
+            cond = re.sub(r"\s+", " ", m.group("cond")).strip().lower()
+            cond = re.sub(r"^(?:with|a|their)\s+", "", cond)
+            lo: float | None = None
+            hi: float | None = None
+            if m.re is _AGE_EXCEPTION[0]:
+                lo = float(m.group(1))
+                hi = float(m.group(2)) if m.group(2) else lo
+                if lo > hi:
+                    continue
+            prefix = "if" if _IF_CONDITION.match(cond) else "with"
+            found.append((lo, hi, f"{prefix} {cond}", m.group(0).strip(" ()")))
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(chars), found
+
+
+def _attach_exceptions(
+    rules: list[Any], exceptions: list[tuple[float | None, float | None, str, str]]
+) -> list[Any]:
+    """Loosen the client's age rule by each exception; an exception with nothing to loosen is
+    kept as an unclear requirement (nothing is dropped)."""
+    out = list(rules)
+    for lo, hi, cond, written in exceptions:
+        ages = [i for i, r in enumerate(out) if isinstance(r, AgeRule) and r.applies_to == "client"]
+        done = False
+        if len(ages) == 1:
+            rule: AgeRule = out[ages[0]]
+            update: dict[str, Any] = {}
+            if rule.min_age is not None and (lo is None or (hi is not None and hi < rule.min_age)):
+                update["exception_min_age"] = 0.0 if lo is None else lo
+            elif rule.max_age is not None and (hi is None or (lo is not None and lo > rule.max_age)):
+                update["exception_max_age"] = 130.0 if hi is None else hi
+            if update:
+                try:
+                    out[ages[0]] = AgeRule.model_validate({
+                        **rule.model_dump(), **update, "exception": cond,
+                        "source_text": f"{rule.source_text} ({written})",
+                    })  # fmt: skip
+                    done = True
+                except ValidationError:
+                    done = False
+        if not done:
+            out.append(OtherRule(source_text=written, text=written, confidence=0.3))
+    return out
+
+
 def _merge(text: str, rules: list[Any]) -> list[Any]:
     rules = rules + _generic_ages(text, rules)
+    if any(isinstance(r, AgeRule) for r in rules):  # "pregnant women of any age": a sub-group's
+        rules = [r for r in rules if not (isinstance(r, NoRequirement) and r.about == "age")]
+    rules = _merge_genders(rules)
     genders = [r for r in rules if isinstance(r, GenderRule)]
     served = frozenset().union(*(r.allowed for r in genders)) if genders else frozenset()
     if {"female", "male"} <= served:
@@ -590,12 +896,16 @@ def _merge(text: str, rules: list[Any]) -> list[Any]:
     seen: set[str] = set()
     unique: list[Any] = []
     for rule in merged:
-        key = "none" if rule.kind == "none" else rule.model_dump_json(exclude={"source_text"})
+        if isinstance(rule, NoRequirement):
+            key = f"none:{rule.about}"
+        else:
+            key = rule.model_dump_json(exclude={"source_text", "confidence"})
         if key not in seen:
             seen.add(key)
             unique.append(rule)
     order = ["age", "gender", "residency", "income", "veteran", "insurance", "immigration",
-             "sobriety", "diagnosis", "pregnancy", "parenting", "none", "other"]  # fmt: skip
+             "sobriety", "diagnosis", "pregnancy", "parenting", "situation", "exclusion", "none",
+             "other"]  # fmt: skip
     return sorted(unique, key=lambda r: order.index(r.kind))
 
 
@@ -607,12 +917,16 @@ def _parse_cached(text: str) -> tuple[Rule, ...]:
     if _NONE_ALL.match(cleaned):
         return (NoRequirement(source_text=cleaned, confidence=0.95),)
     rules: list[Any] = []
-    for clause in _clauses(cleaned):
+    readable, exceptions = _age_exceptions(cleaned)
+    for clause in _clauses(readable):
         try:
             rules.extend(_read_clause(clause))
         except Exception:  # a parser bug must not stop a directory loading: keep the text
             rules.append(OtherRule(source_text=clause, text=clause, confidence=0.1))
-    return tuple(_merge(cleaned, rules))
+    merged = _merge(cleaned, rules)
+    if exceptions:
+        merged = _attach_exceptions(merged, exceptions)
+    return tuple(merged)
 
 
 def parse(text: str | None) -> list[Rule]:
@@ -634,19 +948,122 @@ def parse(text: str | None) -> list[Rule]:
     return list(_parse_cached(text))
 
 
+_DESCRIPTION_KINDS = frozenset(
+    {"age", "gender", "veteran", "situation", "pregnancy", "parenting", "diagnosis"}
+)
+_DESCRIPTION_FACTOR = 0.65  # an explicit restriction in a description ("... only", "18 and older")
+_DESCRIPTION_MAX = 0.6
+_DESCRIPTION_LOOSE_FACTOR = 0.5  # a plain "for X": never sure enough to exclude on its own
+_DESCRIPTION_LOOSE_MAX = 0.45
+_DESC_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|:\s+(?=[A-Z])")
+_DESC_FOR = re.compile(
+    r"\b(?P<excl>(?:only|exclusively|specifically|solely)\s+)?"
+    r"(?:for|serving|serves|open to|available to|restricted to|limited to|designed for|intended for)\s+"
+    r"(?P<who>(?:[\w+'-]+\s+){0,7}?[\w+'-]+)(?P<only>\s+only)?"
+    r"(?=\s*(?:[.;:!?()]|,|$)|\s+(?:who|that|in|at|through|by|from|on|which|and their|seeking"
+    r"|needing|looking|living|residing|across|throughout|within|during|each|every)\b)",
+    _I,
+)  # fmt: skip
+_DESC_ONLY = re.compile(r"(?:^|[.;:,]\s*)(?P<who>(?:[\w+'-]+\s+){0,3}[\w+'-]+)\s+only\b", _I)
+_DESC_LIST = re.compile(
+    r",|\bor\b|\band\b(?!\s+(?:older|over|up|above|under|younger|below|their children|children))", _I
+)
+_DESC_LIST_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:and|or|&|/|plus|as well as)\s|\s*,\s*[\w'-]+(?:\s+[\w'-]+)?\s*(?:,|\b(?:and|or)\b)", _I
+)
+_DESC_HEADER = re.compile(r"(?:^|\n)\s*([A-Z][A-Z &/'-]{2,40}):")
+_DESC_ENUMERATED = re.compile(r"(?:^|\s)(?:\d{1,2}[).]|[•·*]|-)\s+\S", re.M)
+_DESC_AGE_BOUND = re.compile(r"\d\s*\+|\band (?:older|over|up|above|under|younger)\b|\bages?\s+\d", _I)
+
+
+def _description_rules(description: str | None) -> list[Rule]:
+    """Restrictions stated plainly in a service description ("for women 18 and older",
+    "serving seniors 60+", "men only"), with lowered confidence and ``origin="description"``.
+
+    Conservative on purpose: only a short phrase after "for/serving/open to ..." or before
+    "only", whose every word the parser reads as a who-it-is-for rule (age, gender, veteran,
+    situation, pregnancy, parenting, diagnosis), with no list of alternatives; a plain "for X"
+    without "only" or an age bound never excludes (confidence <= 0.45).
+    """
+    if not description or not isinstance(description, str):
+        return []
+    text = _overview(description)
+    if not text or len(_DESC_ENUMERATED.findall(text)) >= 2:
+        return []  # several programs listed: a restriction may be one program's only
+    out: list[Rule] = []
+    seen: set[str] = set()
+    for sentence in _DESC_SENTENCE.split(_clean(text)):
+        candidates = [(m, bool(m.group("excl") or m.group("only"))) for m in _DESC_FOR.finditer(sentence)]
+        candidates += [(m, True) for m in _DESC_ONLY.finditer(sentence)]
+        for m, explicit in candidates:
+            who = m.group("who").strip()
+            if len(who.split()) > 8 or _DESC_LIST.search(who) or _DESC_LIST_AFTER.match(
+                sentence, m.end()
+            ):
+                continue  # "for children up to age 19, and pregnant women": alternatives
+            rules = parse(who)
+            if not rules or any(r.kind not in _DESCRIPTION_KINDS for r in rules):
+                continue
+            strict = explicit or bool(_DESC_AGE_BOUND.search(who))
+            factor = _DESCRIPTION_FACTOR if strict else _DESCRIPTION_LOOSE_FACTOR
+            cap = _DESCRIPTION_MAX if strict else _DESCRIPTION_LOOSE_MAX
+            written = m.group(0).strip(" ,.;:")
+            for rule in rules:
+                key = rule.model_dump_json(exclude={"source_text", "confidence"})
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(rule.model_copy(update={
+                    "confidence": round(min(cap, rule.confidence * factor), 3),
+                    "origin": "description", "source_text": f"description: {written}",
+                }))  # fmt: skip
+    kinds = [r.kind for r in out]
+    return [r for r in out if kinds.count(r.kind) == 1]  # two of a kind disagree: neither
+
+
+def _overview(description: str) -> str:
+    """The part of a description about the whole service: all of it, or, when it is divided
+    under capitalised headings ("OVERVIEW:", "SERVICES:", "DONATIONS:"), the overview only."""
+    headers = list(_DESC_HEADER.finditer(description))
+    if len(headers) < 2 and not (headers and headers[0].start() > 0):
+        return description[headers[0].end() :] if headers else description
+    for i, h in enumerate(headers):
+        if h.group(1).strip().upper() in ("OVERVIEW", "ABOUT", "DESCRIPTION", "SUMMARY"):
+            end = headers[i + 1].start() if i + 1 < len(headers) else len(description)
+            return description[h.end() : end]
+    return ""
+
+
 def rules_for_service(service: Service) -> list[Rule]:
     """A service's rules: its ``eligibility_description`` parsed, with the structured
-    ``minimum_age``/``maximum_age`` (years) replacing any ages read from the text.
+    ``minimum_age``/``maximum_age`` (years) replacing any ages read from the text, and clear
+    restrictions read from its ``description`` for kinds the eligibility text leaves out.
 
     The structured ages describe whom the service serves: when the text only speaks of
     children's ages ("Children ages 0-5"), they replace those; otherwise the client's.
+
+    Rules from the description ("A shelter for women 18 and older", "Men only") have
+    ``origin="description"``, a ``source_text`` starting "description:" and a confidence of at
+    most 0.6 (at most 0.45, which never excludes, for a plain "for X" without "only" or an age
+    bound). They are read only when the eligibility text is missing or gives no clear rule
+    ("See notes."), and never for ages when structured ages are given.
 
     >>> s = Service(id="s1", name="Youth drop-in", minimum_age=12, maximum_age=24,
     ...             eligibility_description="Youth ages 12-17; Medi-Cal accepted")
     >>> [r.describe() for r in rules_for_service(s)]
     ['age 12-24', 'insurance: medicaid']
+    >>> s = Service(id="s2", name="Safe Haven", description="A shelter for women 18 and older.")
+    >>> [(r.describe(), r.confidence, r.origin) for r in rules_for_service(s)]
+    [('age 18+', 0.6, 'description'), ('female only', 0.552, 'description')]
     """
-    rules = parse(service.eligibility_description)
+    text_rules = parse(service.eligibility_description)
+    extra: list[Rule] = []
+    if all(isinstance(r, OtherRule) for r in text_rules):  # the eligibility text says nothing clear
+        covered = set()
+        if service.minimum_age is not None or service.maximum_age is not None:
+            covered.add("age")
+        extra = [r for r in _description_rules(service.description) if r.kind not in covered]
+    rules = text_rules + extra
     if service.minimum_age is None and service.maximum_age is None:
         return rules
     lo, hi = service.minimum_age, service.maximum_age
@@ -656,7 +1073,7 @@ def rules_for_service(service: Service) -> list[Rule]:
     who = "dependent" if ages and all(r.applies_to == "dependent" for r in ages) else "client"
     structured = AgeRule(
         min_age=lo, max_age=hi, applies_to=who, confidence=1.0,
-        source_text="minimum_age/maximum_age",
+        source_text="minimum_age/maximum_age", origin="structured",
     )  # fmt: skip
     kept = [r for r in rules if not (isinstance(r, AgeRule) and r.applies_to == who)]
     return [structured, *kept]

@@ -1,7 +1,8 @@
 """Typed eligibility rules: one frozen model per kind of requirement, told apart by ``kind``.
 
-Every rule keeps the directory text it came from (``source_text``) and how sure the parser was
-(``confidence`` in [0, 1]). Ages are in completed years and both bounds are inclusive
+Every rule keeps the directory text it came from (``source_text``), where that text was
+(``origin``: the eligibility text, the service description, or structured age fields) and how
+sure the parser was (``confidence`` in [0, 1]). Ages are in completed years and both bounds are inclusive
 ("under 18" is ``max_age=17``); incomes are US dollars per year.
 
 Example:
@@ -23,16 +24,20 @@ __all__ = [
     "RULE_ADAPTER",
     "AgeRule",
     "DiagnosisRule",
+    "ExclusionRule",
     "GenderRule",
     "ImmigrationRule",
     "IncomeRule",
     "InsuranceRule",
     "NoRequirement",
+    "NoRequirementTopic",
     "OtherRule",
     "ParentingRule",
     "PregnancyRule",
     "ResidencyRule",
     "Rule",
+    "RuleOrigin",
+    "SituationRule",
     "SobrietyRule",
     "VeteranRule",
 ]
@@ -45,11 +50,16 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+RuleOrigin = Literal["eligibility", "description", "structured"]
+"""Where a rule was read: the eligibility text, the service description, or structured fields."""
+
+
 class _BaseRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source_text: str = ""
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    origin: RuleOrigin = "eligibility"
 
     @property
     def hard(self) -> bool:
@@ -69,6 +79,9 @@ class AgeRule(_BaseRule):
     min_age: float | None = Field(default=None, ge=0, le=130)
     max_age: float | None = Field(default=None, ge=0, le=130)
     applies_to: Literal["client", "dependent"] = "client"
+    exception_min_age: float | None = Field(default=None, ge=0, le=130)
+    exception_max_age: float | None = Field(default=None, ge=0, le=130)
+    exception: str | None = None
 
     @model_validator(mode="after")
     def _bounds(self) -> AgeRule:
@@ -76,10 +89,25 @@ class AgeRule(_BaseRule):
             raise ValueError("an age rule needs min_age or max_age")
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
             raise ValueError("min_age must not exceed max_age")
+        lo, hi = self.exception_min_age, self.exception_max_age
+        if lo is not None and (self.min_age is None or lo > self.min_age):
+            raise ValueError("exception_min_age must be below min_age")
+        if hi is not None and (self.max_age is None or hi < self.max_age):
+            raise ValueError("exception_max_age must be above max_age")
+        if (lo is not None or hi is not None) != (self.exception is not None):
+            raise ValueError("an exception age goes with its condition")
         return self
 
+    @property
+    def loosest(self) -> tuple[float | None, float | None]:
+        """``(min, max)`` including the exception: the bounds outside which the rule is unmet."""
+        lo = self.min_age if self.exception_min_age is None else self.exception_min_age
+        hi = self.max_age if self.exception_max_age is None else self.exception_max_age
+        return lo, hi
+
     def describe(self) -> str:
-        """E.g. ``"age 18+"``, ``"age 6-18"``, ``"age up to 17"``, ``"children age 0-5"``."""
+        """E.g. ``"age 18+"``, ``"age 6-18"``, ``"age up to 17"``, ``"children age 0-5"``,
+        ``"age 18+ (17 with parent consent)"``."""
         lo, hi = self.min_age, self.max_age
         if lo is not None and hi is not None:
             text = f"age {_fmt(lo)}-{_fmt(hi)}"
@@ -87,19 +115,40 @@ class AgeRule(_BaseRule):
             text = f"age {_fmt(lo)}+"
         else:
             text = f"age up to {_fmt(hi or 0)}"
+        if self.exception is not None:
+            extra: list[str] = []
+            elo, ehi = self.exception_min_age, self.exception_max_age
+            if elo is not None:
+                extra.append("younger" if elo == 0 else _fmt(elo))
+            if ehi is not None:
+                extra.append("older" if ehi == 130 else f"up to {_fmt(ehi)}")
+            text += f" ({' and '.join(extra)} {self.exception})"
         return ("children " + text) if self.applies_to == "dependent" else text
 
 
 class GenderRule(_BaseRule):
     """Only some genders served (``allowed``, e.g. ``{"female"}``); ``children_ok`` admits
-    children of any gender ("women and children")."""
+    children of any gender ("women and children").
+
+    ``excluded`` records a gender the text shuts out ("No men": ``allowed={"female"}``,
+    ``excluded={"male"}``); clients of other genders than those named are then judged by the
+    provider, as for ``allowed``."""
 
     kind: Literal["gender"] = "gender"
     allowed: frozenset[str] = Field(min_length=1)
     children_ok: bool = False
+    excluded: frozenset[str] = frozenset()
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> GenderRule:
+        if self.allowed & self.excluded:
+            raise ValueError("a gender cannot be both allowed and excluded")
+        return self
 
     def describe(self) -> str:
-        """E.g. ``"female only"`` or ``"female and children only"``."""
+        """E.g. ``"female only"``, ``"female and children only"`` or ``"no male clients"``."""
+        if self.excluded:
+            return f"no {' or '.join(sorted(self.excluded))} clients"
         names = " or ".join(sorted(self.allowed))
         return f"{names}{' and children' if self.children_ok else ''} only"
 
@@ -151,14 +200,24 @@ class IncomeRule(_BaseRule):
 
 class VeteranRule(_BaseRule):
     """Veterans only; ``discharge`` notes a discharge requirement; ``family_ok`` admits
-    spouses, survivors or family members too."""
+    spouses, survivors or family members too. ``excluded`` turns it round: veterans are not
+    served ("Not for veterans")."""
 
     kind: Literal["veteran"] = "veteran"
     discharge: str | None = None
     family_ok: bool = False
+    excluded: bool = False
+
+    @model_validator(mode="after")
+    def _shape(self) -> VeteranRule:
+        if self.excluded and (self.family_ok or self.discharge):
+            raise ValueError("a rule excluding veterans has no discharge or family terms")
+        return self
 
     def describe(self) -> str:
-        """E.g. ``"veteran status"``."""
+        """E.g. ``"veteran status"``, or ``"not for veterans"`` when ``excluded``."""
+        if self.excluded:
+            return "not for veterans"
         return "veteran status" + (" (or veteran's family)" if self.family_ok else "")
 
 
@@ -203,7 +262,8 @@ class SobrietyRule(_BaseRule):
 
 
 class DiagnosisRule(_BaseRule):
-    """A diagnosis or condition the client must have (``text`` as written)."""
+    """A diagnosis or condition the client must have (``text`` as written; several conditions
+    joined by " or " are alternatives)."""
 
     kind: Literal["diagnosis"] = "diagnosis"
     text: str = Field(min_length=1)
@@ -225,14 +285,25 @@ class PregnancyRule(_BaseRule):
 
 class ParentingRule(_BaseRule):
     """Must be a family with a child (up to ``max_child_age`` years, inclusive, when stated);
-    ``pregnant_ok`` also admits a pregnant client ("pregnant or parenting")."""
+    ``pregnant_ok`` also admits a pregnant client ("pregnant or parenting"). ``excluded`` turns
+    it round: families with children are not served ("No children")."""
 
     kind: Literal["parenting"] = "parenting"
     max_child_age: float | None = Field(default=None, ge=0)
     pregnant_ok: bool = False
+    excluded: bool = False
+
+    @model_validator(mode="after")
+    def _shape(self) -> ParentingRule:
+        if self.excluded and (self.pregnant_ok or self.max_child_age is not None):
+            raise ValueError("a rule excluding children has no child age or pregnancy terms")
+        return self
 
     def describe(self) -> str:
-        """E.g. ``"pregnant or parenting"``, ``"family with a child up to 17"``."""
+        """E.g. ``"pregnant or parenting"``, ``"family with a child up to 17"``,
+        ``"no children"``."""
+        if self.excluded:
+            return "no children"
         if self.pregnant_ok:
             return "pregnant or parenting"
         if self.max_child_age is not None:
@@ -240,14 +311,55 @@ class ParentingRule(_BaseRule):
         return "family with children"
 
 
+NoRequirementTopic = Literal[
+    "age", "gender", "income", "residency", "veteran", "insurance", "immigration",
+    "documentation", "referral", "appointment", "sobriety", "diagnosis",
+]  # fmt: skip
+"""What an explicit "no ... requirement" is about."""
+
+
 class NoRequirement(_BaseRule):
-    """The text says anyone may use the service ("None", "Open to all")."""
+    """The text says anyone may use the service ("None", "Open to all"), or, with ``about``,
+    that there is explicitly no requirement of one kind ("No income requirement", "No ID
+    required": ``about="documentation"``, "Veterans and non-veterans welcome": ``"veteran"``)."""
 
     kind: Literal["none"] = "none"
+    about: NoRequirementTopic | None = None
 
     def describe(self) -> str:
-        """``"no requirement"``."""
-        return "no requirement"
+        """``"no requirement"``, or e.g. ``"no income requirement"``."""
+        return f"no {self.about} requirement" if self.about else "no requirement"
+
+
+class SituationRule(_BaseRule):
+    """The client must be in one of ``situations`` (keys of the human-situations vocabulary,
+    :mod:`referralmatch.needs.situations`: homeless, dv_survivor, reentry, ...), e.g.
+    "Homeless or at risk of homelessness". ``text`` is the phrase as written."""
+
+    kind: Literal["situation"] = "situation"
+    situations: frozenset[str] = Field(min_length=1)
+    text: str = ""
+
+    def describe(self) -> str:
+        """E.g. ``"situation: at risk of homelessness or experiencing homelessness"``."""
+        from ..needs.situations import situations  # the vocabulary's labels, read at call time
+
+        labels = {s.key: s.label.lower() for s in situations()}
+        return "situation: " + " or ".join(sorted(labels.get(k, k) for k in self.situations))
+
+
+class ExclusionRule(_BaseRule):
+    """People the service does not take ("Except registered sex offenders"): ``text`` as
+    written, and ``situation`` when it names one of the situations vocabulary."""
+
+    kind: Literal["exclusion"] = "exclusion"
+    text: str = Field(min_length=1)
+    situation: str | None = None
+
+    def describe(self) -> str:
+        """E.g. ``"not for registered sex offenders"`` (text shortened to 60 characters)."""
+        text = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+        return f"not for {text}"
 
 
 class OtherRule(_BaseRule):
@@ -265,7 +377,7 @@ class OtherRule(_BaseRule):
 Rule = Annotated[
     AgeRule | GenderRule | ResidencyRule | IncomeRule | VeteranRule | InsuranceRule
     | ImmigrationRule | SobrietyRule | DiagnosisRule | PregnancyRule | ParentingRule
-    | NoRequirement | OtherRule,
+    | SituationRule | ExclusionRule | NoRequirement | OtherRule,
     Field(discriminator="kind"),
 ]  # fmt: skip
 """Any rule; pydantic picks the class from ``kind``."""

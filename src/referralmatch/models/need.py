@@ -6,6 +6,12 @@ Example:
     ('housing', 1, 'routine')
     >>> Need("grief support group for widows").is_free_text
     True
+
+A free-text need whose words signal danger to self or others is made immediate, and says so:
+
+    >>> n = Need("I want to kill myself", priority=4, urgency="routine")
+    >>> n.urgency, n.urgency_reason
+    ('immediate', 'urgency raised to immediate: the words signal danger')
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..needs.categories import NeedCategories
+from ..needs.phrases import resolve_need_text
 
 __all__ = ["Need", "Provenance", "Urgency"]
 
@@ -47,20 +56,70 @@ class Need(BaseModel):
     as ``"grief support group for widows"``. ``priority`` runs from 1 (highest) to 5; ``urgency``
     from routine to immediate (an immediate need, e.g. a positive suicide-risk item, is ranked
     before everything else).
+
+    When ``category`` is not a category key and its words signal danger to self or others ("I
+    want to kill myself", "no quiero vivir", "I'm going to hurt someone";
+    :func:`~referralmatch.needs.phrases.resolve_need_text`), ``urgency`` becomes
+    ``"immediate"`` whatever the caller gave, and ``urgency_reason`` says why (library words, no
+    client text), for explanations to show. ``priority`` is kept as given.
+
+    Bad values raise :class:`~referralmatch.errors.ClientValidationError` naming the fields and
+    what is wrong, never the values (a need text or detail may be sensitive).
+
+    >>> Need("housing", priority="HIV+ needs meds")
+    Traceback (most recent call last):
+    ...
+    referralmatch.errors.ClientValidationError: invalid need: priority (must be a whole number)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     category: str = Field(min_length=1)
     priority: int = Field(default=3, ge=1, le=5)
     urgency: Urgency = "routine"
+    urgency_reason: str | None = None
     detail: str | None = None
     provenance: tuple[Provenance, ...] = ()
 
     def __init__(self, category: str | None = None, /, **data: Any) -> None:
         if category is not None:
             data["category"] = category
-        super().__init__(**data)
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise _value_free(error) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Validate a mapping or object; errors are ``ClientValidationError`` (no values)."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as error:
+            raise _value_free(error) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Any:
+        """Validate JSON text; errors are ``ClientValidationError`` (no values)."""
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as error:
+            raise _value_free(error) from None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _danger_is_immediate(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        text = data.get("category")
+        if not isinstance(text, str) or text in NeedCategories.default():
+            return data
+        if not resolve_need_text(text).danger:
+            return data
+        raised = data.get("urgency") != "immediate"
+        reason = ("urgency raised to immediate" if raised else "urgency immediate") + (
+            ": the words signal danger"
+        )
+        return {**data, "urgency": "immediate", "urgency_reason": reason}
 
     @property
     def is_free_text(self) -> bool:
@@ -74,3 +133,10 @@ class Need(BaseModel):
         return f"Need({category}, priority={self.priority}, urgency={self.urgency!r}{detail})"
 
     __str__ = __repr__
+
+
+def _value_free(error: ValidationError) -> Exception:
+    """The client models' value-free error for a need (fields and reasons, never values)."""
+    from .client import _value_free as convert  # client imports this module: import at call time
+
+    return convert(error, "need")

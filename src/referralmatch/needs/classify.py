@@ -58,6 +58,7 @@ _FUZZY_CUTOFF = 90.0  # rapidfuzz token_sort_ratio for taxonomy names
 _FUZZY_FACTOR = 0.9
 _NEED_FUZZY_CUTOFF = 85.0  # rapidfuzz ratio for single misspelled words in free-text needs
 _NEED_FUZZY_FACTOR = 0.8
+_BEHIND_LEXICON = 0.8  # free-text needs: vocabulary-only categories when the phrase lexicon found some
 _MAX_HITS_PER_FIELD = 3  # distinct phrases per field that add up (noisy-or)
 
 _KEYWORD, _SYNONYM, _CONTEXT, _NEGATIVE = 0, 1, 2, 3
@@ -534,10 +535,17 @@ def match_need_text(
 ) -> list[tuple[str, float]]:
     """Rank need categories for a free-text need, best first: ``[(key, score 0-1), ...]``.
 
-    A category key or label typed as the need scores 1.0; keyword phrases 0.85 each (synonyms a
-    little less; several add up); a misspelled single word close to a keyword (rapidfuzz ratio
-    >= 85) 0.68. Parents are not added: the most specific category is ranked by its own evidence,
-    and ties go to the deeper (more specific) category, then the key.
+    The client-phrase lexicon is read first (:func:`referralmatch.needs.phrases.resolve_need_text`:
+    people's own words in English and Spanish, misspellings, several needs in one text; a danger
+    phrasing puts ``crisis`` first). Then the category vocabulary: a category key or label typed
+    as the need scores 1.0; keyword phrases 0.85 each (synonyms a little less; several add up); a
+    misspelled single word close to a keyword (rapidfuzz ratio >= 85) 0.68. A category found by
+    both keeps the higher score; when the lexicon found any, categories found only by the
+    vocabulary count 0.8 of their score (unless typed as a key or label, or a child of a lexicon
+    category); lexicon categories missing from ``categories`` are left
+    out.
+    Parents are not added: the most specific category is ranked by its own evidence, and ties go
+    to the deeper (more specific) category, then the key.
 
     Example:
         >>> from referralmatch.needs.categories import NeedCategories
@@ -548,8 +556,15 @@ def match_need_text(
         'emergency_shelter'
         >>> match_need_text("Rental assistance", cats)[0]
         ('rental_assistance', 1.0)
+        >>> match_need_text("I lost my job and can't pay rent", cats)
+        [('rental_assistance', 0.9), ('employment', 0.9)]
+        >>> match_need_text("quiero matarme", cats)
+        [('crisis', 0.97)]
     """
+    from referralmatch.needs.phrases import resolve_need_text  # phrases never imports classify
+
     comp = _compile(categories)
+    lexical = resolve_need_text(_text(text))
     tokens = normalize_tokens(_text(text))
     evidence: dict[int, list[float]] = {}
     label = comp.label_index.get(tokens)
@@ -590,9 +605,20 @@ def match_need_text(
         p = comp.parent_idx[cat]
         if p >= 0 and scores.get(p, 0.0) > 0.0:
             scores[cat] = _noisy_or((scores.get(cat, 0.0), _CONTEXT_FACTOR * scores[p]))
+    index = {k: i for i, k in enumerate(comp.keys)}
+    found = {index[k] for k, _ in lexical.categories if k in index}
+    if found:  # the client's own words lead: vocabulary-only categories count a little less
+        ahead = found | {c for c in scores if comp.parent_idx[c] in found or c == label}
+        scores = {c: s if c in ahead else s * _BEHIND_LEXICON for c, s in scores.items()}
+    for key, score in lexical.categories:
+        pos = index.get(key)
+        if pos is not None and score > scores.get(pos, 0.0):
+            scores[pos] = score
+    danger = index.get("crisis") if lexical.danger else None
     ranked = sorted(
-        ((comp.keys[c], round(s, 4), comp.depth[c]) for c, s in scores.items() if s >= threshold),
-        key=lambda t: (-t[1], -t[2], t[0]),
-    )
-    out = [(k, s) for k, s, _ in ranked]
+        ((comp.keys[c], round(s, 4), comp.depth[c], c == danger)
+         for c, s in scores.items() if s >= threshold),
+        key=lambda t: (not t[3], -t[1], -t[2], t[0]),
+    )  # fmt: skip
+    out = [(k, s) for k, s, _, _ in ranked]
     return out if limit is None else out[:limit]

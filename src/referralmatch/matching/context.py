@@ -74,9 +74,14 @@ def codes_of(code: int) -> tuple[str, ...]:
 @dataclass
 class ClientContext:
     """One client, resolved once per match: place, reach, language and insurance bits,
-    availability, populations, and the per-client caches the filters fill."""
+    availability, populations, and the per-client caches the filters fill.
+
+    ``eligibility_client`` is the profile eligibility rules are judged on: the client's own,
+    with the situations that other fields settle added (``veteran=True``, a dependant, ASL,
+    an age of 60 or more)."""
 
     client: ClientProfile
+    eligibility_client: ClientProfile
     place: ResolvedPlace | None
     max_km: float
     lang_mask: int
@@ -95,7 +100,6 @@ class ClientContext:
     verdicts: dict[int, Verdicts] = field(default_factory=dict)
     coverage: dict[int, bool | None] = field(default_factory=dict)
     facts: dict[frozenset[str], dict[int, Verdicts]] = field(default_factory=dict)
-    fact_parts: dict[str, Any] | None = None
     rule_status: npt.NDArray[np.int8] | None = None
     rule_certainty: FloatArray | None = None
     area_status: npt.NDArray[np.int8] | None = None

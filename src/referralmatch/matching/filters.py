@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..eligibility import evaluate, summarize
+from ..eligibility import FACTS_READ, evaluate, summarize
 from ..geo import AreaMatcher, haversine_km
 from ..models.results import EligibilityNote
 from .context import (
@@ -57,19 +57,6 @@ __all__ = ["UNKNOWN_RULE_VALUE", "Filters", "Verdicts", "eligibility_certainty"]
 UNKNOWN_RULE_VALUE = 0.5
 """Eligibility factor share of a rule the profile cannot judge (met 1, unknown this)."""
 
-# Which client facts each rule kind reads (eligibility.evaluate): a kind reads its own part and
-# the parts listed here (gender rules read age for "children of any gender").
-_FACT_ORDER = (
-    "age",
-    "gender",
-    "residency",
-    "income",
-    "veteran",
-    "insurance",
-    "immigration",
-    "pregnancy",
-)
-_ALSO_READ = {"age": frozenset({"gender"}), "pregnancy": frozenset({"parenting"})}
 _SHARED_LIMIT = 200_000
 
 
@@ -119,25 +106,25 @@ class Filters:
 
     # ------------------------------------------------------------------ eligibility
     def _facts(self, ctx: ClientContext, kinds: frozenset[str]) -> tuple[Any, ...]:
-        """The client facts that rules of ``kinds`` read (see eligibility.evaluate), as a key."""
-        parts = ctx.fact_parts
-        if parts is None:
-            c, p = ctx.client, ctx.place
-            age = c.age_on(ctx.on)
-            parts = ctx.fact_parts = {
-                "age": (None if age is None else math.floor(age), c.dependents_ages),
-                "gender": c.gender,
-                "residency": None if p is None else (p.latitude, p.longitude, p.postal_code,
-                                                     p.city, p.county, p.state),
-                "income": (c.annual_income, c.household_size, c.state),
-                "veteran": c.veteran,
-                "insurance": c.insurance,
-                "immigration": c.immigration_status,
-                "pregnancy": (c.pregnant, c.dependents_ages),
-            }  # fmt: skip
-        return tuple(
-            parts[k] for k in _FACT_ORDER if k in kinds or _ALSO_READ.get(k, frozenset()) & kinds
+        """The client facts that rules of ``kinds`` read (``eligibility.FACTS_READ``), as a key;
+        a kind the table does not know reads every field."""
+        fields = sorted(
+            set().union(*(FACTS_READ.get(k, tuple(type(ctx.client).model_fields)) for k in kinds))
         )
+        c, p = ctx.eligibility_client, ctx.place
+        out: list[Any] = []
+        for name in fields:
+            if name in ("age", "date_of_birth"):
+                age = c.age_on(ctx.on)
+                out.append(None if age is None else math.floor(age))
+            elif name == "location":
+                out.append(
+                    None if p is None else (p.latitude, p.longitude, p.postal_code, p.city,
+                                            p.county, p.state)
+                )  # fmt: skip
+            else:
+                out.append(getattr(c, name))
+        return tuple(out)
 
     def verdicts(self, ctx: ClientContext, rule_set: int) -> Verdicts:
         """The verdict of ``rule_set`` for the client of ``ctx`` (cached)."""
@@ -162,7 +149,7 @@ class Filters:
 
         verdicts = evaluate(
             list(self.index.rule_sets[rule_set]),
-            ctx.client,
+            ctx.eligibility_client,
             year=self.config.poverty_year,
             on=ctx.on,
             area_covered=covered,

@@ -164,8 +164,15 @@ class Matcher:
         on = at.date() if at else date.today()
         has, not_has = client_populations(client, on)
         kinds = insurance_kinds(client.insurance or ())
+        settled = _settled_situations(client, on)
+        judged_on = client
+        if not settled <= set(client.situations or ()):
+            judged_on = client.model_copy(
+                update={"situations": tuple(sorted(settled | set(client.situations or ())))}
+            )
         return ClientContext(
             client=client,
+            eligibility_client=judged_on,
             place=place,
             max_km=float(client.max_travel_km or self.config.max_travel_km),
             lang_mask=self.index.language_mask(languages),
@@ -509,6 +516,23 @@ class Matcher:
             codes=codes,
             reasons=reasons,
         )
+
+
+def _settled_situations(client: ClientProfile, on: date) -> set[str]:
+    """Situations another profile field settles, for judging eligibility rules."""
+    out = set()
+    age = client.age_on(on)
+    if age is not None and age >= 60:
+        out.add("senior")
+    if client.veteran:
+        out.add("veteran")
+    if client.pregnant:
+        out.add("pregnant")
+    if client.dependents_ages:
+        out.add("parenting")
+    if client.languages and "ase" in client.languages:
+        out.add("deaf_or_hard_of_hearing")
+    return out
 
 
 def _ordered_needs(client: ClientProfile) -> list[Need]:

@@ -43,6 +43,9 @@ class Situation(BaseModel):
     airs_prefixes: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    targeted_with: tuple[str, ...] = ()
+    """Situations whose services also serve this one (a person at risk of homelessness is
+    served by homeless services); used for targeting only."""
     implied_by_needs: tuple[str, ...] = ()
     """Need categories whose asking implies the situation for *targeting* (a person asking for
     substance-use treatment is the population a treatment programme targets); never used for

@@ -6,8 +6,8 @@ situation patterns found in its name, audience and eligibility text; gender targ
 ``men``) come from the same places. A service naming more than :data:`BROAD_TARGETS`
 situations is taken to serve everyone.
 
-The client's side is two sets: situations the client *has* (listed in ``situations`` or implied
-by a field: 60 or older is ``senior``, under 25 ``youth``, ``veteran=True``, a dependant makes
+The client's side is two sets: situations the client *has* (listed in ``situations``, with the
+situations whose services serve them too, or implied by a field: 60 or older is ``senior``, under 25 ``youth``, ``veteran=True``, a dependant makes
 ``parenting``, ASL makes ``deaf_or_hard_of_hearing``) and situations the client is *known not* to
 have (a known age, ``veteran=False``, a man is not ``pregnant``, a household of one with no
 dependants is not ``parenting``). Anything else is unknown, and unknown is neutral.
@@ -236,6 +236,9 @@ def client_populations(
         not_has.add("parenting")
     if client.languages and "ase" in client.languages:
         has.add("deaf_or_hard_of_hearing")
+    for s in situations():
+        if s.key in has:
+            has.update(s.targeted_with)
     if client.gender == "female":
         has.add("women")
         not_has.add("men")

@@ -20,7 +20,8 @@ Evidence, strongest first:
    evidence.
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
-the gap to 1 (corroboration); a child category lifts its parent. Relevance is a number, not a
+the gap to 1 (corroboration); a child category lifts its parent to 0.85 of its own relevance
+(a rent-help programme is about housing, but less than a shelter is). Relevance is a number, not a
 gate: the matcher ranks by it and lists services below ``MatchConfig.min_need_fit`` as
 ``weak_fit`` exclusions.
 
@@ -79,6 +80,7 @@ _TEXT_SCALE = 3.0  # a field's text relevance = cap * (1 - exp(-bm25 / scale))
 _CORROBORATION = 0.5  # share of the remaining gap that other evidence may close
 _FOCUS_FLOOR = 0.6  # taxonomy evidence of a category that is 1 of many codes keeps this share
 _UNFOCUSED = frozenset({"PX"})
+_PARENT_LIFT = 0.85  # a rental-assistance programme is housing help, not a place to live
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
@@ -317,10 +319,10 @@ def relevance_table(
             extra = sum(v for v, _ in parts[1:3])
             rel[c] = min(1.0, best + _CORROBORATION * extra * (1.0 - best))
             kind_of[c] = kind if best > 0 else 0
-        for c in reg.bottom_up:  # a child lifts its parent
+        for c in reg.bottom_up:  # a child lifts its parent, a little less than itself
             p = reg.parent[c]
-            if p >= 0 and rel[c] > rel[p]:
-                rel[p], kind_of[p] = rel[c], kind_of[c]
+            if p >= 0 and _PARENT_LIFT * rel[c] > rel[p]:
+                rel[p], kind_of[p] = _PARENT_LIFT * rel[c], kind_of[c]
         for c in context:
             p = reg.parent[c]
             if p >= 0 and rel[p] > 0:

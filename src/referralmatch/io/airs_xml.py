@@ -58,14 +58,30 @@ AIRS_TAXONOMY = "AIRS/211 LA"
 """The taxonomy name given to AIRS/211 LA codes (as in the Baltimore HSDS 3.0 reference)."""
 
 _DAYS = {
-    "monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
-    "saturday": "SA", "sunday": "SU",
-}  # fmt: skip
+    "monday": "MO",
+    "tuesday": "TU",
+    "wednesday": "WE",
+    "thursday": "TH",
+    "friday": "FR",
+    "saturday": "SA",
+    "sunday": "SU",
+}
 _PHONE_TYPES = {
-    "voice": "voice", "landline": "voice", "main": "voice", "fax": "fax", "tty/tdd": "textphone",
-    "tty": "textphone", "tdd": "textphone", "cell": "cell", "cell phone": "cell", "mobile": "cell",
-    "pager": "pager", "text": "text", "sms": "text", "video": "video",
-}  # fmt: skip
+    "voice": "voice",
+    "landline": "voice",
+    "main": "voice",
+    "fax": "fax",
+    "tty/tdd": "textphone",
+    "tty": "textphone",
+    "tdd": "textphone",
+    "cell": "cell",
+    "cell phone": "cell",
+    "mobile": "cell",
+    "pager": "pager",
+    "text": "text",
+    "sms": "text",
+    "video": "video",
+}
 _NO_VALUE = {"none", "n/a", "na", "-", "null", "unknown"}
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -108,8 +124,12 @@ def _decode(data: bytes, label: str, report: LoadReport) -> str:
         pass
     else:
         if declared not in ("utf-8", "utf8") and not data.isascii():
-            report.add("repair", "source", f"declared encoding {declared} but the bytes are "
-                       "UTF-8; read as UTF-8", file=label)  # fmt: skip
+            report.add(
+                "repair",
+                "source",
+                f"declared encoding {declared} but the bytes are UTF-8; read as UTF-8",
+                file=label,
+            )
         return text
     if declared in ("iso-8859-1", "latin-1", "latin1", "iso8859-1", "us-ascii", "ascii"):
         declared = "cp1252"  # what Windows exports mean by Latin-1
@@ -122,7 +142,9 @@ def _decode(data: bytes, label: str, report: LoadReport) -> str:
             raise DirectoryFormatError(f"{label}: undecodable text") from None
 
 
-def parse_xml(data: bytes, label: str, report: LoadReport, *, max_bytes: int = DEFAULT_MAX_XML_BYTES) -> Element:
+def parse_xml(
+    data: bytes, label: str, report: LoadReport, *, max_bytes: int = DEFAULT_MAX_XML_BYTES
+) -> Element:
     """Parse ``data`` safely; UnsafeInputError for entities, DTD tricks or a size over ``max_bytes``.
 
     >>> root = parse_xml(b"<Source><Agency/></Source>", "x.xml", LoadReport(source="x"))
@@ -138,10 +160,13 @@ def parse_xml(data: bytes, label: str, report: LoadReport, *, max_bytes: int = D
             f"{label}: refused, {len(data)} bytes is over the XML size limit of {max_bytes} bytes"
         )
     text = _decode(data, label, report)
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)  # the declaration's encoding is done with
+    text = re.sub(
+        r"^\s*<\?xml[^>]*\?>", "", text, count=1
+    )  # the declaration's encoding is done with
     try:
-        return defusedxml.ElementTree.fromstring(text, forbid_dtd=False, forbid_entities=True,
-                                                 forbid_external=True)  # fmt: skip
+        return defusedxml.ElementTree.fromstring(
+            text, forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
     except defusedxml.EntitiesForbidden:
         raise UnsafeInputError(
             f"{label}: refused: the XML declares entities (entity expansion and external "
@@ -177,7 +202,10 @@ def _kid(el: Element | None, *names: str) -> Element | None:
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [
+        " ".join(line.split())
+        for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     return text or None
 
@@ -220,10 +248,18 @@ class _Reader:
 
     # ---- small parts
 
-    def note(self, severity: Any, rtype: str, message: str, pointer: str, rid: str | None = None,
-             field: str | None = None) -> None:  # fmt: skip
-        self.report.add(severity, rtype, message, file=self.file, pointer=pointer,
-                        record_id=rid, field=field)  # fmt: skip
+    def note(
+        self,
+        severity: Any,
+        rtype: str,
+        message: str,
+        pointer: str,
+        rid: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.report.add(
+            severity, rtype, message, file=self.file, pointer=pointer, record_id=rid, field=field
+        )
 
     def ident(self, el: Element, rtype: str, pointer: str, *names: str) -> str:
         rid = _text(el, "|".join(names))
@@ -231,7 +267,9 @@ class _Reader:
             return rid
         self.generated += 1
         rid = f"{self.file}:{rtype}{self.generated}"
-        self.note("warning", rtype, f"no {'/'.join(names)}; loaded as id {rid!r}", pointer, rid, "id")
+        self.note(
+            "warning", rtype, f"no {'/'.join(names)}; loaded as id {rid!r}", pointer, rid, "id"
+        )
         return rid
 
     def phones(self, el: Element, owner: str, pointer: str, rtype: str) -> list[dict[str, Any]]:
@@ -243,24 +281,48 @@ class _Reader:
             if not number or number.lower() in _NO_VALUE:
                 continue
             if _flag(phone, "Confidential"):
-                self.note("repair", rtype, "phone withheld: marked confidential",
-                          f"{pointer}/Phone[{index}]", owner, "phones")  # fmt: skip
+                self.note(
+                    "repair",
+                    rtype,
+                    "phone withheld: marked confidential",
+                    f"{pointer}/Phone[{index}]",
+                    owner,
+                    "phones",
+                )
                 continue
             kind = (_text(phone, "Type") or "").lower()
             description = _join(
-                [("", None if _kid(phone, "Function") is not None else _text(phone, "Description")),
-                 ("", _text(phone, "Function")),
-                 ("", _text(phone, "Department"))], "; ")  # fmt: skip
+                [
+                    (
+                        "",
+                        None
+                        if _kid(phone, "Function") is not None
+                        else _text(phone, "Description"),
+                    ),
+                    ("", _text(phone, "Function")),
+                    ("", _text(phone, "Department")),
+                ],
+                "; ",
+            )
             if _flag(phone, "TollFree"):
                 description = _join([("", description), ("", "toll free")], "; ")
             prefix = _text(phone, "CountryPrefix")
-            out.append({"id": f"{owner}-phone-{index}", "number": number,
-                        "type": _PHONE_TYPES.get(kind, "fax" if "fax" in (description or "").lower()
-                                                 else None),
-                        "description": description,
-                        "extension": _text(phone, "Extension")}
-                       | ({"description": _join([("", description), ("country prefix ", prefix)], "; ")}
-                          if prefix else {}))  # fmt: skip
+            out.append(
+                {
+                    "id": f"{owner}-phone-{index}",
+                    "number": number,
+                    "type": _PHONE_TYPES.get(
+                        kind, "fax" if "fax" in (description or "").lower() else None
+                    ),
+                    "description": description,
+                    "extension": _text(phone, "Extension"),
+                }
+                | (
+                    {"description": _join([("", description), ("country prefix ", prefix)], "; ")}
+                    if prefix
+                    else {}
+                )
+            )
         return out
 
     def contacts(self, el: Element, owner: str, pointer: str) -> list[dict[str, Any]]:
@@ -270,9 +332,12 @@ class _Reader:
             record = {
                 "id": cid,
                 "name": _text(contact, "Name"),
-                "title": _text(contact, "Title") or contact.get("Type") or _text(contact, "ContactType"),
+                "title": _text(contact, "Title")
+                or contact.get("Type")
+                or _text(contact, "ContactType"),
                 "department": _text(contact, "Department"),
-                "email": _text(contact, "Email", "Address") or _text(contact, "ContactEmail")
+                "email": _text(contact, "Email", "Address")
+                or _text(contact, "ContactEmail")
                 or _text(contact, "Email"),
                 "phones": self.phones(contact, cid, f"{pointer}/Contact[{index}]", "contact"),
             }
@@ -291,13 +356,20 @@ class _Reader:
         for aka in _kids(el, "AKA", "AlternateName"):
             if _flag(aka, "Confidential"):
                 continue
-            names.append(_text(aka, "Name|AlternateName") or (_clean(aka.text) if len(aka) == 0 else None))
+            names.append(
+                _text(aka, "Name|AlternateName") or (_clean(aka.text) if len(aka) == 0 else None)
+            )
         return _join([("", n) for n in names], "; ")
 
-    def addresses(self, site: Element, owner: str, pointer: str, rtype: str) -> list[dict[str, Any]]:
+    def addresses(
+        self, site: Element, owner: str, pointer: str, rtype: str
+    ) -> list[dict[str, Any]]:
         out = []
-        for tag, kind in (("PhysicalAddress", "physical"), ("MailingAddress", "postal"),
-                          ("OtherAddress", "physical")):  # fmt: skip
+        for tag, kind in (
+            ("PhysicalAddress", "physical"),
+            ("MailingAddress", "postal"),
+            ("OtherAddress", "physical"),
+        ):
             for index, address in enumerate(_kids(site, tag), start=1):
                 record = {
                     "attention": _text(address, "PreAddressLine"),
@@ -312,13 +384,24 @@ class _Reader:
                 if not any(record.values()):
                     continue
                 if _flag(address, "Confidential"):
-                    self.note("repair", rtype, f"{tag} withheld: marked confidential",
-                              f"{pointer}/{tag}[{index}]", owner, "addresses")  # fmt: skip
+                    self.note(
+                        "repair",
+                        rtype,
+                        f"{tag} withheld: marked confidential",
+                        f"{pointer}/{tag}[{index}]",
+                        owner,
+                        "addresses",
+                    )
                     continue
                 if tag == "OtherAddress" and _flag(address, "MailingAddress"):
                     kind = "postal"
-                out.append({"id": f"{owner}-{tag[:-7].lower()}-address-{index}",
-                            "address_type": kind, **record})  # fmt: skip
+                out.append(
+                    {
+                        "id": f"{owner}-{tag[:-7].lower()}-address-{index}",
+                        "address_type": kind,
+                        **record,
+                    }
+                )
         return out
 
     def schedules(self, el: Element, owner: str) -> list[dict[str, Any]]:
@@ -335,7 +418,10 @@ class _Reader:
                     for opens, closes in _merged(_pairs(day)):
                         intervals.setdefault((opens, closes), []).append(code)
             if days_text:
-                opens_at, closes_at = _time(_text(block, "From|TimeOpens")), _time(_text(block, "To|TimeCloses"))
+                opens_at, closes_at = (
+                    _time(_text(block, "From|TimeOpens")),
+                    _time(_text(block, "To|TimeCloses")),
+                )
                 codes = _weekdays(days_text)
                 if codes and (opens_at or closes_at):
                     for code in codes:
@@ -344,26 +430,38 @@ class _Reader:
                 notes.append(text)
         for block in _kids(el, "OpenHours"):
             code = _DAYS.get((_text(block, "dayOpen|Day") or "").lower())
-            opens_at, closes_at = _time(_text(block, "TimeOpens")), _time(_text(block, "TimeCloses"))
+            opens_at, closes_at = (
+                _time(_text(block, "TimeOpens")),
+                _time(_text(block, "TimeCloses")),
+            )
             if code and (opens_at or closes_at):
                 intervals.setdefault((opens_at or "", closes_at or ""), []).append(code)
         note = _join([("", n) for n in notes], "; ")
         out: list[dict[str, Any]] = []
         for index, ((opens_at, closes_at), codes) in enumerate(intervals.items(), start=1):
             days = [c for c in normalize.WEEKDAY_CODES if c in codes]
-            out.append({"id": f"{owner}-hours-{index}", "freq": "WEEKLY", "byday": ",".join(days),
-                        "opens_at": opens_at or None, "closes_at": closes_at or None,
-                        "description": note})  # fmt: skip
+            out.append(
+                {
+                    "id": f"{owner}-hours-{index}",
+                    "freq": "WEEKLY",
+                    "byday": ",".join(days),
+                    "opens_at": opens_at or None,
+                    "closes_at": closes_at or None,
+                    "description": note,
+                }
+            )
         if not out and note:
             out.append({"id": f"{owner}-hours-text", "description": note})
         for index, special in enumerate(_kids(el, "SpecialHours", "Seasonal"), start=1):
-            record = {"id": f"{owner}-special-{index}",
-                      "valid_from": _text(special, "SpecialHoursStartDate"),
-                      "valid_to": _text(special, "SpecialHoursEndDate"),
-                      "opens_at": _time(_text(special, "SpecialOpenTime")),
-                      "closes_at": _time(_text(special, "SpecialCloseTime")),
-                      "description": _text(special, "Description")
-                      or ("Seasonal hours" if _local(special.tag) == "Seasonal" else "Special hours")}  # fmt: skip
+            record = {
+                "id": f"{owner}-special-{index}",
+                "valid_from": _text(special, "SpecialHoursStartDate"),
+                "valid_to": _text(special, "SpecialHoursEndDate"),
+                "opens_at": _time(_text(special, "SpecialOpenTime")),
+                "closes_at": _time(_text(special, "SpecialCloseTime")),
+                "description": _text(special, "Description")
+                or ("Seasonal hours" if _local(special.tag) == "Seasonal" else "Special hours"),
+            }
             if any(v for k, v in record.items() if k not in ("id", "description")):
                 out.append(record)
         return out
@@ -380,8 +478,14 @@ class _Reader:
                 for name in re.split(r"\s*(?:[,;/]|\band\b)\s*", text or ""):
                     if name and name.lower() not in seen and name.lower() not in _NO_VALUE:
                         seen.add(name.lower())
-                        out.append({"id": f"{owner}-language-{len(out) + 1}", "name": name,
-                                    "code": name, "note": note})  # fmt: skip
+                        out.append(
+                            {
+                                "id": f"{owner}-language-{len(out) + 1}",
+                                "name": name,
+                                "code": name,
+                                "note": note,
+                            }
+                        )
         return out
 
     def service_areas(self, el: Element, owner: str) -> list[dict[str, Any]]:
@@ -390,38 +494,74 @@ class _Reader:
             zips = _text(area, "ZipCode|PostalCode")
             if zips and set(zips) <= {"0"}:
                 zips = None  # 00000: "all areas"
-            parts = [(label, _text(area, tag)) for label, tag in (
-                ("", "Name"), ("", "CustomAreaLabel"), ("", "City"), ("", "County"), ("", "State"),
-                ("", "Country"), ("", "Description"))]  # fmt: skip
+            parts = [
+                (label, _text(area, tag))
+                for label, tag in (
+                    ("", "Name"),
+                    ("", "CustomAreaLabel"),
+                    ("", "City"),
+                    ("", "County"),
+                    ("", "State"),
+                    ("", "Country"),
+                    ("", "Description"),
+                )
+            ]
             name = next((v for _, v in parts if v), None) or (f"ZIP {zips}" if zips else None)
             if len(area) == 0:
                 name = _clean(area.text)
             if not name:
                 continue
-            description = _join([*parts[1:], ("postal codes: ", zips), ("census tract: ", _text(area, "CensusTract"))], "; ")
-            out.append({"id": f"{owner}-area-{index}", "name": name,
-                        "description": description if description != name else None})  # fmt: skip
+            description = _join(
+                [
+                    *parts[1:],
+                    ("postal codes: ", zips),
+                    ("census tract: ", _text(area, "CensusTract")),
+                ],
+                "; ",
+            )
+            out.append(
+                {
+                    "id": f"{owner}-area-{index}",
+                    "name": name,
+                    "description": description if description != name else None,
+                }
+            )
         return out
 
     def taxonomy(self, el: Element, owner: str) -> list[dict[str, Any]]:
         out = []
         for block in _kids(el, "Taxonomy"):
-            code = _text(block, "Code|TaxonomyCode") or (_clean(block.text) if len(block) == 0 else None)
+            code = _text(block, "Code|TaxonomyCode") or (
+                _clean(block.text) if len(block) == 0 else None
+            )
             if not code:
                 continue
             name = _text(block, "TaxonomyTerm|Name|Term") or code
             term_id = f"airs-{code}"
-            out.append({"id": f"{owner}-airs-{code}", "link_id": owner, "link_type": "category",
-                        "link_entity": "service", "taxonomy_term_id": term_id,
-                        "taxonomy_term": {"id": term_id, "code": code, "name": name,
-                                          "taxonomy": AIRS_TAXONOMY}})  # fmt: skip
+            out.append(
+                {
+                    "id": f"{owner}-airs-{code}",
+                    "link_id": owner,
+                    "link_type": "category",
+                    "link_entity": "service",
+                    "taxonomy_term_id": term_id,
+                    "taxonomy_term": {
+                        "id": term_id,
+                        "code": code,
+                        "name": name,
+                        "taxonomy": AIRS_TAXONOMY,
+                    },
+                }
+            )
         return out
 
     # ---- records
 
     def agency(self, el: Element, pointer: str) -> str | None:
         oid = self.ident(el, "organization", pointer, "Key", "AgencyID", "ID")
-        funding = [_text(f, "Source") or _text(f, "SourceDescription") for f in _kids(el, "Funding")]
+        funding = [
+            _text(f, "Source") or _text(f, "SourceDescription") for f in _kids(el, "Funding")
+        ]
         funding += [_clean(f.text) for f in _kids(el, "SourceOfFunds")]
         record = {
             "id": oid,
@@ -435,18 +575,29 @@ class _Reader:
             "year_incorporated": _text(el, "YearIncorporated"),
             "phones": self.phones(el, oid, pointer, "organization"),
             "contacts": self.contacts(el, oid, pointer),
-            "funding": [{"id": f"{oid}-funding-{i}", "source": s}
-                        for i, s in enumerate(funding, start=1) if s],  # fmt: skip
+            "funding": [
+                {"id": f"{oid}-funding-{i}", "source": s}
+                for i, s in enumerate(funding, start=1)
+                if s
+            ],
         }
         self.excluded(el, "organization", pointer, oid)
         return self.collector.add(Organization, record, pointer)
 
     def excluded(self, el: Element, rtype: str, pointer: str, rid: str) -> None:
         if _flag(el, "ExcludeFromDirectory"):
-            self.note("warning", rtype, "marked ExcludeFromDirectory in the source; loaded",
-                      pointer, rid, "ExcludeFromDirectory")  # fmt: skip
+            self.note(
+                "warning",
+                rtype,
+                "marked ExcludeFromDirectory in the source; loaded",
+                pointer,
+                rid,
+                "ExcludeFromDirectory",
+            )
 
-    def site(self, el: Element, pointer: str, agency_id: str | None, location_id: str | None = None) -> str | None:
+    def site(
+        self, el: Element, pointer: str, agency_id: str | None, location_id: str | None = None
+    ) -> str | None:
         lid = location_id or self.ident(el, "location", pointer, "Key", "ID", "SiteID")
         spatial = _kid(el, "SpatialLocation")
         lat = _text(spatial, "Latitude") if spatial is not None else _text(el, "Latitude")
@@ -456,10 +607,20 @@ class _Reader:
             "organization_id": _text(el, "AgencyID") or agency_id,
             "name": _text(el, "Name|Title"),
             "alternate_name": self.alternate_name(el),
-            "description": _join([("", _text(el, "SiteDescription|Description")),
-                                  ("", _text(el, "PhysicalLocationDescription"))]),  # fmt: skip
-            "transportation": _join([("", _text(el, "BusServiceAccess")), ("", _text(el, "Directions")),
-                                     ("Cross street: ", _text(el, "CrossStreet"))], "; "),  # fmt: skip
+            "description": _join(
+                [
+                    ("", _text(el, "SiteDescription|Description")),
+                    ("", _text(el, "PhysicalLocationDescription")),
+                ]
+            ),
+            "transportation": _join(
+                [
+                    ("", _text(el, "BusServiceAccess")),
+                    ("", _text(el, "Directions")),
+                    ("Cross street: ", _text(el, "CrossStreet")),
+                ],
+                "; ",
+            ),
             "url": self.url(el),
             "latitude": lat,
             "longitude": lon,
@@ -467,9 +628,13 @@ class _Reader:
             "phones": self.phones(el, lid, pointer, "location"),
             "schedules": self.schedules(el, lid),
             "languages": self.languages(el, lid),
-            "accessibility": [{"id": f"{lid}-access-{i}", "description": t} for i, t in enumerate(
-                (_clean(a.text) for a in _kids(el, "DisabilitiesAccess")), start=1)
-                if t and t.lower() not in ("no", *_NO_VALUE)],  # fmt: skip
+            "accessibility": [
+                {"id": f"{lid}-access-{i}", "description": t}
+                for i, t in enumerate(
+                    (_clean(a.text) for a in _kids(el, "DisabilitiesAccess")), start=1
+                )
+                if t and t.lower() not in ("no", *_NO_VALUE)
+            ],
         }
         self.excluded(el, "location", pointer, lid)
         return self.collector.add(Location, record, pointer)
@@ -477,29 +642,56 @@ class _Reader:
     def service_fields(self, el: Element, sid: str) -> dict[str, Any]:
         """The service-level fields of a SiteService or 4.0 Service (blank ones left out)."""
         age_text = _text(el, "AgeRequirements")
-        minimum, maximum = _text(el, "AgeRequirement", "MinimumAge"), _text(el, "AgeRequirement", "MaximumAge")
+        minimum, maximum = (
+            _text(el, "AgeRequirement", "MinimumAge"),
+            _text(el, "AgeRequirement", "MaximumAge"),
+        )
         if age_text and not (minimum or maximum):
             minimum, maximum = _ages(age_text)
-        gender = _join([("", _text(g, "Gender") or (_clean(g.text) if len(g) == 0 else None))
-                        for g in _kids(el, "GenderRequirement", "GenderRequirements")], ", ")  # fmt: skip
-        structured_age = _join([("from ", _text(el, "AgeRequirement", "MinimumAge")),
-                                ("to ", _text(el, "AgeRequirement", "MaximumAge"))], " ")  # fmt: skip
-        eligibility = _join([
-            ("", _text(el, "GeneralEligibility|Eligibility")),
-            ("Age: ", age_text or (f"{structured_age} years" if structured_age else None)),
-            ("Gender: ", gender), ("Family: ", _text(el, "FamilyRequirements")),
-            ("Income: ", _text(el, "IncomeRequirements")),
-            ("Residency: ", _text(el, "ResidencyRequirements")),
-            ("", _text(el, "OtherRequirements")),
-        ])  # fmt: skip
-        process = [(_text(p, "Title"), _text(p, "Description") or (_clean(p.text) if len(p) == 0 else None))
-                   for p in _kids(el, "ApplicationProcess", "IntakeProcedure")]  # fmt: skip
+        gender = _join(
+            [
+                ("", _text(g, "Gender") or (_clean(g.text) if len(g) == 0 else None))
+                for g in _kids(el, "GenderRequirement", "GenderRequirements")
+            ],
+            ", ",
+        )
+        structured_age = _join(
+            [
+                ("from ", _text(el, "AgeRequirement", "MinimumAge")),
+                ("to ", _text(el, "AgeRequirement", "MaximumAge")),
+            ],
+            " ",
+        )
+        eligibility = _join(
+            [
+                ("", _text(el, "GeneralEligibility|Eligibility")),
+                ("Age: ", age_text or (f"{structured_age} years" if structured_age else None)),
+                ("Gender: ", gender),
+                ("Family: ", _text(el, "FamilyRequirements")),
+                ("Income: ", _text(el, "IncomeRequirements")),
+                ("Residency: ", _text(el, "ResidencyRequirements")),
+                ("", _text(el, "OtherRequirements")),
+            ]
+        )
+        process = [
+            (
+                _text(p, "Title"),
+                _text(p, "Description") or (_clean(p.text) if len(p) == 0 else None),
+            )
+            for p in _kids(el, "ApplicationProcess", "IntakeProcedure")
+        ]
         documents = []
         for block in _kids(el, "DocumentsRequired"):
             inner = _kids(block, "DocumentsRequired")
-            texts = [_clean(d.text) for d in inner] if inner else [
-                _join([("", _text(block, "Title")), ("", _text(block, "Description"))], ": ")
-                if len(block) else _clean(block.text)]  # fmt: skip
+            texts = (
+                [_clean(d.text) for d in inner]
+                if inner
+                else [
+                    _join([("", _text(block, "Title")), ("", _text(block, "Description"))], ": ")
+                    if len(block)
+                    else _clean(block.text)
+                ]
+            )
             documents += [t for t in texts if t]
         fields: dict[str, Any] = {
             "name": _text(el, "Name|Title"),
@@ -510,8 +702,13 @@ class _Reader:
             "wait_time": _text(el, "WaitTime"),
             "interpretation_services": _text(el, "TranslationService"),
             "application_process": _join([("", d or t) for t, d in process]),
-            "fees_description": _join([("", _text(el, "FeeStructure|Fees")),
-                                       ("Payment accepted: ", _text(el, "PaymentMethodAccepted"))], "; "),  # fmt: skip
+            "fees_description": _join(
+                [
+                    ("", _text(el, "FeeStructure|Fees")),
+                    ("Payment accepted: ", _text(el, "PaymentMethodAccepted")),
+                ],
+                "; ",
+            ),
             "eligibility_description": eligibility,
             "minimum_age": minimum,
             "maximum_age": maximum,
@@ -519,8 +716,10 @@ class _Reader:
             "schedules": self.schedules(el, sid),
             "languages": self.languages(el, sid),
             "service_areas": self.service_areas(el, sid),
-            "required_documents": [{"id": f"{sid}-document-{i}", "document": d}
-                                   for i, d in enumerate(documents, start=1)],  # fmt: skip
+            "required_documents": [
+                {"id": f"{sid}-document-{i}", "document": d}
+                for i, d in enumerate(documents, start=1)
+            ],
             "contacts": self.contacts(el, sid, ""),
             "attributes": self.taxonomy(el, sid),
         }
@@ -529,8 +728,14 @@ class _Reader:
             fields["status"] = status
         return {k: v for k, v in fields.items() if v not in (None, [], "")}
 
-    def site_service(self, el: Element, pointer: str, agency_id: str | None, site_id: str | None,
-                     services: dict[str, dict[str, Any]]) -> None:  # fmt: skip
+    def site_service(
+        self,
+        el: Element,
+        pointer: str,
+        agency_id: str | None,
+        site_id: str | None,
+        services: dict[str, dict[str, Any]],
+    ) -> None:
         sid = self.ident(el, "service", pointer, "Key", "ID")
         site = _text(el, "SiteID") or site_id
         fields = self.service_fields(el, sid)
@@ -548,16 +753,32 @@ class _Reader:
         if site and self.collector.has(Service, sid):
             # the same service delivered at another site: only the link is new
             if not self.collector.has(Location, site):
-                self.note("warning", "service_at_location", "SiteID names no loaded site", pointer, sid, "SiteID")
+                self.note(
+                    "warning",
+                    "service_at_location",
+                    "SiteID names no loaded site",
+                    pointer,
+                    sid,
+                    "SiteID",
+                )
             from ..models.directory import ServiceAtLocation
 
-            self.collector.add(ServiceAtLocation, {"id": f"{sid}@{site}", "service_id": sid,
-                                                    "location_id": site}, pointer)  # fmt: skip
+            self.collector.add(
+                ServiceAtLocation,
+                {"id": f"{sid}@{site}", "service_id": sid, "location_id": site},
+                pointer,
+            )
             return
         if site:
             if not self.collector.has(Location, site):
-                self.note("warning", "service", "SiteID names no loaded site; the service is "
-                          "loaded without a location", pointer, sid, "SiteID")  # fmt: skip
+                self.note(
+                    "warning",
+                    "service",
+                    "SiteID names no loaded site; the service is loaded without a location",
+                    pointer,
+                    sid,
+                    "SiteID",
+                )
             else:
                 record["service_at_locations"] = [{"id": f"{sid}@{site}", "location_id": site}]
         self.excluded(el, "service", pointer, sid)
@@ -565,12 +786,17 @@ class _Reader:
 
     def program(self, el: Element, pointer: str, agency_id: str | None) -> None:
         pid = self.ident(el, "program", pointer, "Key", "ID")
-        self.collector.add(Program, {
-            "id": pid, "organization_id": _text(el, "AgencyID") or agency_id,
-            "name": _text(el, "ProgramName") or _text(el, "Name"),
-            "alternate_name": _text(el, "Name") if _text(el, "ProgramName") else None,
-            "description": _text(el, "Description"),
-        }, pointer)  # fmt: skip
+        self.collector.add(
+            Program,
+            {
+                "id": pid,
+                "organization_id": _text(el, "AgencyID") or agency_id,
+                "name": _text(el, "ProgramName") or _text(el, "Name"),
+                "alternate_name": _text(el, "Name") if _text(el, "ProgramName") else None,
+                "description": _text(el, "Description"),
+            },
+            pointer,
+        )
 
     def document(self, root: Element) -> None:
         top = f"/{_local(root.tag)}"
@@ -579,8 +805,13 @@ class _Reader:
             top = ""
         known = {"Agency", "Site", "Service", "SiteService", "ServiceGroup"}
         for tag in sorted({_local(c.tag) for c in root} - known) if agencies != [root] else []:
-            self.note("warning", "source", f"element {tag} is not part of the directory model; "
-                      "not loaded", top, field=tag)  # fmt: skip
+            self.note(
+                "warning",
+                "source",
+                f"element {tag} is not part of the directory model; not loaded",
+                top,
+                field=tag,
+            )
         # programs first (site services name them), then agencies with their sites
         for index, group in enumerate(_kids(root, "ServiceGroup"), start=1):
             self.program(group, f"{top}/ServiceGroup[{index}]", None)
@@ -592,33 +823,46 @@ class _Reader:
                 self.program(group, f"{ap}/ServiceGroup[{index}]", oid)
             for index, main in enumerate(_kids(agency, "AgencyLocation"), start=1):
                 if oid:
-                    self.site(main, f"{ap}/AgencyLocation[{index}]", oid, f"{oid}-agency-location-{index}")
+                    self.site(
+                        main, f"{ap}/AgencyLocation[{index}]", oid, f"{oid}-agency-location-{index}"
+                    )
             for s_index, site in enumerate(_kids(agency, "Site"), start=1):
                 sp = f"{ap}/Site[{s_index}]"
                 lid = self.site(site, sp, oid)
                 for index, site_service in enumerate(_kids(site, "SiteService"), start=1):
-                    self.site_service(site_service, f"{sp}/SiteService[{index}]", oid, lid, services)
+                    self.site_service(
+                        site_service, f"{sp}/SiteService[{index}]", oid, lid, services
+                    )
         if agencies == [root]:
             return
         for index, site in enumerate(_kids(root, "Site"), start=1):
             self.site(site, f"{top}/Site[{index}]", None)
-        referenced = {_text(ss, "ServiceID") for ss in _kids(root, "SiteService")}
+        referenced = {_text(ss, "ServiceID") for ss in _kids(root, "SiteService")} - {None}
+        service_ids: list[tuple[int, str]] = []
         for index, service in enumerate(_kids(root, "Service"), start=1):
             sid = self.ident(service, "service", f"{top}/Service[{index}]", "Key", "ID")
             fields = self.service_fields(service, sid)
             services[sid] = {"id": sid, **fields}
+            service_ids.append((index, sid))
             if sid not in referenced:  # not delivered at any site: a service of its own
-                self.collector.add(Service, {"id": sid, "organization_id": _text(service, "AgencyID"),
-                                             **fields}, f"{top}/Service[{index}]")  # fmt: skip
+                self.collector.add(
+                    Service,
+                    {"id": sid, "organization_id": _text(service, "AgencyID"), **fields},
+                    f"{top}/Service[{index}]",
+                )
         for index, site_service in enumerate(_kids(root, "SiteService"), start=1):
             self.site_service(site_service, f"{top}/SiteService[{index}]", None, None, services)
-        for index, service in enumerate(_kids(root, "Service"), start=1):
-            sid = _text(service, "Key|ID")
-            if sid in referenced and not self.collector.has(Service, sid or ""):
+        for index, sid in service_ids:
+            if sid in referenced and not self.collector.has(Service, sid):
                 self.report.count_read("service")
                 self.report.count_loaded("service", repaired=True)
-                self.note("repair", "service", "merged into the site service(s) that deliver it",
-                          f"{top}/Service[{index}]", sid)  # fmt: skip
+                self.note(
+                    "repair",
+                    "service",
+                    "merged into the site service(s) that deliver it",
+                    f"{top}/Service[{index}]",
+                    sid,
+                )
 
 
 def _pairs(day: Element) -> Iterator[tuple[str, str]]:
@@ -664,7 +908,9 @@ def _weekdays(text: str) -> list[str]:
 
 
 _AGE_RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|to|through)\s*(\d{1,3})")
-_AGE_MIN = re.compile(r"(\d{1,3})\s*(?:\+|years?\s*(?:of age\s*)?(?:and|&|or)\s*(?:older|over|up|above))", re.I)
+_AGE_MIN = re.compile(
+    r"(\d{1,3})\s*(?:\+|years?\s*(?:of age\s*)?(?:and|&|or)\s*(?:older|over|up|above))", re.I
+)
 _AGE_MAX = re.compile(r"(?:under|younger than|up to|below)\s*(\d{1,3})", re.I)
 
 
@@ -681,11 +927,15 @@ def _ages(text: str) -> tuple[str | None, str | None]:
     return (minimum.group(1) if minimum else None, maximum.group(1) if maximum else None)
 
 
-def load_airs_xml(bundle: Bundle, report: LoadReport, *, max_bytes: int = DEFAULT_MAX_XML_BYTES) -> Directory:
+def load_airs_xml(
+    bundle: Bundle, report: LoadReport, *, max_bytes: int = DEFAULT_MAX_XML_BYTES
+) -> Directory:
     """Load every AIRS XML file of ``bundle`` into one Directory (see the module docstring)."""
     names = [n for n in _xml_names(bundle) if _is_airs(bundle.read_bytes(n)[:65536])]
     if not names:
-        raise DirectoryFormatError(f"{bundle.label}: no AIRS XML file (root Source or Agency) found")
+        raise DirectoryFormatError(
+            f"{bundle.label}: no AIRS XML file (root Source or Agency) found"
+        )
     readers = []
     for name in names:
         root = parse_xml(bundle.read_bytes(name), name, report, max_bytes=max_bytes)

@@ -69,7 +69,12 @@ class Collector:
             return list(merged.get(model, {}).values())
 
         return Directory(
-            organizations=of(Organization), programs=of(Program), services=of(Service),
-            locations=of(Location), service_at_locations=of(ServiceAtLocation),
-            taxonomies=of(Taxonomy), taxonomy_terms=of(TaxonomyTerm), report=self.report,
-        )  # fmt: skip
+            organizations=of(Organization),
+            programs=of(Program),
+            services=of(Service),
+            locations=of(Location),
+            service_at_locations=of(ServiceAtLocation),
+            taxonomies=of(Taxonomy),
+            taxonomy_terms=of(TaxonomyTerm),
+            report=self.report,
+        )

@@ -22,10 +22,34 @@ from html.parser import HTMLParser
 __all__ = ["html_to_text", "looks_like_html"]
 
 _DROP = frozenset({"script", "style", "template", "iframe", "object", "noscript", "head", "svg"})
-_BLOCK = frozenset({
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "section", "article", "blockquote", "pre", "hr", "dd", "dt", "dl", "header", "footer",
-})  # fmt: skip
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "hr",
+        "dd",
+        "dt",
+        "dl",
+        "header",
+        "footer",
+    }
+)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 
 

@@ -8,7 +8,7 @@ Each service nests its ``organization``, ``service_at_locations`` (each with a `
 
 Text fields given as HTML are turned into plain text (:func:`~referralmatch.io.html_text.html_to_text`,
 script and style contents dropped). Vendor fields (``pc_*``) and other ORUK-only fields are kept
-as attributes whose ``link_type`` names the field (``pc_targetAudience`` entries become
+as attributes whose ``link_type`` names the field, lower-cased (``pc_targetAudience`` entries become
 ``audience`` attributes, which the matcher reads); vendor values that are objects are reported
 once per field, as not loaded. A repeated service id and a service without a name are rejected
 and reported, as in any format.
@@ -28,7 +28,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -47,20 +46,53 @@ if TYPE_CHECKING:
 __all__ = ["ORUK_MARKERS", "load_oruk", "load_oruk_documents", "looks_like_oruk", "oruk_service"]
 
 ORUK_MARKERS = (
-    "totalPages", "totalElements", "eligibilitys", "service_taxonomys", "regular_schedules",
-    "physical_addresses", "accessibility_for_disabilities", "deliverable_type", "attending_access",
-    "pc_targetAudience", "pc_metadata", "fundings",
-)  # fmt: skip
+    "totalPages",
+    "totalElements",
+    "eligibilitys",
+    "service_taxonomys",
+    "regular_schedules",
+    "physical_addresses",
+    "accessibility_for_disabilities",
+    "deliverable_type",
+    "attending_access",
+    "pc_targetAudience",
+    "pc_metadata",
+    "fundings",
+)
 """JSON keys found in ORUK feeds and never in HSDS 3 JSON; any of them marks a file as ORUK."""
 
 _MARKER = re.compile(r'"(' + "|".join(map(re.escape, ORUK_MARKERS)) + r')"\s*:')
-_TEXT_FIELDS = ("description", "eligibility_description", "application_process", "fees_description",
-                "accreditations", "alert", "transportation", "notes")  # fmt: skip
+_TEXT_FIELDS = (
+    "description",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "accreditations",
+    "alert",
+    "transportation",
+    "notes",
+)
 _SERVICE_FIELDS = (
-    "id", "name", "alternate_name", "description", "url", "email", "status", "interpretation_services",
-    "application_process", "wait_time", "accreditations", "licenses", "assured_date", "assurer_email",
-    "alert", "minimum_age", "maximum_age", "eligibility_description", "fees_description",
-)  # fmt: skip
+    "id",
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "interpretation_services",
+    "application_process",
+    "wait_time",
+    "accreditations",
+    "licenses",
+    "assured_date",
+    "assurer_email",
+    "alert",
+    "minimum_age",
+    "maximum_age",
+    "eligibility_description",
+    "fees_description",
+)
 _AS_ATTRIBUTE = ("deliverable_type", "attending_type", "attending_access")
 
 
@@ -109,27 +141,37 @@ class _Converter:
         if not isinstance(raw, dict):
             return raw
         lid = str(raw["id"])
-        out = {k: self.text(v) for k, v in raw.items()
-               if k not in ("physical_addresses", "postal_addresses", "accessibility_for_disabilities")}  # fmt: skip
+        out = {
+            k: self.text(v)
+            for k, v in raw.items()
+            if k not in ("physical_addresses", "postal_addresses", "accessibility_for_disabilities")
+        }
         addresses = [
             {**_with_id(a, f"{lid}-address-{i}"), "address_type": "physical"}
-            for i, a in enumerate(_items(raw, "physical_addresses"), start=1) if isinstance(a, dict)
+            for i, a in enumerate(_items(raw, "physical_addresses"), start=1)
+            if isinstance(a, dict)
         ] + [
             {**_with_id(a, f"{lid}-postal-{i}"), "address_type": "postal"}
-            for i, a in enumerate(_items(raw, "postal_addresses"), start=1) if isinstance(a, dict)
-        ]  # fmt: skip
+            for i, a in enumerate(_items(raw, "postal_addresses"), start=1)
+            if isinstance(a, dict)
+        ]
         if addresses:
             out["addresses"] = addresses + _items(raw, "addresses")
         access = [
-            {"id": a.get("id") or f"{lid}-access-{i}", "description": self.text(a.get("accessibility"))}
+            {
+                "id": a.get("id") or f"{lid}-access-{i}",
+                "description": self.text(a.get("accessibility")),
+            }
             for i, a in enumerate(_items(raw, "accessibility_for_disabilities"), start=1)
             if isinstance(a, dict)
-        ]  # fmt: skip
+        ]
         if access:
             out["accessibility"] = access
         if _items(raw, "regular_schedules"):
-            out["schedules"] = [self.schedule(s, f"{lid}-schedule-{i}")
-                                for i, s in enumerate(_items(raw, "regular_schedules"), start=1)]  # fmt: skip
+            out["schedules"] = [
+                self.schedule(s, f"{lid}-schedule-{i}")
+                for i, s in enumerate(_items(raw, "regular_schedules"), start=1)
+            ]
         return out
 
     def service(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -149,40 +191,70 @@ class _Converter:
         elif not is_blank(raw.get("organization_id")):
             out["organization_id"] = raw["organization_id"]
         eligibility = [e for e in _items(raw, "eligibilitys") if isinstance(e, dict)]
-        texts = [self.text(e.get("eligibility")) for e in eligibility if not is_blank(e.get("eligibility"))]
+        texts = [
+            self.text(e.get("eligibility"))
+            for e in eligibility
+            if not is_blank(e.get("eligibility"))
+        ]
         if texts and is_blank(out.get("eligibility_description")):
             out["eligibility_description"] = "; ".join(str(t) for t in texts)
-        mins = [e["minimum_age"] for e in eligibility if isinstance(e.get("minimum_age"), int | float)]
-        maxs = [e["maximum_age"] for e in eligibility if isinstance(e.get("maximum_age"), int | float)]
+        mins = [
+            e["minimum_age"] for e in eligibility if isinstance(e.get("minimum_age"), int | float)
+        ]
+        maxs = [
+            e["maximum_age"] for e in eligibility if isinstance(e.get("maximum_age"), int | float)
+        ]
         if mins and "minimum_age" not in out:
             out["minimum_age"] = min(mins)
         if maxs and "maximum_age" not in out:
             out["maximum_age"] = max(maxs)
         out["languages"] = [
-            {"id": lang.get("id") or f"{sid}-language-{i}", "name": lang.get("language"),
-             "code": lang.get("language")} if isinstance(lang, dict) and "language" in lang
+            {
+                "id": lang.get("id") or f"{sid}-language-{i}",
+                "name": lang.get("language"),
+                "code": lang.get("language"),
+            }
+            if isinstance(lang, dict) and "language" in lang
             else _with_id(lang, f"{sid}-language-{i}")
             for i, lang in enumerate(_items(raw, "languages"), start=1)
-        ]  # fmt: skip
-        out["schedules"] = [self.schedule(s, f"{sid}-schedule-{i}")
-                            for i, s in enumerate(_items(raw, "regular_schedules"), start=1)]  # fmt: skip
+        ]
+        out["schedules"] = [
+            self.schedule(s, f"{sid}-schedule-{i}")
+            for i, s in enumerate(_items(raw, "regular_schedules"), start=1)
+        ]
         out["service_areas"] = [
-            {**{k: v for k, v in a.items() if k != "service_area"}, "id": a.get("id") or f"{sid}-area-{i}",
-             "name": a.get("service_area") or a.get("name")} if isinstance(a, dict) else a
+            {
+                **{k: v for k, v in a.items() if k != "service_area"},
+                "id": a.get("id") or f"{sid}-area-{i}",
+                "name": a.get("service_area") or a.get("name"),
+            }
+            if isinstance(a, dict)
+            else a
             for i, a in enumerate(_items(raw, "service_areas"), start=1)
-        ]  # fmt: skip
-        out["cost_options"] = [_with_id(c, f"{sid}-cost-{i}")
-                               for i, c in enumerate(_items(raw, "cost_options"), start=1)]  # fmt: skip
-        out["funding"] = [_with_id(f, f"{sid}-funding-{i}")
-                          for i, f in enumerate(_items(raw, "fundings") + _items(raw, "funding"), start=1)]  # fmt: skip
+        ]
+        out["cost_options"] = [
+            _with_id(c, f"{sid}-cost-{i}")
+            for i, c in enumerate(_items(raw, "cost_options"), start=1)
+        ]
+        out["funding"] = [
+            _with_id(f, f"{sid}-funding-{i}")
+            for i, f in enumerate(_items(raw, "fundings") + _items(raw, "funding"), start=1)
+        ]
         out["contacts"] = [
-            {**_with_id(c, f"{sid}-contact-{i}"),
-             "phones": [_with_id(p, f"{sid}-contact-{i}-phone-{j}")
-                        for j, p in enumerate(_items(c, "phones"), start=1)]}
-            if isinstance(c, dict) else c
+            {
+                **_with_id(c, f"{sid}-contact-{i}"),
+                "phones": [
+                    _with_id(p, f"{sid}-contact-{i}-phone-{j}")
+                    for j, p in enumerate(_items(c, "phones"), start=1)
+                ],
+            }
+            if isinstance(c, dict)
+            else c
             for i, c in enumerate(_items(raw, "contacts"), start=1)
-        ]  # fmt: skip
-        out["phones"] = [_with_id(p, f"{sid}-phone-{i}") for i, p in enumerate(_items(raw, "phones"), start=1)]
+        ]
+        out["phones"] = [
+            _with_id(p, f"{sid}-phone-{i}") for i, p in enumerate(_items(raw, "phones"), start=1)
+        ]
         out["service_at_locations"] = []
         for i, sal in enumerate(_items(raw, "service_at_locations"), start=1):
             sal = _with_id(sal, f"{sid}-sal-{i}")
@@ -191,8 +263,10 @@ class _Converter:
                 if isinstance(sal.get("location"), dict):
                     sal["location"] = self.location(sal["location"], f"{sid}-location-{i}")
                 if _items(sal, "regular_schedules"):
-                    sal["schedules"] = [self.schedule(s, f"{sal['id']}-schedule-{j}")
-                                        for j, s in enumerate(_items(sal, "regular_schedules"), start=1)]  # fmt: skip
+                    sal["schedules"] = [
+                        self.schedule(s, f"{sal['id']}-schedule-{j}")
+                        for j, s in enumerate(_items(sal, "regular_schedules"), start=1)
+                    ]
             out["service_at_locations"].append(sal)
         for i, link in enumerate(_items(raw, "service_taxonomys"), start=1):
             term = link.get("taxonomy") if isinstance(link, dict) else None
@@ -200,21 +274,55 @@ class _Converter:
                 self.not_loaded["service_taxonomys (entry without a taxonomy id)"] += 1
                 continue
             term_id = str(term["id"])
-            attributes.append({
-                "id": link.get("id") or f"{sid}-taxonomy-{i}", "link_id": sid, "link_type": "category",
-                "link_entity": "service", "taxonomy_term_id": term_id,
-                "taxonomy_term": {"id": term_id, "code": term_id, "name": term.get("name") or term_id,
-                                  "taxonomy": term.get("vocabulary"), "parent_id": term.get("parent")},
-            })  # fmt: skip
+            attributes.append(
+                {
+                    "id": link.get("id") or f"{sid}-taxonomy-{i}",
+                    "link_id": sid,
+                    "link_type": "category",
+                    "link_entity": "service",
+                    "taxonomy_term_id": term_id,
+                    "taxonomy_term": {
+                        "id": term_id,
+                        "code": term_id,
+                        "name": term.get("name") or term_id,
+                        "taxonomy": term.get("vocabulary"),
+                        "parent_id": term.get("parent"),
+                    },
+                }
+            )
         for i, audience in enumerate(_items(raw, "pc_targetAudience"), start=1):
             value = audience.get("audienceType") if isinstance(audience, dict) else audience
             if isinstance(value, str) and value.strip():
-                attributes.append({"id": f"{sid}-audience-{i}", "link_id": sid, "link_type": "audience",
-                                   "link_entity": "service", "value": value.strip()})  # fmt: skip
-        handled = {*_SERVICE_FIELDS, "fees", "organization", "organization_id", "eligibilitys",
-                   "languages", "regular_schedules", "service_areas", "cost_options", "fundings",
-                   "funding", "contacts", "phones", "service_at_locations", "service_taxonomys",
-                   "pc_targetAudience", "attributes", "holiday_schedules", "reviews"}  # fmt: skip
+                attributes.append(
+                    {
+                        "id": f"{sid}-audience-{i}",
+                        "link_id": sid,
+                        "link_type": "audience",
+                        "link_entity": "service",
+                        "value": value.strip(),
+                    }
+                )
+        handled = {
+            *_SERVICE_FIELDS,
+            "fees",
+            "organization",
+            "organization_id",
+            "eligibilitys",
+            "languages",
+            "regular_schedules",
+            "service_areas",
+            "cost_options",
+            "fundings",
+            "funding",
+            "contacts",
+            "phones",
+            "service_at_locations",
+            "service_taxonomys",
+            "pc_targetAudience",
+            "attributes",
+            "holiday_schedules",
+            "reviews",
+        }
         metadata = raw.get("pc_metadata")
         if isinstance(metadata, dict) and not is_blank(metadata.get("date_modified")):
             out["last_modified"] = metadata["date_modified"]
@@ -225,8 +333,15 @@ class _Converter:
             if key in handled or is_blank(value) or value in ([], {}):
                 continue
             if isinstance(value, str | int | float | bool):
-                attributes.append({"id": f"{sid}-{key}", "link_id": sid, "link_type": key,
-                                   "link_entity": "service", "value": str(self.text(value))})  # fmt: skip
+                attributes.append(
+                    {
+                        "id": f"{sid}-{key}",
+                        "link_id": sid,
+                        "link_type": key.lower(),
+                        "link_entity": "service",
+                        "value": str(self.text(value)),
+                    }
+                )
             else:
                 self.not_loaded[key] += 1
         if _items(raw, "holiday_schedules"):
@@ -265,18 +380,32 @@ def load_oruk_documents(
         for pointer, item in _services(document, ""):
             if not isinstance(item, dict):
                 report.count_read("service")
-                report.add("error", "service", f"record rejected: expected a JSON object, found "
-                           f"{type(item).__name__}", file=name, pointer=pointer)  # fmt: skip
+                report.add(
+                    "error",
+                    "service",
+                    f"record rejected: expected a JSON object, found {type(item).__name__}",
+                    file=name,
+                    pointer=pointer,
+                )
                 report.count_rejected("service")
                 continue
             current.add(Service, converter.service(item), pointer)
     label = collectors[0].file if collectors else report.source
     if converter.html:
-        report.add("repair", "service", f"{converter.html} HTML text value(s) converted to plain "
-                   "text", file=label)  # fmt: skip
+        report.add(
+            "repair",
+            "service",
+            f"{converter.html} HTML text value(s) converted to plain text",
+            file=label,
+        )
     for key, count in sorted(converter.not_loaded.items()):
-        report.add("warning", "service", f"ORUK field {key} not part of the directory model; not "
-                   f"loaded in {count} service(s)", file=label, field=key.split(" ")[0])  # fmt: skip
+        report.add(
+            "warning",
+            "service",
+            f"ORUK field {key} not part of the directory model; not loaded in {count} service(s)",
+            file=label,
+            field=key.split(" ")[0],
+        )
     if not collectors:
         collectors.append(Collector(report, label))
     first, *rest = collectors

@@ -728,7 +728,7 @@ def _open_sources(
                     f"{bundle.label} holds {len(bundle.names())} files; every table mapping needs "
                     "source= naming its file"
                 )
-            if name in required:
+            if name is not None and name in required:
                 missing.append(name)
             continue
         if found.lower().endswith(".json"):

@@ -49,6 +49,11 @@ class Collector:
         self.file = file
         self._inner = _JsonCollector(report, file)
 
+    def at(self, file: str) -> None:
+        """Name ``file`` as the source of the records added from now on (e.g. one API page)."""
+        self.file = file
+        self._inner.file = file
+
     def add(self, model: type[HSDSModel], raw: dict[str, Any], pointer: str) -> str | None:
         """Build one top-level record (and its nested records); its id, or None if rejected."""
         return self._inner.add(model, raw, pointer, top_level=True)

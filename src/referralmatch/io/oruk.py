@@ -377,6 +377,8 @@ def load_oruk_documents(
         current = collector or Collector(report, name)
         if collector is None:
             collectors.append(current)
+        else:
+            collector.at(name)
         for pointer, item in _services(document, ""):
             if not isinstance(item, dict):
                 report.count_read("service")
@@ -390,7 +392,7 @@ def load_oruk_documents(
                 report.count_rejected("service")
                 continue
             current.add(Service, converter.service(item), pointer)
-    label = collectors[0].file if collectors else report.source
+    label = report.source if collector is not None or not collectors else collectors[0].file
     if converter.html:
         report.add(
             "repair",

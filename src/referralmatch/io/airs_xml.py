@@ -262,9 +262,9 @@ class _Reader:
         )
 
     def ident(self, el: Element, rtype: str, pointer: str, *names: str) -> str:
-        rid = _text(el, "|".join(names))
+        rid = _text(el, "|".join(names)) or next((el.get(n) for n in names if el.get(n)), None)
         if rid:
-            return rid
+            return rid.strip()
         self.generated += 1
         rid = f"{self.file}:{rtype}{self.generated}"
         self.note(
@@ -497,11 +497,11 @@ class _Reader:
             parts = [
                 (label, _text(area, tag))
                 for label, tag in (
-                    ("", "Name"),
+                    ("", "Name|AreaName"),
                     ("", "CustomAreaLabel"),
-                    ("", "City"),
-                    ("", "County"),
-                    ("", "State"),
+                    ("", "City|CityName"),
+                    ("", "County|CountyName"),
+                    ("", "State|StateProvince|Province"),
                     ("", "Country"),
                     ("", "Description"),
                 )
@@ -602,6 +602,10 @@ class _Reader:
         spatial = _kid(el, "SpatialLocation")
         lat = _text(spatial, "Latitude") if spatial is not None else _text(el, "Latitude")
         lon = _text(spatial, "Longitude") if spatial is not None else _text(el, "Longitude")
+        if _zero(lat) and _zero(lon):
+            self.note("repair", "location", "coordinates 0, 0 read as missing", pointer, lid,
+                      "latitude")  # fmt: skip
+            lat = lon = None
         record = {
             "id": lid,
             "organization_id": _text(el, "AgencyID") or agency_id,
@@ -639,7 +643,7 @@ class _Reader:
         self.excluded(el, "location", pointer, lid)
         return self.collector.add(Location, record, pointer)
 
-    def service_fields(self, el: Element, sid: str) -> dict[str, Any]:
+    def service_fields(self, el: Element, sid: str, pointer: str) -> dict[str, Any]:
         """The service-level fields of a SiteService or 4.0 Service (blank ones left out)."""
         age_text = _text(el, "AgeRequirements")
         minimum, maximum = (
@@ -712,7 +716,7 @@ class _Reader:
             "eligibility_description": eligibility,
             "minimum_age": minimum,
             "maximum_age": maximum,
-            "phones": self.phones(el, sid, "", "service"),
+            "phones": self.phones(el, sid, pointer, "service"),
             "schedules": self.schedules(el, sid),
             "languages": self.languages(el, sid),
             "service_areas": self.service_areas(el, sid),
@@ -720,7 +724,7 @@ class _Reader:
                 {"id": f"{sid}-document-{i}", "document": d}
                 for i, d in enumerate(documents, start=1)
             ],
-            "contacts": self.contacts(el, sid, ""),
+            "contacts": self.contacts(el, sid, pointer),
             "attributes": self.taxonomy(el, sid),
         }
         status = (_text(el, "Status") or "").lower()
@@ -738,7 +742,7 @@ class _Reader:
     ) -> None:
         sid = self.ident(el, "service", pointer, "Key", "ID")
         site = _text(el, "SiteID") or site_id
-        fields = self.service_fields(el, sid)
+        fields = self.service_fields(el, sid, pointer)
         named = _text(el, "ServiceID")
         base = services.get(named or "")
         if base is not None:  # a 4.0 Service this site service delivers: fill in what it lacks
@@ -799,70 +803,69 @@ class _Reader:
         )
 
     def document(self, root: Element) -> None:
-        top = f"/{_local(root.tag)}"
-        agencies = [root] if _local(root.tag) == "Agency" else _kids(root, "Agency")
-        if _local(root.tag) == "Agency":
-            top = ""
+        """Read one AIRS document: 3.0 nesting, the 4.0 side-by-side layout, or a mix."""
+        is_agency = _local(root.tag) == "Agency"
+        top = "" if is_agency else f"/{_local(root.tag)}"
+        agencies = [root] if is_agency else _kids(root, "Agency")
         known = {"Agency", "Site", "Service", "SiteService", "ServiceGroup"}
-        for tag in sorted({_local(c.tag) for c in root} - known) if agencies != [root] else []:
-            self.note(
-                "warning",
-                "source",
-                f"element {tag} is not part of the directory model; not loaded",
-                top,
-                field=tag,
-            )
-        # programs first (site services name them), then agencies with their sites
-        for index, group in enumerate(_kids(root, "ServiceGroup"), start=1):
-            self.program(group, f"{top}/ServiceGroup[{index}]", None)
-        services: dict[str, dict[str, Any]] = {}
-        for a_index, agency in enumerate(agencies, start=1):
-            ap = f"{top}/Agency[{a_index}]"
+        for tag in [] if is_agency else sorted({_local(c.tag) for c in root} - known):
+            self.note("warning", "source", f"element {tag} is not part of the directory model; "
+                      "not loaded", top, field=tag)  # fmt: skip
+        scopes: list[tuple[Element, str, str | None]] = [] if is_agency else [(root, top, None)]
+        agency_paths = [(a, f"{top}/Agency[{i}]") for i, a in enumerate(agencies, start=1)]
+        # programs first (site services name them), then 4.0 services (site services fill in
+        # from them), then agencies with their sites, then what sits beside them
+        for scope, path in [(root, top)] if not is_agency else []:
+            for index, group in enumerate(_kids(scope, "ServiceGroup"), start=1):
+                self.program(group, f"{path}/ServiceGroup[{index}]", None)
+        org_ids: list[str | None] = []
+        for agency, ap in agency_paths:
             oid = self.agency(agency, ap)
+            org_ids.append(oid)
+            scopes.append((agency, ap, oid))
             for index, group in enumerate(_kids(agency, "ServiceGroup"), start=1):
                 self.program(group, f"{ap}/ServiceGroup[{index}]", oid)
+        referenced = {
+            _text(ss, "ServiceID") for ss in root.iter() if _local(ss.tag) == "SiteService"
+        } - {None}
+        services: dict[str, dict[str, Any]] = {}
+        standalone: list[tuple[str, str, str | None, Element]] = []
+        for scope, path, oid in scopes:
+            for index, service in enumerate(_kids(scope, "Service"), start=1):
+                pointer = f"{path}/Service[{index}]"
+                sid = self.ident(service, "service", pointer, "Key", "ID")
+                fields = self.service_fields(service, sid, pointer)
+                services[sid] = {"id": sid, **fields}
+                standalone.append((pointer, sid, _text(service, "AgencyID") or oid, service))
+        for (agency, ap), oid in zip(agency_paths, org_ids, strict=True):
             for index, main in enumerate(_kids(agency, "AgencyLocation"), start=1):
                 if oid:
-                    self.site(
-                        main, f"{ap}/AgencyLocation[{index}]", oid, f"{oid}-agency-location-{index}"
-                    )
-            for s_index, site in enumerate(_kids(agency, "Site"), start=1):
-                sp = f"{ap}/Site[{s_index}]"
+                    self.site(main, f"{ap}/AgencyLocation[{index}]", oid,
+                              f"{oid}-agency-location-{index}")  # fmt: skip
+        for scope, path, oid in scopes:
+            for s_index, site in enumerate(_kids(scope, "Site"), start=1):
+                sp = f"{path}/Site[{s_index}]"
                 lid = self.site(site, sp, oid)
                 for index, site_service in enumerate(_kids(site, "SiteService"), start=1):
-                    self.site_service(
-                        site_service, f"{sp}/SiteService[{index}]", oid, lid, services
-                    )
-        if agencies == [root]:
-            return
-        for index, site in enumerate(_kids(root, "Site"), start=1):
-            self.site(site, f"{top}/Site[{index}]", None)
-        referenced = {_text(ss, "ServiceID") for ss in _kids(root, "SiteService")} - {None}
-        service_ids: list[tuple[int, str]] = []
-        for index, service in enumerate(_kids(root, "Service"), start=1):
-            sid = self.ident(service, "service", f"{top}/Service[{index}]", "Key", "ID")
-            fields = self.service_fields(service, sid)
-            services[sid] = {"id": sid, **fields}
-            service_ids.append((index, sid))
-            if sid not in referenced:  # not delivered at any site: a service of its own
-                self.collector.add(
-                    Service,
-                    {"id": sid, "organization_id": _text(service, "AgencyID"), **fields},
-                    f"{top}/Service[{index}]",
-                )
-        for index, site_service in enumerate(_kids(root, "SiteService"), start=1):
-            self.site_service(site_service, f"{top}/SiteService[{index}]", None, None, services)
-        for index, sid in service_ids:
-            if sid in referenced and not self.collector.has(Service, sid):
+                    self.site_service(site_service, f"{sp}/SiteService[{index}]", oid, lid, services)
+        for scope, path, oid in scopes:
+            for index, site_service in enumerate(_kids(scope, "SiteService"), start=1):
+                self.site_service(site_service, f"{path}/SiteService[{index}]", oid, None, services)
+        for pointer, sid, oid, _ in standalone:
+            if sid not in referenced:  # delivered at no site: a service of its own
+                self.collector.add(Service, {**services[sid], "organization_id": oid}, pointer)
+            elif not self.collector.has(Service, sid):
                 self.report.count_read("service")
                 self.report.count_loaded("service", repaired=True)
-                self.note(
-                    "repair",
-                    "service",
-                    "merged into the site service(s) that deliver it",
-                    f"{top}/Service[{index}]",
-                    sid,
-                )
+                self.note("repair", "service", "merged into the site service(s) that deliver it",
+                          pointer, sid)  # fmt: skip
+
+
+def _zero(value: str | None) -> bool:
+    try:
+        return value is not None and float(value) == 0.0
+    except ValueError:
+        return False
 
 
 def _pairs(day: Element) -> Iterator[tuple[str, str]]:

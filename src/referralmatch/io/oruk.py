@@ -198,12 +198,8 @@ class _Converter:
         ]
         if texts and is_blank(out.get("eligibility_description")):
             out["eligibility_description"] = "; ".join(str(t) for t in texts)
-        mins = [
-            e["minimum_age"] for e in eligibility if isinstance(e.get("minimum_age"), int | float)
-        ]
-        maxs = [
-            e["maximum_age"] for e in eligibility if isinstance(e.get("maximum_age"), int | float)
-        ]
+        mins = [a for e in eligibility if (a := _age(e.get("minimum_age"))) is not None]
+        maxs = [a for e in eligibility if (a := _age(e.get("maximum_age"))) is not None]
         if mins and "minimum_age" not in out:
             out["minimum_age"] = min(mins)
         if maxs and "maximum_age" not in out:
@@ -215,6 +211,8 @@ class _Converter:
                 "code": lang.get("language"),
             }
             if isinstance(lang, dict) and "language" in lang
+            else {"id": f"{sid}-language-{i}", "name": lang, "code": lang}
+            if isinstance(lang, str)
             else _with_id(lang, f"{sid}-language-{i}")
             for i, lang in enumerate(_items(raw, "languages"), start=1)
         ]
@@ -286,7 +284,7 @@ class _Converter:
                         "code": term_id,
                         "name": term.get("name") or term_id,
                         "taxonomy": term.get("vocabulary"),
-                        "parent_id": term.get("parent"),
+                        "parent_id": _parent_id(term.get("parent")),
                     },
                 }
             )
@@ -321,7 +319,6 @@ class _Converter:
             "pc_targetAudience",
             "attributes",
             "holiday_schedules",
-            "reviews",
         }
         metadata = raw.get("pc_metadata")
         if isinstance(metadata, dict) and not is_blank(metadata.get("date_modified")):
@@ -348,6 +345,27 @@ class _Converter:
             self.not_loaded["holiday_schedules"] += 1
         out["attributes"] = attributes
         return {k: v for k, v in out.items() if v != []}
+
+
+def _age(value: Any) -> float | None:
+    """An age in years from a number or numeric text; None otherwise (0 is a real minimum)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _parent_id(value: Any) -> str | None:
+    """A taxonomy term's parent as an id (ORUK gives an id, or sometimes the parent object)."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return None if is_blank(value) else str(value)
 
 
 def oruk_service(raw: dict[str, Any]) -> dict[str, Any]:

@@ -196,3 +196,36 @@ def test_windows_1252_punctuation_in_latin1_file(tmp_path: Path) -> None:
     text = SMALL_30.replace("Harbor House", "Harbor\u2019s House").encode("cp1252")
     directory = rm.load_directory(_write(tmp_path, text))
     assert directory.organizations["A1"].name == "Harbor\u2019s House"
+
+
+NESTED_40 = """<?xml version="1.0" encoding="UTF-8"?>
+<Source xmlns="http://www.airs.org/schema/4_0_0/AIRS.xsd">
+  <Agency>
+    <AgencyID>A9</AgencyID><AgencyName>Food Help</AgencyName><YearInc>1999</YearInc>
+    <Site><ID>S9</ID><Title>Pantry</Title>
+      <SpatialLocation><Latitude>0</Latitude><Longitude>0.0</Longitude></SpatialLocation></Site>
+    <Service><ID>SV9</ID><Title>Food pantry</Title><WaitTime>None</WaitTime></Service>
+    <SiteService><ID>SS9</ID><SiteID>S9</SiteID><ServiceID>SV9</ServiceID>
+      <OpenHours><dayOpen>Friday</dayOpen><TimeOpens>10:00:00Z</TimeOpens><TimeCloses>12:00:00Z</TimeCloses></OpenHours>
+    </SiteService>
+  </Agency>
+  <Mystery>not AIRS</Mystery>
+</Source>
+"""
+
+
+def test_40_elements_nested_in_agency(tmp_path: Path) -> None:
+    directory = rm.load_directory(_write(tmp_path, NESTED_40))
+    report = directory.report
+    _assert_accounted(report)
+    service = directory.services["SS9"]
+    assert service.name == "Food pantry" and service.wait_time == "None"  # filled from Service
+    assert service.organization_id == "A9"
+    assert [loc.id for loc in directory.locations_of(service)] == ["S9"]
+    assert service.schedules[0].byday == "FR" and service.schedules[0].opens_at.hour == 10  # type: ignore[union-attr]
+    assert "SV9" not in directory.services  # merged into the site service that delivers it
+    assert any(i.record_id == "SV9" and "merged" in i.message for i in report.issues)
+    assert directory.organizations["A9"].year_incorporated == 1999
+    location = directory.locations["S9"]
+    assert location.latitude is None and location.longitude is None  # 0, 0 is no place
+    assert any(i.field == "Mystery" for i in report.issues)

@@ -572,7 +572,8 @@ class _Reader:
             "website": self.url(el),
             "tax_status": _text(el, "IRSStatus|TaxStatus"),
             "tax_id": el.get("FEIN") or _text(el, "FEIN"),
-            "year_incorporated": _text(el, "YearIncorporated"),
+            "year_incorporated": _text(el, "YearIncorporated|YearInc"),
+            "legal_status": _text(el, "LegalStatus"),
             "phones": self.phones(el, oid, pointer, "organization"),
             "contacts": self.contacts(el, oid, pointer),
             "funding": [

@@ -223,6 +223,18 @@ def test_first_page_failing_raises_nothing_and_reports(server: str) -> None:
     directory = read_api(f"{server}/gone")
     assert not directory.services
     assert [i.message for i in directory.report.errors] == ["page not loaded: HTTP 404"]
+    assert _Handler.hits["/gone/services?page=1"] == 1  # a 404 is not retried
+
+
+@LOCAL
+def test_cli_validate_api_nothing_readable_exits_2(
+    server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _Handler.routes["/gone/services"] = lambda query, hit: (404, {}, b"")
+    from referralmatch.cli import main
+
+    assert main(["validate", "--api", f"{server}/gone"]) == 2
+    assert "no page could be read (page not loaded: HTTP 404)" in capsys.readouterr().err
 
 
 @LOCAL

@@ -52,11 +52,17 @@ def _add_mapping_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _validate_api(args: argparse.Namespace) -> Any:
+    from .errors import DirectoryFormatError
     from .io.api import read_api
 
     if args.path or _mapping(args) is not None:
         raise ConfigurationError("--api reads a URL: give no path, --mapping or --preset with it")
-    return read_api(args.api, dialect=args.dialect)
+    directory = read_api(args.api, dialect=args.dialect)
+    pages = directory.report.counts.get("page")
+    if pages is None or pages.loaded == 0:
+        first = directory.report.errors[0].message if directory.report.errors else "no page"
+        raise DirectoryFormatError(f"{directory.report.source}: no page could be read ({first})")
+    return directory
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -103,6 +103,7 @@ class _Client:
 
     def get_json(self, url: str) -> Any:
         """The JSON body of ``url``; ApiError (with a reason naming no secret) when it fails."""
+        import http.client
         import urllib.error
         import urllib.request
 
@@ -124,6 +125,8 @@ class _Client:
                 if exc.code not in _RETRY_STATUS:
                     raise ApiError(reason) from None
                 wait = _retry_after(exc.headers.get("Retry-After"), self.max_retry_after_s)
+            except http.client.HTTPException as exc:
+                reason = f"broken HTTP response ({type(exc).__name__})"
             except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
                 cause = getattr(exc, "reason", exc)
                 if isinstance(cause, TimeoutError) or "timed out" in str(cause):

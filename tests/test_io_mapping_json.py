@@ -177,3 +177,18 @@ def test_cli_preset_ohana(reference: Path, capsys: pytest.CaptureFixture[str]) -
     assert "as mapped" in out
     direct = rm.load_directory(reference / "ohana_smc_sample_csv", mapping=OHANA)
     assert f"{direct.report.counts['service'].loaded:>7}" in out
+
+
+def test_cli_match_with_preset(
+    reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = tmp_path / "client.json"
+    client.write_text(json.dumps({"age": 40, "location": {"postal_code": "94103"},
+                                  "max_travel_km": 5, "needs": [{"category": "food"}]}))  # fmt: skip
+    path = str(reference / "linksf_2014" / "linksf.json")
+    assert main(["match", "--directory", path, "--preset", "linksf", "--client", str(client),
+                 "--json", "--limit", "3"]) == 0  # fmt: skip
+    payload = json.loads(capsys.readouterr().out)
+    matches = payload["needs"][0]["matches"]
+    directory = rm.load_directory(path, mapping=LINKSF)
+    assert matches and all(m["service_id"] in directory.services for m in matches)

@@ -229,3 +229,10 @@ def test_40_elements_nested_in_agency(tmp_path: Path) -> None:
     location = directory.locations["S9"]
     assert location.latitude is None and location.longitude is None  # 0, 0 is no place
     assert any(i.field == "Mystery" for i in report.issues)
+
+
+def test_stray_control_characters_are_removed_with_a_note(tmp_path: Path) -> None:
+    text = SMALL_30.replace("Harbor House", "Harbor\x0b House&#26;&#x1F;")
+    directory = rm.load_directory(_write(tmp_path, text))
+    assert directory.organizations["A1"].name == "Harbor House"
+    assert any("control character" in i.message for i in directory.report.issues)

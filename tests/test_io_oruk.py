@@ -157,3 +157,19 @@ def test_sniffed_by_oruk_keys(tmp_path: Path, marker: str) -> None:
     path = tmp_path / "feed.json"
     path.write_text(json.dumps([{"id": "s", "name": "X", "status": "active", marker: []}]))
     assert rm.load_directory(path).report.format == "oruk-json"
+
+
+def test_zero_coordinates_and_text_ages(tmp_path: Path) -> None:
+    service = json.loads(json.dumps(FULL_SERVICE))
+    service["service_at_locations"][0]["location"].update(latitude=0, longitude="0.0")
+    service["eligibilitys"] = [{"id": "e1", "minimum_age": "16", "maximum_age": None}]
+    service["languages"] = ["French"]
+    service["reviews"] = [{"id": "r1", "score": 5}]
+    directory = rm.load_directory(_page(tmp_path, [service]))
+    loaded = directory.services["svc-1"]
+    location = directory.locations_of(loaded)[0]
+    assert location.latitude is None and location.longitude is None
+    assert loaded.minimum_age == 16.0 and loaded.maximum_age is None
+    assert [lang.code for lang in loaded.languages] == ["fr"]
+    fields = {i.field for i in directory.report.issues if i.severity == "warning"}
+    assert {"reviews", "location"} <= fields

@@ -86,6 +86,11 @@ _NO_VALUE = {"none", "n/a", "na", "-", "null", "unknown"}
 _ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
+# characters XML 1.0 forbids (raw or as character references): exports carry stray ones
+_ILLEGAL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+    r"|&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]));"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,9 +165,12 @@ def parse_xml(
             f"{label}: refused, {len(data)} bytes is over the XML size limit of {max_bytes} bytes"
         )
     text = _decode(data, label, report)
-    text = re.sub(
-        r"^\s*<\?xml[^>]*\?>", "", text, count=1
-    )  # the declaration's encoding is done with
+    # the declaration's encoding is done with
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    text, removed = _ILLEGAL.subn("", text)
+    if removed:
+        report.add("repair", "source", f"removed {removed} control character(s) XML does not "
+                   "allow", file=label)  # fmt: skip
     try:
         return defusedxml.ElementTree.fromstring(
             text, forbid_dtd=False, forbid_entities=True, forbid_external=True

@@ -146,6 +146,10 @@ class _Converter:
             for k, v in raw.items()
             if k not in ("physical_addresses", "postal_addresses", "accessibility_for_disabilities")
         }
+        if _age(out.get("latitude")) == 0.0 and _age(out.get("longitude")) == 0.0:
+            out.pop("latitude")
+            out.pop("longitude")
+            self.not_loaded["location latitude/longitude 0, 0 (no place; read as missing)"] += 1
         addresses = [
             {**_with_id(a, f"{lid}-address-{i}"), "address_type": "physical"}
             for i, a in enumerate(_items(raw, "physical_addresses"), start=1)
@@ -422,7 +426,8 @@ def load_oruk_documents(
         report.add(
             "warning",
             "service",
-            f"ORUK field {key} not part of the directory model; not loaded in {count} service(s)",
+            f"ORUK field {key}: not loaded in {count} service(s)"
+            + ("" if "(" in key else " (not part of the directory model)"),
             file=label,
             field=key.split(" ")[0],
         )

@@ -942,7 +942,20 @@ def _ages(text: str) -> tuple[str | None, str | None]:
 def load_airs_xml(
     bundle: Bundle, report: LoadReport, *, max_bytes: int = DEFAULT_MAX_XML_BYTES
 ) -> Directory:
-    """Load every AIRS XML file of ``bundle`` into one Directory (see the module docstring)."""
+    """Load every AIRS XML file of ``bundle`` into one Directory (see the module docstring).
+
+    >>> from referralmatch.io.source import Bundle
+    >>> xml = (b"<Source><Agency><Key>a1</Key><Name>Harbor House</Name><Site><Key>s1</Key>"
+    ...        b"<SiteService><Key>ss1</Key><Name>Shelter</Name><Taxonomy><Code>BH-1800.8500"
+    ...        b"</Code></Taxonomy></SiteService></Site></Agency></Source>")
+    >>> report = LoadReport(source="export.xml")
+    >>> directory = load_airs_xml(Bundle("export.xml", {"export.xml": xml}), report)
+    >>> service = directory.services["ss1"]
+    >>> [(t.taxonomy, t.code) for t in directory.taxonomy_terms_of(service)]
+    [('AIRS/211 LA', 'BH-1800.8500')]
+    >>> [loc.id for loc in directory.locations_of(service)], report.balanced
+    (['s1'], True)
+    """
     names = [n for n in _xml_names(bundle) if _is_airs(bundle.read_bytes(n)[:65536])]
     if not names:
         raise DirectoryFormatError(

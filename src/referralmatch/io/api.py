@@ -195,6 +195,12 @@ def read_api(
 
     Raises:
         ConfigurationError: for an unknown dialect or a URL that is not http(s).
+
+    Example (no network: a URL that is not http or https is refused before anything is sent):
+        >>> read_api("file:///etc/passwd")
+        Traceback (most recent call last):
+        ...
+        referralmatch.errors.ConfigurationError: the API URL must be an http:// or https:// URL
     """
     from .loader import check_references
 

@@ -281,56 +281,33 @@ class _Reader:
         return rid
 
     def phones(self, el: Element, owner: str, pointer: str, rtype: str) -> list[dict[str, Any]]:
+        """3.0 ``Phone/PhoneNumber`` or 4.0 ``Phone/Phone`` children; confidential ones withheld."""
         out: list[dict[str, Any]] = []
         for index, phone in enumerate(_kids(el, "Phone", "ContactPhone"), start=1):
-            number = _text(phone, "PhoneNumber") or (
-                _clean(phone.text) if len(phone) == 0 else _text(phone, "Phone")
-            )
+            if len(phone) == 0:
+                number = _clean(phone.text)
+            else:
+                number = _text(phone, "PhoneNumber") or _text(phone, "Phone")
             if not number or number.lower() in _NO_VALUE:
                 continue
             if _flag(phone, "Confidential"):
-                self.note(
-                    "repair",
-                    rtype,
-                    "phone withheld: marked confidential",
-                    f"{pointer}/Phone[{index}]",
-                    owner,
-                    "phones",
-                )
+                self.note("repair", rtype, "phone withheld: marked confidential",
+                          f"{pointer}/{_local(phone.tag)}[{index}]", owner, "phones")  # fmt: skip
                 continue
-            kind = (_text(phone, "Type") or "").lower()
-            description = _join(
-                [
-                    (
-                        "",
-                        None
-                        if _kid(phone, "Function") is not None
-                        else _text(phone, "Description"),
-                    ),
-                    ("", _text(phone, "Function")),
-                    ("", _text(phone, "Department")),
-                ],
-                "; ",
-            )
+            # 4.0 puts what the number is for in Function (its Description explains withholding)
+            if _kid(phone, "Function") is not None:
+                parts = [_text(phone, "Function"), _text(phone, "Department")]
+            else:
+                parts = [_text(phone, "Description")]
             if _flag(phone, "TollFree"):
-                description = _join([("", description), ("", "toll free")], "; ")
-            prefix = _text(phone, "CountryPrefix")
-            out.append(
-                {
-                    "id": f"{owner}-phone-{index}",
-                    "number": number,
-                    "type": _PHONE_TYPES.get(
-                        kind, "fax" if "fax" in (description or "").lower() else None
-                    ),
-                    "description": description,
-                    "extension": _text(phone, "Extension"),
-                }
-                | (
-                    {"description": _join([("", description), ("country prefix ", prefix)], "; ")}
-                    if prefix
-                    else {}
-                )
-            )
+                parts.append("toll free")
+            description = _join([("", p) for p in parts], "; ")
+            kind = (_text(phone, "Type") or "").lower()
+            if kind not in _PHONE_TYPES and "fax" in (description or "").lower():
+                kind = "fax"
+            out.append({"id": f"{owner}-phone-{index}", "number": number,
+                        "type": _PHONE_TYPES.get(kind), "description": description,
+                        "extension": _text(phone, "Extension")})  # fmt: skip
         return out
 
     def contacts(self, el: Element, owner: str, pointer: str) -> list[dict[str, Any]]:

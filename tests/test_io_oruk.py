@@ -173,3 +173,18 @@ def test_zero_coordinates_and_text_ages(tmp_path: Path) -> None:
     assert [lang.code for lang in loaded.languages] == ["fr"]
     fields = {i.field for i in directory.report.issues if i.severity == "warning"}
     assert {"reviews", "location"} <= fields
+
+
+def test_id_repeated_in_another_file_is_rejected(tmp_path: Path) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "page1.json").write_text(json.dumps({"totalPages": 2, "content": [FULL_SERVICE]}))
+    second = {**FULL_SERVICE, "name": "Another name"}
+    (folder / "page2.json").write_text(json.dumps({"services": [second], "totalPages": 2}))
+    directory = rm.load_directory(folder)
+    report = directory.report
+    assert report.format == "oruk-json" and report.balanced
+    assert report.counts["service"].read == 2 and report.counts["service"].rejected == 1
+    assert directory.services["svc-1"].name == "Community Counselling"
+    duplicate = [i for i in report.errors if i.field == "id"]
+    assert duplicate and duplicate[0].file == "page2.json" and duplicate[0].pointer == "/services/0"

@@ -378,10 +378,15 @@ def oruk_service(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _services(document: Any, pointer: str) -> Iterable[tuple[str, Any]]:
-    if isinstance(document, dict) and isinstance(document.get("content"), list):
-        document, pointer = document["content"], f"{pointer}/content"
-    elif isinstance(document, dict) and isinstance(document.get("contents"), list):
-        document, pointer = document["contents"], f"{pointer}/contents"
+    """``(pointer, service)`` of one document: a list, an API page, or a wrapper object."""
+    if isinstance(document, dict) and is_blank(document.get("name")):
+        lists = [k for k, v in document.items() if isinstance(v, list) and v and
+                 all(isinstance(i, dict) for i in v)]  # fmt: skip
+        key = next((k for k in ("content", "contents") if isinstance(document.get(k), list)), None)
+        if key is None and len(lists) == 1 and lists[0] in ("services", "data", "items", "results"):
+            key = lists[0]
+        if key is not None:
+            document, pointer = document[key], f"{pointer}/{key}"
     if isinstance(document, list):
         for index, item in enumerate(document):
             yield f"{pointer}/{index}", item
@@ -392,29 +397,28 @@ def _services(document: Any, pointer: str) -> Iterable[tuple[str, Any]]:
 def load_oruk_documents(
     documents: Iterable[tuple[str, Any]], report: LoadReport, *, collector: Collector | None = None
 ) -> Directory:
-    """Load parsed ORUK documents (``(file name, JSON value)`` pairs) into one Directory."""
+    """Load parsed ORUK documents (``(file name, JSON value)`` pairs) into one Directory.
+
+    One collector takes every document, so an id repeated in another file or page is rejected
+    and reported like one repeated in the same file.
+    """
     converter = _Converter()
-    collectors: list[Collector] = [] if collector is None else [collector]
+    shared = collector
+    first_name: str | None = None
     for name, document in documents:
-        current = collector or Collector(report, name)
-        if collector is None:
-            collectors.append(current)
-        else:
-            collector.at(name)
+        if shared is None:
+            shared = Collector(report, name)
+        shared.at(name)
+        first_name = first_name or name
         for pointer, item in _services(document, ""):
             if not isinstance(item, dict):
                 report.count_read("service")
-                report.add(
-                    "error",
-                    "service",
-                    f"record rejected: expected a JSON object, found {type(item).__name__}",
-                    file=name,
-                    pointer=pointer,
-                )
+                report.add("error", "service", "record rejected: expected a JSON object, found "
+                           f"{type(item).__name__}", file=name, pointer=pointer)  # fmt: skip
                 report.count_rejected("service")
                 continue
-            current.add(Service, converter.service(item), pointer)
-    label = report.source if collector is not None or not collectors else collectors[0].file
+            shared.add(Service, converter.service(item), pointer)
+    label = report.source if collector is not None or first_name is None else first_name
     if converter.html:
         report.add(
             "repair",
@@ -431,10 +435,7 @@ def load_oruk_documents(
             file=label,
             field=key.split(" ")[0],
         )
-    if not collectors:
-        collectors.append(Collector(report, label))
-    first, *rest = collectors
-    return first.to_directory(*rest)
+    return (shared or Collector(report, label)).to_directory()
 
 
 def load_oruk(bundle: Bundle, report: LoadReport) -> Directory:

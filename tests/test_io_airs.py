@@ -236,3 +236,15 @@ def test_stray_control_characters_are_removed_with_a_note(tmp_path: Path) -> Non
     directory = rm.load_directory(_write(tmp_path, text))
     assert directory.organizations["A1"].name == "Harbor House"
     assert any("control character" in i.message for i in directory.report.issues)
+
+
+def test_agency_repeated_in_a_second_file_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _write(folder, SMALL_30, "a.xml")
+    _write(folder, SMALL_30, "b.xml")
+    directory = rm.load_directory(folder)
+    report = directory.report
+    _assert_accounted(report)
+    assert report.counts["organization"].read == 2 and report.counts["organization"].rejected == 1
+    assert any(i.file == "b.xml" and i.field == "id" for i in report.errors)

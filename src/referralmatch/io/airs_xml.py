@@ -248,10 +248,11 @@ def _join(parts: Iterable[tuple[str, str | None]], sep: str = "\n") -> str | Non
 class _Reader:
     """Converts one AIRS document to HSDS 3 dicts and hands them to a Collector."""
 
-    def __init__(self, report: LoadReport, file: str) -> None:
+    def __init__(self, report: LoadReport, file: str, collector: Collector) -> None:
         self.report = report
         self.file = file
-        self.collector = Collector(report, file)
+        self.collector = collector
+        collector.at(file)
         self.generated = 0
 
     # ---- small parts
@@ -938,11 +939,8 @@ def load_airs_xml(
         raise DirectoryFormatError(
             f"{bundle.label}: no AIRS XML file (root Source or Agency) found"
         )
-    readers = []
+    collector = Collector(report, names[0])  # one for all files: an id seen twice is reported
     for name in names:
         root = parse_xml(bundle.read_bytes(name), name, report, max_bytes=max_bytes)
-        reader = _Reader(report, name)
-        reader.document(root)
-        readers.append(reader)
-    first, *rest = [r.collector for r in readers]
-    return first.to_directory(*rest)
+        _Reader(report, name, collector).document(root)
+    return collector.to_directory()

@@ -192,3 +192,19 @@ def test_cli_match_with_preset(
     matches = payload["needs"][0]["matches"]
     directory = rm.load_directory(path, mapping=LINKSF)
     assert matches and all(m["service_id"] in directory.services for m in matches)
+
+
+def test_json_paths_absent_from_every_record(tmp_path: Path) -> None:
+    records = [{**r, "programs": [{k: v for k, v in p.items() if k != "hours"}
+                                  for p in r["programs"]]} for r in RECORDS]  # fmt: skip
+    directory = rm.load_directory(_write(tmp_path, records), mapping=MAPPING)
+    report = directory.report
+    assert report.balanced and set(directory.services) == {"p1", "p2"}
+    assert not any(s.schedules for s in directory.services.values())
+    wrong = ColumnMapping(tables=(TableMapping(table="services", columns={"name": "nom"}),))
+    with pytest.raises(ConfigurationError, match="nom"):
+        rm.load_directory(_write(tmp_path, records, "other.json"), mapping=wrong)
+    partly = ColumnMapping(tables=(TableMapping(table="services", id_from="key",
+                                                columns={"name": "title", "url": "site"}),))  # fmt: skip
+    report = rm.load_directory(_write(tmp_path, records, "third.json"), mapping=partly).report
+    assert any(i.record_type == "mapping" and "site" in i.message for i in report.issues)

@@ -832,7 +832,7 @@ def mapped_tables(
     ('TU', '9am')
     """
     sources, missing_files = _open_sources(source, mapping)
-    _check_columns(mapping, sources, missing_files)
+    _check_columns(mapping, sources, missing_files, report)
     lookups = _lookup_indexes(mapping, sources)
     tables: dict[str, Table] = {}
     for tm in mapping.tables:
@@ -862,8 +862,17 @@ def mapped_tables(
 
 
 def _check_columns(
-    mapping: ColumnMapping, sources: dict[str | None, _Source], missing_files: list[str]
+    mapping: ColumnMapping,
+    sources: dict[str | None, _Source],
+    missing_files: list[str],
+    report: LoadReport | None = None,
 ) -> None:
+    """Raise ConfigurationError naming every mapped column (and file) that is missing.
+
+    JSON leaves optional values out rather than writing them empty, so for a JSON source a
+    mapped path found in no record is a warning (in ``report``), not an error, unless the source
+    has records and none of its mapped paths is found in any (the wrong file or mapping).
+    """
     needed: dict[str | None, set[str]] = defaultdict(set)
     for tm in mapping.tables:
         needed[tm.source] |= tm.source_columns()
@@ -876,7 +885,11 @@ def _check_columns(
         if src is None:
             continue
         absent = sorted(columns - set(src.header))
-        if absent:
+        if absent and src.own is not None and (not src.rows or len(absent) < len(columns)):
+            if report is not None and src.rows:
+                report.add("warning", "mapping", f"mapped JSON path(s) found in no record: "
+                           f"{', '.join(absent)}", file=src.file)  # fmt: skip
+        elif absent:
             problems.append(f"{src.file}: {', '.join(absent)}")
     if problems:
         raise ConfigurationError("mapped source columns not found: " + "; ".join(problems))

@@ -136,7 +136,7 @@ def _hsds_routes(full: dict[str, Any], listing: dict[str, Any], ids: list[str]) 
     def detail(sid: str) -> Any:
         def route(query: dict[str, str], hit: int) -> tuple[int, dict[str, str], bytes]:
             if sid == ids[-1]:
-                time.sleep(1.0)  # slower than the client's timeout
+                time.sleep(4.0)  # slower than the client's timeout
             record = copy.deepcopy(full)
             record.update(id=sid, name=f"Service {sid}")
             for n, sal in enumerate(record.get("service_at_locations", [])):
@@ -157,7 +157,7 @@ def test_hsds3_shallow_list_fetches_full_records_slow_one_reported(server: str, 
     listing = json.loads((reference / "hsds" / "3.0" / "service_list.json").read_text("utf-8"))
     ids = [f"svc-{n}" for n in range(1, 6)]
     _hsds_routes(full, listing, ids)
-    directory = read_api(f"{server}/hsds/", per_page=2, timeout=0.4, retries=0)
+    directory = read_api(f"{server}/hsds/", per_page=2, timeout=1.5, retries=0)
     report = directory.report
     assert report.counts["page"].read == report.counts["page"].loaded == 3
     assert set(directory.services) == set(ids)
@@ -175,12 +175,12 @@ def test_slow_page_is_reported_and_the_rest_kept(server: str) -> None:
     def route(query: dict[str, str], hit: int) -> tuple[int, dict[str, str], bytes]:
         page = int(query["page"])
         if page == 2:
-            time.sleep(1.0)
+            time.sleep(3.0)  # slower than the client's timeout, on every attempt
         items = [{"id": f"p{page}", "name": f"Pantry {page}", "status": "active", "phones": []}]
         return _json({"total_pages": 3, "page_number": page, "contents": items})
 
     _Handler.routes["/slow/services"] = route
-    directory = read_api(f"{server}/slow", timeout=0.3, retries=1, backoff_s=0.01)
+    directory = read_api(f"{server}/slow", timeout=1.0, retries=1, backoff_s=0.01)
     report = directory.report
     assert set(directory.services) == {"p1", "p3"}
     failed = [i for i in report.errors if i.record_type == "page"]

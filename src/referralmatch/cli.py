@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from .errors import ConfigurationError, DirectoryValidationError, ReferralMatchError
@@ -20,10 +21,61 @@ from .samples import sample_directory_path
 __all__ = ["main"]
 
 
+def _mapping(args: argparse.Namespace) -> Any:
+    """The ColumnMapping named by ``--mapping FILE`` or ``--preset NAME`` (None without either)."""
+    if getattr(args, "mapping", None) and getattr(args, "preset", None):
+        raise ConfigurationError("give --mapping or --preset, not both")
+    if getattr(args, "mapping", None):
+        from .io.mapping import ColumnMapping
+
+        return ColumnMapping.from_json(Path(args.mapping))
+    if getattr(args, "preset", None):
+        from .io.presets import preset
+
+        return preset(args.preset)
+    return None
+
+
+def _directory(args: argparse.Namespace, path: str | None) -> Any:
+    """The directory a command names: its path, or (with ``--mapping``/``--preset``) loaded."""
+    mapping = _mapping(args)
+    source = path or str(sample_directory_path())
+    return source if mapping is None else load_directory(source, mapping=mapping)
+
+
+def _add_mapping_options(parser: argparse.ArgumentParser) -> None:
+    from .io.presets import PRESETS
+
+    parser.add_argument("--mapping", metavar="FILE",
+                        help="column mapping as JSON (ColumnMapping.to_json) for CSV/Excel/JSON input")  # fmt: skip
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="a named column mapping")
+
+
+def _validate_api(args: argparse.Namespace) -> Any:
+    from .errors import DirectoryFormatError
+    from .io.api import read_api
+
+    if args.path or _mapping(args) is not None:
+        raise ConfigurationError("--api reads a URL: give no path, --mapping or --preset with it")
+    directory = read_api(args.api, dialect=args.dialect)
+    pages = directory.report.counts.get("page")
+    if pages is None or pages.loaded == 0:
+        first = directory.report.errors[0].message if directory.report.errors else "no page"
+        raise DirectoryFormatError(f"{directory.report.source}: no page could be read ({first})")
+    return directory
+
+
 def _validate(args: argparse.Namespace) -> int:
     path = args.path or str(sample_directory_path())
     try:
-        directory = load_directory(path, format=args.format, strict=args.strict)
+        if getattr(args, "api", None):
+            directory = _validate_api(args)
+            if args.strict and not directory.report.ok:
+                raise DirectoryValidationError("strict mode", tuple(directory.report.issues))
+        else:
+            mapping = _mapping(args)
+            directory = load_directory(path, format=None if mapping else args.format,
+                                       strict=args.strict, mapping=mapping)  # fmt: skip
     except DirectoryValidationError as exc:
         issues = exc.issues
         if args.json:
@@ -93,7 +145,9 @@ def _match(args: argparse.Namespace) -> int:
     from .matching.matcher import Matcher
     from .models.client import ClientProfile
 
-    directory = load_directory(args.directory or str(sample_directory_path()))
+    directory = _directory(args, args.directory)
+    if isinstance(directory, str):
+        directory = load_directory(directory)
     with open(args.client, encoding="utf-8") as handle:
         data = json.load(handle)
     if not isinstance(data, dict):
@@ -126,7 +180,7 @@ def _gaps(args: argparse.Namespace) -> int:
             at = datetime.fromisoformat(args.at)
         except ValueError:
             raise ConfigurationError("--at must be an ISO 8601 date-time") from None
-    directory = args.directory or str(sample_directory_path())
+    directory = _directory(args, args.directory)
     report = gap_analysis(args.caseload, directory, at=at, progress=False)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -182,6 +236,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--strict", action="store_true", help="exit 1 if any record is rejected")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.add_argument("--max-issues", type=int, default=20, help="issues to print (default 20)")
+    _add_mapping_options(validate)
+    validate.add_argument("--api", metavar="URL",
+                          help="read a live Open Referral API (pages through URL/services)")  # fmt: skip
+    validate.add_argument("--dialect", choices=("hsds3", "oruk"), default="hsds3",
+                          help="API dialect for --api (default hsds3)")  # fmt: skip
     validate.set_defaults(handler=_validate)
 
     demo = sub.add_parser(
@@ -196,6 +255,7 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--screening", help="screening answers as JSON, keyed by instrument")
     match.add_argument("--limit", type=int, default=5, help="services per need (default 5)")
     match.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_mapping_options(match)
     match.set_defaults(handler=_match)
 
     gaps = sub.add_parser("gaps", help="resource gap analysis of a caseload (tables and figures)")
@@ -204,6 +264,7 @@ def _parser() -> argparse.ArgumentParser:
     gaps.add_argument("--out", required=True, help="folder for the CSV tables and PNG figures")
     gaps.add_argument("--no-plots", action="store_true", help="write the tables only")
     gaps.add_argument("--at", help="moment of referral, ISO 8601 (default: now)")
+    _add_mapping_options(gaps)
     gaps.set_defaults(handler=_gaps)
     return parser
 

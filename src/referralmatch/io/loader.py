@@ -5,8 +5,10 @@ Supported formats (``format=`` names):
 - ``"hsds3-json"``: HSDS 3.x JSON (a ``.json`` file, or a folder/zip of them);
 - ``"hsds3-tabular"``: an HSDS 3.x tabular data package (folder or zip of CSVs);
 - ``"hsds1-tabular"``: an HSDS 1.1/2.0 tabular data package (most real 211 exports);
-- ``"mapped"``: any CSV, Excel file, folder of CSVs or pandas DataFrame through a
-  :class:`~referralmatch.io.mapping.ColumnMapping`.
+- ``"mapped"``: any CSV, Excel file, folder of CSVs, JSON records file or pandas DataFrame
+  through a :class:`~referralmatch.io.mapping.ColumnMapping`;
+- ``"airs-xml"``: AIRS XML 3.0 / 4.0 draft exports of 211 software (:mod:`.airs_xml`);
+- ``"oruk-json"``: Open Referral UK ``/services`` JSON (:mod:`.oruk`).
 
 Loading makes no network call, never evaluates or unpickles input, and accounts for every record.
 """
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "check_references", "load_directory", "sniff_format"]
 
-FORMATS = ("hsds3-json", "hsds3-tabular", "hsds1-tabular", "mapped")
+FORMATS = ("hsds3-json", "hsds3-tabular", "hsds1-tabular", "mapped", "airs-xml", "oruk-json")
 
 
 def sniff_format(bundle: Bundle) -> str:
@@ -40,6 +42,9 @@ def sniff_format(bundle: Bundle) -> str:
         return "hsds1-tabular"
     if looks_like_hsds3_tabular(bundle):
         return "hsds3-tabular"
+    other = _sniff_other(bundle)
+    if other is not None:
+        return other
     names = bundle.names()
     if any(
         n.lower().endswith(".json") and not n.lower().endswith("datapackage.json") for n in names
@@ -50,8 +55,8 @@ def sniff_format(bundle: Bundle) -> str:
     )
     raise DirectoryFormatError(
         f"{bundle.label}: unrecognised directory format (found: {found}). Supported: HSDS 3.x JSON, "
-        "HSDS 3.x tabular data package, HSDS 1.1/2.0 tabular data package, or any CSV/Excel/"
-        "DataFrame with mapping=ColumnMapping(...)"
+        "HSDS 3.x tabular data package, HSDS 1.1/2.0 tabular data package, AIRS XML, Open "
+        "Referral UK JSON, or any CSV/Excel/JSON/DataFrame with mapping=ColumnMapping(...)"
     )
 
 
@@ -143,6 +148,8 @@ def load_directory(
         fmt = format or sniff_format(bundle)
         report = LoadReport(source=bundle.label, format=fmt)
         directory = _load_bundle(bundle, fmt, report)
+        if format is None:
+            _check_recognised(directory, report)
     check_references(directory, report)
     if strict and not report.ok:
         errors = report.errors
@@ -155,9 +162,52 @@ def load_directory(
     return directory
 
 
+def _sniff_other(bundle: Bundle) -> str | None:
+    """``"airs-xml"`` or ``"oruk-json"`` when the bundle holds one of them, else None."""
+    from .airs_xml import looks_like_airs_xml
+    from .oruk import looks_like_oruk
+
+    if looks_like_airs_xml(bundle):
+        return "airs-xml"
+    if looks_like_oruk(bundle):
+        return "oruk-json"
+    return None
+
+
+def _check_recognised(directory: Directory, report: LoadReport) -> None:
+    """Raise DirectoryFormatError when sniffed JSON gave no record at all: say what was tried."""
+    if report.format != "hsds3-json" or directory.services or directory.organizations:
+        return
+    if directory.locations or directory.taxonomy_terms or not report.errors:
+        return
+    keys: dict[str, None] = {}
+    for issue in report.errors:
+        if issue.field:
+            keys.setdefault(issue.field)
+    fields = ", ".join(list(keys)[:8]) or "none"
+    raise DirectoryFormatError(
+        f"{report.source}: no record was recognised ({len(report.errors)} record(s) rejected; "
+        f"fields named in the problems: {fields}). Tried: HSDS 3.x JSON (objects with HSDS field "
+        "names such as a service's name and status), Open Referral UK JSON (content/totalPages, "
+        "eligibilitys, ...), AIRS XML. To load other JSON, describe its fields with a column "
+        "mapping: load_directory(path, mapping=ColumnMapping(...)) with dotted JSON paths such as "
+        "'services.name', or on the command line --mapping FILE.json or --preset NAME "
+        "(see docs/formats-json.md)"
+    )
+
+
 def _load_bundle(bundle: Bundle, fmt: str, report: LoadReport) -> Directory:
     from . import hsds3
     from .tabular import assemble
+
+    if fmt == "airs-xml":
+        from .airs_xml import load_airs_xml
+
+        return load_airs_xml(bundle, report)
+    if fmt == "oruk-json":
+        from .oruk import load_oruk
+
+        return load_oruk(bundle, report)
 
     if fmt == "hsds3-json":
         return hsds3.load_json(bundle, report)

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -62,8 +63,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import ConfigurationError, MissingExtraError
+from ..errors import ConfigurationError, DirectoryFormatError, MissingExtraError
 from . import normalize
+from .json_records import PARENT_KEY, json_rows, records_path
 from .records import is_blank, nested_fields, record_type_of
 from .report import LoadReport
 from .source import Bundle
@@ -343,6 +345,51 @@ class ColumnMapping(BaseModel):
     model_config = _FROZEN
     tables: tuple[TableMapping, ...] = Field(min_length=1)
     """The table mappings, applied in order."""
+    description: str = ""
+    """What this mapping is for (kept in its JSON file; not used when loading)."""
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """The mapping as JSON text (defaults left out), also written to ``path`` when given.
+
+        >>> m = ColumnMapping(tables=(TableMapping(table="services", columns={"name": "Title"}),))
+        >>> ColumnMapping.from_json(m.to_json()) == m
+        True
+        """
+        data = self.model_dump(mode="json", exclude_defaults=True)
+        for table, dumped in zip(self.tables, data["tables"], strict=True):
+            for column, spec in table.columns.items():
+                if not isinstance(spec, str):  # the discriminator is a default: keep it
+                    dumped["columns"][column] = {"kind": spec.kind, **dumped["columns"][column]}
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_json(cls, source: str | Path) -> ColumnMapping:
+        """Read a mapping from JSON text or a ``.json`` file written by :meth:`to_json`.
+
+        Raises :class:`~referralmatch.errors.ConfigurationError` naming every problem (a file
+        that cannot be read, invalid JSON, unknown tables or columns).
+        """
+        text = str(source)
+        if isinstance(source, Path) or not text.lstrip().startswith("{"):
+            try:
+                text = Path(source).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ConfigurationError(f"mapping file {source}: {exc.strerror}") from None
+        try:
+            return cls.model_validate_json(text)
+        except ValueError as exc:
+            errors = getattr(exc, "errors", None)
+            if callable(errors):
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc']) or '(mapping)'}: {e['msg']}"
+                    for e in errors(include_url=False, include_input=False)
+                )
+            else:  # pragma: no cover - pydantic raises ValidationError
+                problems = str(exc)
+            raise ConfigurationError(f"invalid column mapping: {problems}") from None
 
     @model_validator(mode="after")
     def _distinct_ids(self) -> ColumnMapping:
@@ -581,6 +628,11 @@ class _Source:
     header: list[str]
     rows: list[tuple[int, dict[str, Any]]]
     used: set[int] = field(default_factory=set)
+    own: str | None = None
+    """For JSON sources: the records path whose values are this source's own ("" for records)."""
+    repeats: dict[int, int] = field(default_factory=dict)
+    """For JSON sources: row number -> the earlier row it repeats exactly (its values and those
+    of the records it is nested in)."""
 
 
 def _plain(value: Any) -> Any:
@@ -663,26 +715,88 @@ def _open_sources(
         return out, missing
     bundle = source if isinstance(source, Bundle) else Bundle.open(source)
     single = bundle.names()[0] if len(bundle.names()) == 1 else None
+    parsed: dict[str, list[Any]] = {}
     for name in wanted:
-        found = single if name is None or (single and _lower(name) == _lower(single)) else None
-        if name is not None and found is None:
-            found = bundle.find(PurePosixPath(name).name) if "/" not in name else (
-                name if name in bundle.names() else None)  # fmt: skip
+        name_file, path = _split_source(name)
+        found = single if name_file is None or (single and _lower(name_file) == _lower(single)) else None
+        if name_file is not None and found is None:
+            found = bundle.find(PurePosixPath(name_file).name) if "/" not in name_file else (
+                name_file if name_file in bundle.names() else None)  # fmt: skip
         if found is None:
-            if name is None:
+            if name_file is None:
                 raise ConfigurationError(
                     f"{bundle.label} holds {len(bundle.names())} files; every table mapping needs "
                     "source= naming its file"
                 )
-            if name in required:
+            if name is not None and name in required:
                 missing.append(name)
             continue
-        if _is_excel(found):
+        if found.lower().endswith(".json"):
+            out[name] = _json_source(bundle, found, path, parsed)
+        elif path is not None:
+            raise ConfigurationError(
+                f"source {name!r}: a records path after '#' is only for JSON files"
+            )
+        elif _is_excel(found):
             out[name] = _from_frame(_read_excel(bundle.read_bytes(found), None), found)
         else:
             header, rows = bundle.read_csv(found)
             out[name] = _Source(found, header, [(n, dict(v)) for n, v in rows])
     return out, missing
+
+
+def _split_source(name: str | None) -> tuple[str | None, str | None]:
+    """A source name as (file name or None for the single input, JSON records path or None)."""
+    if name is None:
+        return None, None
+    file_name, sep, path = name.partition("#")
+    return (file_name or None), (records_path(path) or None if sep else None)
+
+
+def _json_source(bundle: Bundle, found: str, path: str | None, parsed: dict[str, list[Any]]) -> _Source:
+    """The rows of a JSON file (one per record, or per item of the list at ``path``)."""
+    if found not in parsed:
+        text = bundle.read_text(found)
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DirectoryFormatError(
+                f"{bundle.label}/{found}: not valid JSON (line {exc.lineno}: {exc.msg})"
+            ) from None
+        parsed[found] = document if isinstance(document, list) else [document]
+    rows = json_rows(parsed[found], found, path)
+    header = list(dict.fromkeys(key for _, values in rows for key in values))
+    label = f"{found}#{path}" if path else found
+    first: dict[str, int] = {}
+    repeats: dict[int, int] = {}
+    for number, values in rows:
+        key = json.dumps({k: v for k, v in values.items() if k != PARENT_KEY}, sort_keys=True,
+                         default=str)  # fmt: skip
+        earlier = first.setdefault(key, number)
+        if earlier != number:
+            repeats[number] = earlier
+    return _Source(label, header, rows, own=path or "", repeats=repeats)
+
+
+def _reject_repeat(
+    tm: TableMapping, src: _Source, number: int, raw: dict[str, Any], report: LoadReport
+) -> None:
+    """Account for the rows a JSON record repeating an earlier one would make: rejected."""
+    values = {**raw, ROW_KEY: f"{src.file}:{number}"}
+    if tm.when and all(is_blank(values.get(_lower(c))) for c in tm.when):
+        return
+    items = len(tm.split.items(values)) if tm.split is not None else 1
+    if not items:
+        return
+    src.used.add(number)
+    rtype = record_type_of(_MODELS[tm.table])
+    base = values.get(_lower(tm.id_from)) if tm.id_from else None
+    rid = None if is_blank(base) else f"{tm.id_prefix}{_key(base)}"
+    for _ in range(items):
+        report.count_read(rtype)
+        report.add("error", rtype, f"record rejected: repeats row {src.repeats[number]} exactly",
+                   file=src.file, row=number, record_id=rid)  # fmt: skip
+        report.count_rejected(rtype)
 
 
 # --------------------------------------------------------------------------------------------
@@ -718,7 +832,7 @@ def mapped_tables(
     ('TU', '9am')
     """
     sources, missing_files = _open_sources(source, mapping)
-    _check_columns(mapping, sources, missing_files)
+    _check_columns(mapping, sources, missing_files, report)
     lookups = _lookup_indexes(mapping, sources)
     tables: dict[str, Table] = {}
     for tm in mapping.tables:
@@ -728,6 +842,9 @@ def mapped_tables(
         table = tables.setdefault(tm.table, Table(file=src.file))
         seen: set[str] | None = set() if tm.distinct else None
         for number, raw in src.rows:
+            if number in src.repeats:
+                _reject_repeat(tm, src, number, raw, report)
+                continue
             _map_row(tm, src, number, raw, table, lookups, report, seen)
     for name, src in sources.items():
         first = next((tm for tm in mapping.tables if tm.source == name), None)
@@ -745,8 +862,17 @@ def mapped_tables(
 
 
 def _check_columns(
-    mapping: ColumnMapping, sources: dict[str | None, _Source], missing_files: list[str]
+    mapping: ColumnMapping,
+    sources: dict[str | None, _Source],
+    missing_files: list[str],
+    report: LoadReport | None = None,
 ) -> None:
+    """Raise ConfigurationError naming every mapped column (and file) that is missing.
+
+    JSON leaves optional values out rather than writing them empty, so for a JSON source a
+    mapped path found in no record is a warning (in ``report``), not an error, unless the source
+    has records and none of its mapped paths is found in any (the wrong file or mapping).
+    """
     needed: dict[str | None, set[str]] = defaultdict(set)
     for tm in mapping.tables:
         needed[tm.source] |= tm.source_columns()
@@ -759,7 +885,11 @@ def _check_columns(
         if src is None:
             continue
         absent = sorted(columns - set(src.header))
-        if absent:
+        if absent and src.own is not None and (not src.rows or len(absent) < len(columns)):
+            if report is not None and src.rows:
+                report.add("warning", "mapping", f"mapped JSON path(s) found in no record: "
+                           f"{', '.join(absent)}", file=src.file)  # fmt: skip
+        elif absent:
             problems.append(f"{src.file}: {', '.join(absent)}")
     if problems:
         raise ConfigurationError("mapped source columns not found: " + "; ".join(problems))
@@ -894,7 +1024,38 @@ def _warn_unmapped(
         for column in src.header:
             if column not in used and not is_blank(values.get(column)):
                 counts[column] += 1
+    nested = _nested_paths(name, mapping) if src.own is not None else set()
+    if src.own is not None:  # JSON: a parent's value read by a nested mapping is used too
+        file_name = _split_source(name)[0]
+        for tm in mapping.tables:
+            if _split_source(tm.source)[0] == file_name:
+                used |= tm.source_columns()
     for column in src.header:
-        if counts[column]:
+        if src.own is not None and re.sub(r"(\.\d+)+$", "", column) in used:
+            continue  # an item of a list whose joined value is used
+        if counts[column] and (src.own is None or _own_column(column, src.own, nested)):
             report.add("warning", rtype, f"column {column!r} is not mapped; its {counts[column]} "
                        "value(s) were not loaded", file=src.file, field=column)  # fmt: skip
+
+
+def _nested_paths(name: str | None, mapping: ColumnMapping) -> set[str]:
+    """The JSON records paths the mapping reads from the same file as source ``name``."""
+    file_name = _split_source(name)[0]
+    paths = set()
+    for tm in mapping.tables:
+        other_file, path = _split_source(tm.source)
+        if path and other_file == file_name:
+            paths.add(path)
+    return paths
+
+
+def _own_column(column: str, own: str, nested: set[str]) -> bool:
+    """True when a JSON column belongs to the source reading records path ``own`` (not to a
+    parent record, and not to a deeper list another table mapping reads)."""
+    if column == PARENT_KEY or (own and column != own and not column.startswith(own + ".")):
+        return False
+    return not any(
+        path != own and (not own or path.startswith(own + ".")) and
+        (column == path or column.startswith(path + "."))
+        for path in nested
+    )

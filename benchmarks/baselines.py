@@ -144,7 +144,7 @@ class PythonLoopMatcher:
         for service in services:
             terms = tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service))
             keywords = "; ".join(
-                a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
+                a.value or "" for a in service.attributes if a.link_type == "keyword"
             )
             texts.append(ServiceText(service.name, service.description or "", keywords, terms))
             audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")

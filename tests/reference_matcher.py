@@ -90,7 +90,7 @@ def reference_match(
     texts = []
     for service in services:
         keywords = "; ".join(
-            a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
+            a.value or "" for a in service.attributes if a.link_type == "keyword"
         )
         terms = tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service))
         texts.append(ServiceText(service.name, service.description or "", keywords, terms))

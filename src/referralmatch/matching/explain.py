@@ -123,7 +123,7 @@ def language_text(
 def population_text(targets: frozenset[str], has: frozenset[str], value: float) -> str:
     """Whom the service is aimed at, and whether the client is among them."""
     labels = {s.key: s.label.lower() for s in situations()}
-    labels.update(women="women", men="men")
+    labels.update(women="women", men="men", condition="people with a specific condition or loss")
     if not targets:
         return "open to the general public (no particular population)"
     shared = sorted(targets & has)

@@ -341,7 +341,7 @@ class DirectoryIndex:
                 unit_rows.append((i, None))
             terms = directory.taxonomy_terms_of(service)
             keywords = "; ".join(
-                a.value or "" for a in service.attributes if a.link_type in ("keyword", "audience")
+                a.value or "" for a in service.attributes if a.link_type == "keyword"
             )
             triples = tuple((t.taxonomy, t.code, t.name) for t in terms)
             audience = "; ".join(

@@ -65,6 +65,15 @@ BROAD_TARGETS = 5
 MATCHED, NEUTRAL, NOT_KNOWN, MISMATCH = 1.0, 0.5, 0.3, 0.1
 
 _GENDER_AIRS = {"YS-2000": "women", "YS-5000": "men"}
+_CONDITION_AIRS = ("YF-3000", "YF-8500", "YF-2000", "YF-2200")
+_CONDITION_PATTERN = (
+    r"\b(?:cancer|ostomy|diabetes|diabetic|alzheimer'?s|dementia|parkinson'?s|autism|autistic|"
+    r"epilepsy|seizures?|kidney|dialysis|brain injur(?:y|ies)|stroke|lupus|als|multiple sclerosis|"
+    r"arthritis|asthma|sickle cell|hepatitis|heart disease|cerebral palsy|down syndrome|"
+    r"spina bifida|tourette|huntington'?s|scleroderma|crohn'?s|celiac|fibromyalgia|laryngectom\w*|"
+    r"amputees?|blind(?:ness)?|low vision|lost chord|suicide loss|survivors of suicide|"
+    r"bereaved parents|widow(?:s|ed|hood)?|infertility|miscarriage|stillbirth)\b"
+)
 _GENDER_PATTERNS = {
     "women": r"\b(?:women|woman|females?|girls|mothers|moms|ladies)\b",
     "men": r"\b(?:men|males?|boys|fathers|dads)\b",
@@ -78,8 +87,10 @@ def _situation_keys() -> tuple[str, ...]:
 
 @cache
 def populations() -> tuple[str, ...]:
-    """Every population key: the situations, then ``women`` and ``men``."""
-    return (*_situation_keys(), "women", "men")
+    """Every population key: the situations, ``women`` and ``men``, then ``condition`` (a
+    specific health condition or loss: a cancer, ostomy or suicide-loss group), which a client
+    is never known to be in, so a service aimed at one ranks below a general one."""
+    return (*_situation_keys(), "women", "men", "condition")
 
 
 POPULATIONS = populations()
@@ -94,12 +105,14 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         if s.patterns
     ]
     out += [(k, re.compile(p, re.I)) for k, p in _GENDER_PATTERNS.items()]
+    out.append(("condition", re.compile(_CONDITION_PATTERN, re.I)))
     return tuple(out)
 
 
 @cache
 def _airs_map() -> dict[str, str]:
     out = dict(_GENDER_AIRS)
+    out.update(dict.fromkeys(_CONDITION_AIRS, "condition"))
     for s in situations():
         for prefix in s.airs_prefixes:
             out[prefix.upper()] = s.key

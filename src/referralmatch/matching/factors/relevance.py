@@ -14,10 +14,15 @@ Evidence, strongest first:
    (smoothed with a background of 500 services without hits, so that in a directory of two
    shelters "shelter" still counts);
    long fields are length-normalised. Each field saturates below its cap (name 0.95, keywords
-   0.85, description 0.7), so a description that mentions a need can never count as much as a
+   0.85, description 0.4), so a description that mentions a need can never count as much as a
    name or a taxonomy code that says it. Phrases are matched leftmost-longest, so "food safety
    training" is not food; a phrase right after a negation ("no", "not a", "without") is not
    evidence.
+
+A description whose need evidence is mostly about one need ("The Soup Kitchen serves two hot
+meals a day") may reach 0.75; one that lists many programmes stays near 0.4. A service whose
+users are organisations ("allowing stores to benefit from tax breaks", "for employers") keeps
+0.6 of its relevance: it is not a client service.
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
 the gap to 1 (corroboration); a child category lifts its parent to 0.85 of its own relevance
@@ -80,6 +85,15 @@ _TEXT_SCALE = 3.0  # a field's text relevance = cap * (1 - exp(-bm25 / scale))
 _CORROBORATION = 0.5  # share of the remaining gap that other evidence may close
 _FOCUS_FLOOR = 0.6  # taxonomy evidence of a category that is 1 of many codes keeps this share
 _UNFOCUSED = frozenset({"PX"})
+_FOCUSED_DESCRIPTION_BONUS = 0.35  # a description all about one need may reach 0.75
+_FOR_ORGANIZATIONS = re.compile(
+    r"\b(?:allowing|helps?|for|to|assists?) (?:local |participating |area )?"
+    r"(?:grocery stores|stores|businesses|restaurants|employers|landlords|nonprofits|"
+    r"non-profits|agencies|providers|professionals|clinicians|developers|investors)\b"
+    r"(?! and (?:individuals|families|residents|clients))",
+    re.I,
+)
+_ORGANIZATION_FACTOR = 0.6  # a service whose users are organisations is not a client service
 _PARENT_LIFT = 0.85  # a rental-assistance programme is housing help, not a place to live
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
@@ -307,12 +321,23 @@ def relevance_table(
                     scores[cat] += w if kind == _KEYWORD else w * _SYNONYM_WEIGHT
         rel = [0.0] * n_cat
         kind_of = [0] * n_cat
+        # a description's focus: the share of its top-level category evidence that is this one's
+        desc_tops: dict[int, float] = {}
+        for c in range(n_cat):
+            if field_score[2][c] and reg.parent[c] < 0:
+                desc_tops[c] = field_score[2][c]
+        desc_total = sum(desc_tops.values())
         for c in range(n_cat):
             parts = [(tax[c] * focus[c], tax_kind[c])]
             for f_i, name in enumerate(_FIELDS):
                 sc = field_score[f_i][c]
-                if sc:
-                    parts.append((_FIELD_CAP[name] * (1.0 - math.exp(-sc / _TEXT_SCALE)), 3 + f_i))
+                if not sc:
+                    continue
+                cap = _FIELD_CAP[name]
+                if name == "description" and desc_total > 0:
+                    share = desc_tops.get(reg.top[c], 0.0) / desc_total
+                    cap += _FOCUSED_DESCRIPTION_BONUS * share
+                parts.append((cap * (1.0 - math.exp(-sc / _TEXT_SCALE)), 3 + f_i))
             parts.sort(reverse=True)
             best, kind = parts[0]
             # the strongest evidence decides; other independent evidence adds a little
@@ -329,6 +354,8 @@ def relevance_table(
                 lifted = 1.0 - (1.0 - rel[c]) * (1.0 - _CONTEXT_FACTOR * rel[p])
                 if lifted > rel[c]:
                     rel[c], kind_of[c] = lifted, kind_of[p]
+        if _FOR_ORGANIZATIONS.search(t.description) or _FOR_ORGANIZATIONS.search(t.name):
+            rel = [r * _ORGANIZATION_FACTOR for r in rel]
         for c in range(n_cat):
             if rel[c] >= floor:
                 out_s.append(row)

@@ -78,12 +78,15 @@ _WORD_SWAPS = [
 ]
 
 
-def _swap_words(text: str, rng: random.Random) -> str:
+_AMBIGUOUS = {"St."}  # Street or Saint: in names a feed abbreviates it but never expands it
+
+
+def _swap_words(text: str, rng: random.Random, *, expand: bool = True) -> str:
     for long, short in _WORD_SWAPS:
         if rng.random() < 0.7:
             if re.search(rf"\b{re.escape(long)}\b", text):
                 text = re.sub(rf"\b{re.escape(long)}\b", short, text)
-            elif re.search(rf"(?<!\w){re.escape(short)}(?!\w)", text):
+            elif (expand or short not in _AMBIGUOUS) and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", text):
                 text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", long, text)
     return text
 
@@ -110,7 +113,7 @@ def _typo(text: str, rng: random.Random) -> str:
 def perturb_name(text: str, rng: random.Random) -> str:
     """A name as another feed might spell it (abbreviations, case, a typo, punctuation)."""
     if rng.random() < 0.5:
-        text = _swap_words(text, rng)
+        text = _swap_words(text, rng, expand=False)
     if rng.random() < 0.15:
         text = text.upper()
     elif rng.random() < 0.1:
@@ -241,8 +244,14 @@ def _perturb_location(d: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     for addr in d.get("addresses", []):
         if addr.get("address_1"):
             addr["address_1"] = perturb_address(addr["address_1"], rng)
-        if addr.get("address_2") and rng.random() < 0.3:
-            addr["address_2"] = None
+        unit = addr.get("address_2") or ""
+        if re.match(r"(?i)(suite|ste|#|room|rm|unit|floor|fl)\b|\d+(st|nd|rd|th) floor", unit):
+            roll = rng.random()
+            if roll < 0.3:
+                addr["address_2"] = None
+            elif roll < 0.6 and addr.get("address_1"):
+                addr["address_1"] = f"{addr['address_1']} {perturb_address(unit, rng)}"
+                addr["address_2"] = None
         zip_code = addr.get("postal_code") or ""
         if rng.random() < 0.2:
             addr["postal_code"] = zip_code[:5] if "-" in zip_code else (zip_code + "-0000" if len(zip_code) == 5 else zip_code)

@@ -136,24 +136,11 @@ def normalize_zip(value: str | None) -> str | None:
     return digits[:5] if len(digits) >= 5 else None
 
 
-def normalize_address(address_1: str | None, address_2: str | None = None) -> StreetAddress:
-    """Split and normalise a street address into house number, street words and unit.
-
-    Street types and directions use their USPS abbreviations, whatever the spelling; "Suite 200",
-    "Ste 200", "#200", "Unit 200" all give unit ``"200"``; "2nd Floor" and "Floor 2" give
-    ``"fl 2nd"``/``"fl 2"`` read alike (``"fl 2"``). P.O. boxes keep their number as the unit.
-
-    >>> normalize_address("123 W 29th St 2Nd Floor")
-    StreetAddress(number='123', street='w 29th st', unit='fl 2')
-    >>> normalize_address("123 W. 29Th Street", "2nd Floor")
-    StreetAddress(number='123', street='w 29th st', unit='fl 2')
-    >>> normalize_address("", None)
-    StreetAddress(number=None, street=None, unit=None)
-    """
-    text = " ".join(p for p in (address_1, address_2) if p)
-    norm = normalize_text(text.replace("#", " # "))
+def _parse_line(line: str) -> tuple[str | None, list[str], list[str]]:
+    """``(house number, street words, units)`` of one address line."""
+    norm = normalize_text(re.sub(r"\([^)]*\)", " ", line).replace("#", " # "))
     if norm is None:
-        return StreetAddress(None, None, None)
+        return None, [], []
     tokens = norm.split()
     number: str | None = None
     street: list[str] = []
@@ -165,12 +152,11 @@ def normalize_address(address_1: str | None, address_2: str | None = None) -> St
     while i < len(tokens):
         word = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if word == "po" and nxt == "box" and i + 2 < len(tokens):
+            units.append("box " + tokens[i + 2])
+            i += 3
+            continue
         if word in _UNIT_WORDS and nxt is not None and (word != "no" or nxt.isdigit()):
-            if word == "po" and nxt == "box":
-                i += 1
-                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-                if nxt is None:
-                    break
             units.append(nxt.lstrip("#"))
             i += 2
             continue
@@ -184,8 +170,37 @@ def normalize_address(address_1: str | None, address_2: str | None = None) -> St
             continue
         street.append(_STREET_WORDS.get(word, word))
         i += 1
-    unit = units[0] if units else None
-    return StreetAddress(number, " ".join(street) or None, unit)
+    return number, street, units
+
+
+def normalize_address(address_1: str | None, address_2: str | None = None) -> StreetAddress:
+    """Split and normalise a street address into house number, street words and unit.
+
+    Street types and directions use their USPS abbreviations, whatever the spelling; "Suite 200",
+    "Ste 200", "#200", "Unit 200" all give unit ``"200"``; "2nd Floor" and "Floor 2" both give
+    ``"fl 2"``. Of two lines, the one starting with a house number is the street; the other is a
+    unit, or a building name (dropped). Parenthesised notes are dropped; a P.O. box is a unit.
+
+    >>> normalize_address("123 W 29th St 2Nd Floor")
+    StreetAddress(number='123', street='w 29th st', unit='fl 2')
+    >>> normalize_address("123 W. 29Th Street", "2nd Floor")
+    StreetAddress(number='123', street='w 29th st', unit='fl 2')
+    >>> normalize_address("The William Donald Schaefer Building", "6 St. Paul Street")
+    StreetAddress(number='6', street='st paul st', unit=None)
+    >>> normalize_address("", None)
+    StreetAddress(number=None, street=None, unit=None)
+    """
+    lines = [_parse_line(line) for line in (address_1, address_2) if line and line.strip()]
+    lines = [line for line in lines if line[0] or line[1] or line[2]]
+    if not lines:
+        return StreetAddress(None, None, None)
+    numbered = [line for line in lines if line[0] is not None and line[1]]
+    main = numbered[0] if numbered else next((ln for ln in lines if ln[1]), lines[0])
+    units = list(main[2])
+    for line in lines:
+        if line is not main and not line[1]:
+            units.extend(line[2])
+    return StreetAddress(main[0], " ".join(main[1]) or None, units[0] if units else None)
 
 
 def normalize_phone(number: str | None, extension: str | None = None) -> tuple[str, str | None] | None:

@@ -50,7 +50,7 @@ def _missing(field: str) -> Evidence:
 
 
 def _name(a: str | None, b: str | None, *, levels: tuple[float, float, float, float, float]) -> Evidence:
-    """Name evidence; ``levels`` are the weights for >= 97, >= 90, >= 80, >= 65 and below."""
+    """Name evidence; ``levels`` are the weights for >= 97, >= 90, >= 75, >= 60 and below."""
     if not a or not b:
         return _missing("name")
     sim = fuzz.token_sort_ratio(a, b)
@@ -60,9 +60,9 @@ def _name(a: str | None, b: str | None, *, levels: tuple[float, float, float, fl
         return Evidence("name", "agree", levels[0], note)
     if sim >= 90:
         return Evidence("name", "agree", levels[1], note)
-    if sim >= 80 or subset >= 97:
+    if sim >= 75 or subset >= 97:
         return Evidence("name", "partial", levels[2], note)
-    if sim >= 65:
+    if sim >= 60:
         return Evidence("name", "disagree", levels[3], note)
     return Evidence("name", "disagree", levels[4], note)
 
@@ -154,7 +154,7 @@ def score_locations(
         _exact("unit", a.unit, b.unit, 1.0, -2.0),
         _exact("zip", a.zip5, b.zip5, 1.0, -4.0),
         _distance(a, b),
-        _name(a.name, b.name, levels=(4.0, 3.0, 1.0, -1.5, -3.5)),
+        _name(a.name, b.name, levels=(5.0, 3.0, 1.0, -1.5, -3.5)),
         _overlap("phone", a.phones, b.phones, 2.0, -0.5),
     ]
     if a.organization_id and b.organization_id:
@@ -167,6 +167,18 @@ def score_locations(
     else:
         evidence.append(_missing("organization"))
     return _pair("location", a.id, b.id, evidence)
+
+
+def _locations(a: frozenset[str], b: frozenset[str], location_map: Mapping[str, str]) -> Evidence:
+    """Shared locations; a location linked to a different one is strong evidence of two services."""
+    if not a or not b:
+        return _missing("location")
+    mapped = {location_map[i] for i in b if i in location_map}
+    if mapped & a:
+        return Evidence("location", "agree", 2.0, f"{len(mapped & a)} shared")
+    if mapped:
+        return Evidence("location", "disagree", -5.0, "linked to other locations")
+    return Evidence("location", "disagree", -1.0, "locations not linked")
 
 
 def score_services(
@@ -193,8 +205,7 @@ def score_services(
         )
     else:
         evidence.append(_missing("organization"))
-    mapped = frozenset(location_map.get(i, "\0" + i) for i in b.location_ids)
-    evidence.append(_overlap("location", a.location_ids, mapped, 2.0, -2.0))
+    evidence.append(_locations(a.location_ids, b.location_ids, location_map))
     evidence.append(_text("description", a.description, b.description, 4.0, 1.5, -2.0))
     evidence.append(_text("eligibility", a.eligibility, b.eligibility, 2.0, 0.5, -1.0))
     if a.codes and b.codes:

@@ -369,6 +369,11 @@ def _same_address(directory: rm.Directory, id1: str, id2: str) -> bool:
     return k1[0] is not None and k1 == key(id2)
 
 
+def _same_service(directory: rm.Directory, id1: str, id2: str) -> bool:
+    s1, s2 = directory.services[id1], directory.services[id2]
+    return s1.organization_id == s2.organization_id and s1.name.strip().lower() == s2.name.strip().lower()
+
+
 def evaluate(
     result: rm.linkage.MergeResult, split: Split, directory: rm.Directory
 ) -> dict[str, dict[str, float]]:
@@ -380,6 +385,8 @@ def evaluate(
         tp = len(predicted & truth)
         fp_pairs = predicted - truth
         near_dup = 0
+        if entity == "service":
+            near_dup = sum(1 for a, b in fp_pairs if _same_service(directory, a, split.original_of_b[entity][b]))
         if entity == "location":
             near_dup = sum(
                 1 for a, b in fp_pairs
@@ -400,11 +407,16 @@ def evaluate(
     return out
 
 
-def run(directory: rm.Directory, *, seed: int, overlap: float, scorer: str) -> tuple[dict[str, dict[str, float]], float, Split]:
+def run(
+    directory: rm.Directory, *, seed: int, overlap: float, scorer: str, link_threshold: float = 0.9
+) -> tuple[dict[str, dict[str, float]], float, Split]:
     """Split, merge with ``scorer``, evaluate; also returns the merge time in seconds."""
     split = split_directory(directory, overlap=overlap, seed=seed)
     start = time.perf_counter()
-    result = rm.merge(split.a, split.b, names=("211", "county"), scorer=scorer)  # type: ignore[arg-type]
+    result = rm.merge(
+        split.a, split.b, names=("211", "county"), scorer=scorer,  # type: ignore[arg-type]
+        link_threshold=link_threshold, review_threshold=min(0.5, link_threshold),
+    )
     seconds = time.perf_counter() - start
     assert result.directory.report.balanced
     return evaluate(result, split, directory), seconds, split
@@ -433,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--overlap", type=float, default=0.6)
     parser.add_argument("--scorers", nargs="+", default=["rules", "splink"], choices=["rules", "splink"])
+    parser.add_argument("--link-threshold", type=float, default=0.9)
     args = parser.parse_args(argv)
     if not args.path.exists():
         print(f"reference directory not found: {args.path}", file=sys.stderr)
@@ -441,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for seed in args.seeds:
         for scorer in args.scorers:
-            stats, seconds, _ = run(directory, seed=seed, overlap=args.overlap, scorer=scorer)
+            stats, seconds, _ = run(directory, seed=seed, overlap=args.overlap, scorer=scorer,
+                                    link_threshold=args.link_threshold)
             rows.append((seed, scorer, seconds, stats))
     print(format_table(rows))
     return 0

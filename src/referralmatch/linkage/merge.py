@@ -81,7 +81,7 @@ __all__ = ["LINK_THRESHOLD", "REVIEW_THRESHOLD", "MergeResult", "link", "merge"]
 
 LINK_THRESHOLD = 0.9
 """Default score at or above which a pair is linked (merged)."""
-REVIEW_THRESHOLD = 0.3
+REVIEW_THRESHOLD = 0.5
 """Default score at or above which an unlinked pair is listed for review."""
 
 ScorerName = Literal["rules", "splink"]

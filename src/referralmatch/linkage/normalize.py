@@ -63,7 +63,8 @@ _NAME_WORDS: dict[str, str] = {
     "svc": "services", "service": "services", "srvs": "services", "hosp": "hospital",
     "natl": "national", "intl": "international", "univ": "university", "cty": "county", "comm": "community", "hlth": "health", "mgmt": "management",
     "prog": "program", "programme": "program", "programs": "program", "bros": "brothers",
-    "mt": "mount", "ft": "fort", "ave": "avenue",
+    "mt": "mount", "ft": "fort", "ave": "avenue", "n": "north", "s": "south", "e": "east",
+    "w": "west",
 }
 _LEGAL_WORDS = {"inc", "incorporated", "llc", "ltd", "corp", "corporation", "the", "pc",
                 "pa", "lp", "llp", "plc"}

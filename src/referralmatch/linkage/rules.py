@@ -27,6 +27,7 @@ from .pairs import Evidence, PairScore
 
 __all__ = [
     "PRIOR_BITS",
+    "distinguishing_words",
     "score_locations",
     "score_organizations",
     "score_services",
@@ -49,13 +50,47 @@ def _missing(field: str) -> Evidence:
     return Evidence(field, "missing", 0.0, "")
 
 
+def distinguishing_words(a: str, b: str) -> tuple[str, str] | None:
+    """A word of each name that the other lacks and that is no typo of it, or None.
+
+    "office of public defender caroline county" and "... calvert county" differ in a word
+    (caroline, calvert) too far apart to be a typo; names differing only by typos, or by words
+    one side adds, have no distinguishing words.
+
+    >>> distinguishing_words("public defender caroline county", "public defender calvert county")
+    ('caroline', 'calvert')
+    >>> distinguishing_words("johns hopkins home care", "johns hokpins home care") is None
+    True
+    """
+    left = [w for w in a.split() if w not in b.split()]
+    right = [w for w in b.split() if w not in a.split()]
+    if not left or not right:
+        return None
+    for word in left:
+        best = max(right, key=lambda other: (fuzz.ratio(word, other), other))
+        if len(word) >= 3 and fuzz.ratio(word, best) < 70:
+            return word, best
+    for word in right:
+        best = max(left, key=lambda other: (fuzz.ratio(word, other), other))
+        if len(word) >= 3 and fuzz.ratio(word, best) < 70:
+            return best, word
+    return None
+
+
 def _name(a: str | None, b: str | None, *, levels: tuple[float, float, float, float, float]) -> Evidence:
-    """Name evidence; ``levels`` are the weights for >= 97, >= 90, >= 75, >= 60 and below."""
+    """Name evidence; ``levels`` are the weights for >= 97, >= 90, >= 75, >= 60 and below.
+
+    A name that would agree but has :func:`distinguishing_words` gets the ">= 60" weight.
+    """
     if not a or not b:
         return _missing("name")
     sim = fuzz.token_sort_ratio(a, b)
     subset = fuzz.token_set_ratio(a, b)
     note = f"name {sim:.0f}"
+    if sim >= 75:
+        words = distinguishing_words(a, b)
+        if words is not None:
+            return Evidence("name", "disagree", levels[3], f"{note}; {words[0]} vs {words[1]}")
     if sim >= 97:
         return Evidence("name", "agree", levels[0], note)
     if sim >= 90:

@@ -13,19 +13,23 @@ The hand-written rules won the benchmark in ``docs/merging.md``, so this scorer 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingExtraError
+from ..errors import ConfigurationError, MissingExtraError
 from .blocking import location_keys, organization_keys, service_keys
 from .pairs import Evidence, Outcome, PairScore
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["splink_scorer"]
+__all__ = ["MIN_RECORDS", "splink_scorer"]
+
+MIN_RECORDS = 20
+"""Fewer records than this on a side leave splink's u and m estimates undefined."""
 
 _COMPARED = {
     "organization": ["name", "website", "email", "phones", "zips"],
@@ -91,7 +95,7 @@ def _frames(
     return rows(fa, keys_a, "a"), rows(fb, keys_b, "b")
 
 
-def _settings(entity: str, splink: Any) -> tuple[Any, list[Any]]:
+def _settings(entity: str, splink: Any, prior: float) -> tuple[Any, list[Any]]:
     import splink.comparison_library as cl
 
     block_on = splink.block_on
@@ -121,6 +125,7 @@ def _settings(entity: str, splink: Any) -> tuple[Any, list[Any]]:
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=[block_on("keys", arrays_to_explode=["keys"])],
         retain_intermediate_calculation_columns=True,
+        probability_two_random_records_match=prior,
     )
     return settings, [training, rules]
 
@@ -143,20 +148,30 @@ def splink_scorer(
 ) -> list[PairScore]:
     """Score ``candidates`` with a splink model trained on the two sides' features."""
     splink = _import()
-    if not candidates or not fa or not fb:
+    if not candidates:
         return []
+    if min(len(fa), len(fb)) < MIN_RECORDS:
+        raise ConfigurationError(
+            f"scorer='splink' needs at least {MIN_RECORDS} {entity} records on each side to "
+            "train its model; use scorer='rules'"
+        )
     from splink import DuckDBAPI
+    from splink.internals.exceptions import SplinkException
 
     left, right = _frames(entity, fa, fb, org_map, location_map)
     db_api = DuckDBAPI()
     tables = [db_api.register(left, dataset_display_name="a"), db_api.register(right, dataset_display_name="b")]
-    settings, (training, rules) = _settings(entity, splink)
+    # fallback prior: half the smaller side has a match on the other
+    prior = min(0.5, 0.5 * min(len(fa), len(fb)) / (len(fa) * len(fb)))
+    settings, (training, rules) = _settings(entity, splink, prior)
     linker = splink.Linker(tables, settings, log_level=logging.ERROR)
-    recall = 0.7
-    linker.training.estimate_probability_two_random_records_match(rules, recall=recall)
+    # On very small inputs splink cannot estimate some parameters; its defaults then stand.
+    with contextlib.suppress(ValueError):
+        linker.training.estimate_probability_two_random_records_match(rules, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e5, seed=1)
     for rule in training:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        with contextlib.suppress(ValueError, SplinkException):
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict().as_pandas_dataframe()
     wanted = set(candidates)
     top = {c: int(predictions[f"gamma_{c}"].max()) for c in _COMPARED[entity] if f"gamma_{c}" in predictions}

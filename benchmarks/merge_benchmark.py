@@ -70,11 +70,25 @@ class Split:
 # -- perturbations ---------------------------------------------------------------------------
 
 _WORD_SWAPS = [
-    ("Street", "St."), ("Avenue", "Ave"), ("Road", "Rd."), ("Boulevard", "Blvd"),
-    ("Drive", "Dr."), ("Lane", "Ln"), ("North", "N."), ("South", "S."), ("East", "E."),
-    ("West", "W."), ("Suite", "Ste"), ("Center", "Ctr"), ("Department", "Dept."),
-    ("and", "&"), ("Incorporated", "Inc."), ("Services", "Svcs"), ("Saint", "St."),
-    ("Association", "Assn."), ("Mount", "Mt."),
+    ("Street", "St."),
+    ("Avenue", "Ave"),
+    ("Road", "Rd."),
+    ("Boulevard", "Blvd"),
+    ("Drive", "Dr."),
+    ("Lane", "Ln"),
+    ("North", "N."),
+    ("South", "S."),
+    ("East", "E."),
+    ("West", "W."),
+    ("Suite", "Ste"),
+    ("Center", "Ctr"),
+    ("Department", "Dept."),
+    ("and", "&"),
+    ("Incorporated", "Inc."),
+    ("Services", "Svcs"),
+    ("Saint", "St."),
+    ("Association", "Assn."),
+    ("Mount", "Mt."),
 ]
 
 
@@ -86,7 +100,9 @@ def _swap_words(text: str, rng: random.Random, *, expand: bool = True) -> str:
         if rng.random() < 0.7:
             if re.search(rf"\b{re.escape(long)}\b", text):
                 text = re.sub(rf"\b{re.escape(long)}\b", short, text)
-            elif (expand or short not in _AMBIGUOUS) and re.search(rf"(?<!\w){re.escape(short)}(?!\w)", text):
+            elif (expand or short not in _AMBIGUOUS) and re.search(
+                rf"(?<!\w){re.escape(short)}(?!\w)", text
+            ):
                 text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", long, text)
     return text
 
@@ -128,7 +144,9 @@ def perturb_name(text: str, rng: random.Random) -> str:
 def perturb_address(text: str, rng: random.Random) -> str:
     """A street line with its words swapped, its case changed or its punctuation dropped."""
     text = _swap_words(text, rng)
-    text = re.sub(r"(Suite|Ste\.?) (\w+)", lambda m: rng.choice(["#", "Suite ", "Ste "]) + m.group(2), text)
+    text = re.sub(
+        r"(Suite|Ste\.?) (\w+)", lambda m: rng.choice(["#", "Suite ", "Ste "]) + m.group(2), text
+    )
     if rng.random() < 0.15:
         text = text.upper()
     if rng.random() < 0.3:
@@ -143,7 +161,14 @@ def perturb_phone(number: str, rng: random.Random) -> str:
         return number
     a, b, c = digits[:3], digits[3:6], digits[6:]
     return rng.choice(
-        [f"{a}-{b}-{c}", f"{a}.{b}.{c}", f"+1 {a} {b} {c}", f"({a}){b}-{c}", digits, f"1-{a}-{b}-{c}"]
+        [
+            f"{a}-{b}-{c}",
+            f"{a}.{b}.{c}",
+            f"+1 {a} {b} {c}",
+            f"({a}){b}-{c}",
+            digits,
+            f"1-{a}-{b}-{c}",
+        ]
     )
 
 
@@ -182,7 +207,9 @@ class _Renamer:
         ids = list(ids)
         numbers = list(range(1, len(ids) + 1))
         self.rng.shuffle(numbers)
-        self.maps[record_type] = {old: f"cty-{prefix}-{n:05d}" for old, n in zip(ids, numbers, strict=True)}
+        self.maps[record_type] = {
+            old: f"cty-{prefix}-{n:05d}" for old, n in zip(ids, numbers, strict=True)
+        }
 
     def nested_id(self) -> str:
         self.nested += 1
@@ -218,7 +245,9 @@ def _rename(data: Any, renamer: _Renamer, owner: tuple[str, str], top: bool) -> 
     return out
 
 
-def _perturb_phones(phones: list[dict[str, Any]], rng: random.Random, *, drop: float) -> list[dict[str, Any]]:
+def _perturb_phones(
+    phones: list[dict[str, Any]], rng: random.Random, *, drop: float
+) -> list[dict[str, Any]]:
     kept = [p for p in phones if not (len(phones) > 1 and rng.random() < drop)]
     for p in kept:
         p["number"] = perturb_phone(p["number"], rng)
@@ -254,7 +283,11 @@ def _perturb_location(d: dict[str, Any], rng: random.Random) -> dict[str, Any]:
                 addr["address_2"] = None
         zip_code = addr.get("postal_code") or ""
         if rng.random() < 0.2:
-            addr["postal_code"] = zip_code[:5] if "-" in zip_code else (zip_code + "-0000" if len(zip_code) == 5 else zip_code)
+            addr["postal_code"] = (
+                zip_code[:5]
+                if "-" in zip_code
+                else (zip_code + "-0000" if len(zip_code) == 5 else zip_code)
+            )
     if d.get("latitude") is not None and d.get("longitude") is not None:
         if rng.random() < 0.1:
             d["latitude"] = d["longitude"] = None
@@ -268,8 +301,13 @@ def _perturb_location(d: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 
 def _perturb_service(d: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     d["name"] = perturb_name(d["name"], rng)
-    for key, p in (("description", 0.25), ("eligibility_description", 0.2), ("email", 0.3),
-                   ("application_process", 0.3), ("fees_description", 0.3)):
+    for key, p in (
+        ("description", 0.25),
+        ("eligibility_description", 0.2),
+        ("email", 0.3),
+        ("application_process", 0.3),
+        ("fees_description", 0.3),
+    ):
         if d.get(key) and rng.random() < p:
             d[key] = None
     if d.get("description") and rng.random() < 0.3:
@@ -320,35 +358,61 @@ def split_directory(directory: rm.Directory, *, overlap: float = 0.6, seed: int 
         organizations=[directory.organizations[i] for i in ids_a["organization"]],
         locations=[directory.locations[i] for i in ids_a["location"]],
         services=[directory.services[i] for i in ids_a["service"]],
-        service_at_locations=[directory.service_at_locations[i] for i in ids_a["service_at_location"]],
+        service_at_locations=[
+            directory.service_at_locations[i] for i in ids_a["service_at_location"]
+        ],
         taxonomy_terms=[directory.taxonomy_terms[i] for i in ids_a["taxonomy_term"]],
     )
 
     renamer = _Renamer(rng)
-    for record_type, prefix in (("organization", "org"), ("location", "loc"), ("service", "svc"),
-                                ("service_at_location", "sal"), ("taxonomy_term", "term")):
+    for record_type, prefix in (
+        ("organization", "org"),
+        ("location", "loc"),
+        ("service", "svc"),
+        ("service_at_location", "sal"),
+        ("taxonomy_term", "term"),
+    ):
         renamer.table(record_type, ids_b[record_type], prefix)
 
     def copy(record_type: str, record: Any, perturb: Any) -> dict[str, Any]:
         data = _rename(record.model_dump(), renamer, (record_type, record.id), True)
         return perturb(data, rng) if perturb else data
 
-    orgs = [Organization.model_validate(copy("organization", directory.organizations[i], _perturb_org))
-            for i in ids_b["organization"]]
-    locs = [Location.model_validate(copy("location", directory.locations[i], _perturb_location))
-            for i in ids_b["location"]]
-    svcs = [Service.model_validate(copy("service", directory.services[i], _perturb_service))
-            for i in ids_b["service"]]
-    sals = [ServiceAtLocation.model_validate(copy("service_at_location", directory.service_at_locations[i], None))
-            for i in ids_b["service_at_location"]]
-    terms = [TaxonomyTerm.model_validate(copy("taxonomy_term", directory.taxonomy_terms[i], None))
-             for i in ids_b["taxonomy_term"]]
+    orgs = [
+        Organization.model_validate(copy("organization", directory.organizations[i], _perturb_org))
+        for i in ids_b["organization"]
+    ]
+    locs = [
+        Location.model_validate(copy("location", directory.locations[i], _perturb_location))
+        for i in ids_b["location"]
+    ]
+    svcs = [
+        Service.model_validate(copy("service", directory.services[i], _perturb_service))
+        for i in ids_b["service"]
+    ]
+    sals = [
+        ServiceAtLocation.model_validate(
+            copy("service_at_location", directory.service_at_locations[i], None)
+        )
+        for i in ids_b["service_at_location"]
+    ]
+    terms = [
+        TaxonomyTerm.model_validate(copy("taxonomy_term", directory.taxonomy_terms[i], None))
+        for i in ids_b["taxonomy_term"]
+    ]
     for records in (orgs, locs, svcs, sals):
         rng.shuffle(records)
-    b = rm.Directory(organizations=orgs, locations=locs, services=svcs,
-                     service_at_locations=sals, taxonomy_terms=terms)
+    b = rm.Directory(
+        organizations=orgs,
+        locations=locs,
+        services=svcs,
+        service_at_locations=sals,
+        taxonomy_terms=terms,
+    )
     truth = {
-        entity: {(old, renamer.maps[entity][old]) for old in set(ids_a[entity]) & set(ids_b[entity])}
+        entity: {
+            (old, renamer.maps[entity][old]) for old in set(ids_a[entity]) & set(ids_b[entity])
+        }
         for entity in ENTITIES
     }
     original_of_b = {e: {new: old for old, new in renamer.maps[e].items()} for e in ENTITIES}
@@ -371,7 +435,10 @@ def _same_address(directory: rm.Directory, id1: str, id2: str) -> bool:
 
 def _same_service(directory: rm.Directory, id1: str, id2: str) -> bool:
     s1, s2 = directory.services[id1], directory.services[id2]
-    return s1.organization_id == s2.organization_id and s1.name.strip().lower() == s2.name.strip().lower()
+    return (
+        s1.organization_id == s2.organization_id
+        and s1.name.strip().lower() == s2.name.strip().lower()
+    )
 
 
 def evaluate(
@@ -386,13 +453,18 @@ def evaluate(
         fp_pairs = predicted - truth
         near_dup = 0
         if entity == "service":
-            near_dup = sum(1 for a, b in fp_pairs if _same_service(directory, a, split.original_of_b[entity][b]))
+            near_dup = sum(
+                1
+                for a, b in fp_pairs
+                if _same_service(directory, a, split.original_of_b[entity][b])
+            )
         if entity == "location":
             near_dup = sum(
-                1 for a, b in fp_pairs
+                1
+                for a, b in fp_pairs
                 if _same_address(directory, a, split.original_of_b[entity][b])
             )
-        review = int(((result.review["entity"] == entity)).sum())
+        review = int((result.review["entity"] == entity).sum())
         out[entity] = {
             "true": len(truth),
             "linked": len(predicted),
@@ -414,8 +486,12 @@ def run(
     split = split_directory(directory, overlap=overlap, seed=seed)
     start = time.perf_counter()
     result = rm.merge(
-        split.a, split.b, names=("211", "county"), scorer=scorer,  # type: ignore[arg-type]
-        link_threshold=link_threshold, review_threshold=min(0.5, link_threshold),
+        split.a,
+        split.b,
+        names=("211", "county"),
+        scorer=scorer,  # type: ignore[arg-type]
+        link_threshold=link_threshold,
+        review_threshold=min(0.5, link_threshold),
     )
     seconds = time.perf_counter() - start
     assert result.directory.report.balanced
@@ -444,7 +520,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--overlap", type=float, default=0.6)
-    parser.add_argument("--scorers", nargs="+", default=["rules", "splink"], choices=["rules", "splink"])
+    parser.add_argument(
+        "--scorers", nargs="+", default=["rules", "splink"], choices=["rules", "splink"]
+    )
     parser.add_argument("--link-threshold", type=float, default=0.9)
     args = parser.parse_args(argv)
     if not args.path.exists():
@@ -454,8 +532,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for seed in args.seeds:
         for scorer in args.scorers:
-            stats, seconds, _ = run(directory, seed=seed, overlap=args.overlap, scorer=scorer,
-                                    link_threshold=args.link_threshold)
+            stats, seconds, _ = run(
+                directory,
+                seed=seed,
+                overlap=args.overlap,
+                scorer=scorer,
+                link_threshold=args.link_threshold,
+            )
             rows.append((seed, scorer, seconds, stats))
     print(format_table(rows))
     return 0

@@ -51,33 +51,71 @@ def _shelter_source(
         organization_id=org.id,
         latitude=lat,
         longitude=lon,
-        addresses=[Address(id=f"{prefix}ad1", address_1=street, city="Baltimore",
-                           postal_code="21201", location_id=f"{prefix}l1")],
+        addresses=[
+            Address(
+                id=f"{prefix}ad1",
+                address_1=street,
+                city="Baltimore",
+                postal_code="21201",
+                location_id=f"{prefix}l1",
+            )
+        ],
     )
     svcs, sals = [], []
     for i, (name, desc) in enumerate(services, start=1):
         sid = f"{prefix}s{i}"
-        svcs.append(Service(
-            id=sid, organization_id=org.id, name=name, description=description or desc,
-            phones=[Phone(id=f"{prefix}p{i}", number=phone, service_id=sid)],
-            attributes=[Attribute(id=f"{prefix}at{i}", link_id=sid, link_entity="service",
-                                  taxonomy_term_id=f"{prefix}t{i}")],
-        ))
+        svcs.append(
+            Service(
+                id=sid,
+                organization_id=org.id,
+                name=name,
+                description=description or desc,
+                phones=[Phone(id=f"{prefix}p{i}", number=phone, service_id=sid)],
+                attributes=[
+                    Attribute(
+                        id=f"{prefix}at{i}",
+                        link_id=sid,
+                        link_entity="service",
+                        taxonomy_term_id=f"{prefix}t{i}",
+                    )
+                ],
+            )
+        )
         sals.append(ServiceAtLocation(id=f"{prefix}sal{i}", service_id=sid, location_id=loc.id))
-    terms = [TaxonomyTerm(id=f"{prefix}t{i}", name=f"term {i}", code=f"BH-{i}", taxonomy="AIRS")
-             for i in range(1, len(services) + 1)]
-    return rm.Directory(organizations=[org], locations=[loc], services=svcs,
-                        service_at_locations=sals, taxonomy_terms=terms)
+    terms = [
+        TaxonomyTerm(id=f"{prefix}t{i}", name=f"term {i}", code=f"BH-{i}", taxonomy="AIRS")
+        for i in range(1, len(services) + 1)
+    ]
+    return rm.Directory(
+        organizations=[org],
+        locations=[loc],
+        services=svcs,
+        service_at_locations=sals,
+        taxonomy_terms=terms,
+    )
 
 
 @pytest.fixture
 def shelters() -> tuple[rm.Directory, rm.Directory]:
-    a = _shelter_source(prefix="a", org_name="Harbor House, Inc.", street="12 W. Preston Street",
-                        phone="(410) 555-0100", lat=39.2990, lon=-76.6170,
-                        website="http://www.harborhouse.org/")
-    b = _shelter_source(prefix="b", org_name="HARBOR HOUSE", street="12 W Preston St",
-                        phone="410.555.0100 x0", lat=39.2993, lon=-76.6172,
-                        email="info@harborhouse.org", website="harborhouse.org")
+    a = _shelter_source(
+        prefix="a",
+        org_name="Harbor House, Inc.",
+        street="12 W. Preston Street",
+        phone="(410) 555-0100",
+        lat=39.2990,
+        lon=-76.6170,
+        website="http://www.harborhouse.org/",
+    )
+    b = _shelter_source(
+        prefix="b",
+        org_name="HARBOR HOUSE",
+        street="12 W Preston St",
+        phone="410.555.0100 x0",
+        lat=39.2993,
+        lon=-76.6172,
+        email="info@harborhouse.org",
+        website="harborhouse.org",
+    )
     return a, b
 
 
@@ -113,11 +151,19 @@ def _links_resolve(d: rm.Directory) -> list[str]:
 
 
 def test_street_spellings_normalise_alike() -> None:
-    same = [("12 W. Preston Street", None), ("12 West Preston St", None), ("12 w preston st.", None)]
+    same = [
+        ("12 W. Preston Street", None),
+        ("12 West Preston St", None),
+        ("12 w preston st.", None),
+    ]
     keys = {normalize_address(*x) for x in same}
     assert len(keys) == 1
-    assert normalize_address("417 E Fayette St #1125") == normalize_address("417 E. Fayette Street", "Suite 1125")
-    assert normalize_address("417 E Fayette St", "Ste 923") != normalize_address("417 E Fayette St", "Suite 1125")
+    assert normalize_address("417 E Fayette St #1125") == normalize_address(
+        "417 E. Fayette Street", "Suite 1125"
+    )
+    assert normalize_address("417 E Fayette St", "Ste 923") != normalize_address(
+        "417 E Fayette St", "Suite 1125"
+    )
     assert normalize_address("12 Main Ave").key() != normalize_address("12 Main St").key()
 
 
@@ -126,13 +172,20 @@ def test_phone_and_website_forms_normalise_alike() -> None:
     assert {normalize_phone(f) for f in forms} == {("4105550100", None)}
     assert normalize_phone("410-555-0100 ext. 7") == ("4105550100", "7")
     assert normalize_phone("(   ) 911-    ") is None
-    sites = ["http://www.harborhouse.org/", "https://harborhouse.org", "harborhouse.org/", "WWW.HarborHouse.org"]
+    sites = [
+        "http://www.harborhouse.org/",
+        "https://harborhouse.org",
+        "harborhouse.org/",
+        "WWW.HarborHouse.org",
+    ]
     assert {normalize_website(s) for s in sites} == {"harborhouse.org"}
     assert normalize_website("harborhouse.org/beds") != normalize_website("harborhouse.org")
 
 
 def test_names_normalise_abbreviations_and_legal_forms() -> None:
-    assert normalize_name("Harbor Ctr & Svcs, Inc.") == normalize_name("The Harbor Center and Services")
+    assert normalize_name("Harbor Ctr & Svcs, Inc.") == normalize_name(
+        "The Harbor Center and Services"
+    )
     assert normalize_name("Harbor Center") != normalize_name("Harbor House")
 
 
@@ -159,12 +212,28 @@ def test_same_shelter_with_street_abbreviation_and_reformatted_phone_is_linked(
 
 
 def test_two_programmes_of_one_agency_at_one_address_are_not_merged() -> None:
-    programmes = (("Emergency Food Pantry", "Groceries every Tuesday"),
-                  ("GED Classes for Adults", "Evening classes towards the GED"))
-    a = _shelter_source(prefix="a", org_name="Harbor House", street="12 W Preston St",
-                        phone="(410) 555-0100", lat=39.2990, lon=-76.6170, services=programmes[:1])
-    b = _shelter_source(prefix="b", org_name="Harbor House", street="12 W Preston Street",
-                        phone="410-555-0100", lat=39.2990, lon=-76.6170, services=programmes[1:])
+    programmes = (
+        ("Emergency Food Pantry", "Groceries every Tuesday"),
+        ("GED Classes for Adults", "Evening classes towards the GED"),
+    )
+    a = _shelter_source(
+        prefix="a",
+        org_name="Harbor House",
+        street="12 W Preston St",
+        phone="(410) 555-0100",
+        lat=39.2990,
+        lon=-76.6170,
+        services=programmes[:1],
+    )
+    b = _shelter_source(
+        prefix="b",
+        org_name="Harbor House",
+        street="12 W Preston Street",
+        phone="410-555-0100",
+        lat=39.2990,
+        lon=-76.6170,
+        services=programmes[1:],
+    )
     result = rm.merge(a, b)
     assert result.links("organization") == {"bo1": "ao1"}
     assert result.links("location") == {"bl1": "al1"}
@@ -182,7 +251,9 @@ def test_uncertain_pair_is_left_for_review_and_unmerged() -> None:
     b = rm.Directory(organizations=[Organization(id="o9", name="HARBOR HOUSE")])
     result = rm.merge(a, b)
     assert result.links("organization") == {}
-    assert result.review[["entity", "id_a", "id_b"]].values.tolist() == [["organization", "o1", "o9"]]
+    assert result.review[["entity", "id_a", "id_b"]].values.tolist() == [
+        ["organization", "o1", "o9"]
+    ]
     score = float(result.review["score"].iloc[0])
     assert 0.5 <= score < 0.9
     assert set(result.directory.organizations) == {"o1", "o9"}
@@ -191,17 +262,26 @@ def test_uncertain_pair_is_left_for_review_and_unmerged() -> None:
 
 
 def test_pair_between_thresholds_and_superseded_pair_go_to_review() -> None:
-    pairs = [PairScore("location", "a1", "b1", 0.97, ()), PairScore("location", "a2", "b1", 0.95, ()),
-             PairScore("location", "a3", "b3", 0.4, ())]
+    pairs = [
+        PairScore("location", "a1", "b1", 0.97, ()),
+        PairScore("location", "a2", "b1", 0.95, ()),
+        PairScore("location", "a3", "b3", 0.4, ()),
+    ]
     decided = decide(pairs, link_threshold=0.9, review_threshold=0.3)
-    assert [(p.id_a, d) for p, d in decided] == [("a1", "linked"), ("a2", "review"), ("a3", "review")]
+    assert [(p.id_a, d) for p, d in decided] == [
+        ("a1", "linked"),
+        ("a2", "review"),
+        ("a3", "review"),
+    ]
     assert decide(pairs, link_threshold=0.99, review_threshold=0.96)[0][1] == "review"
 
 
 # -- provenance, accounting, consistency, determinism ----------------------------------------
 
 
-def test_provenance_names_the_source_of_each_field(shelters: tuple[rm.Directory, rm.Directory]) -> None:
+def test_provenance_names_the_source_of_each_field(
+    shelters: tuple[rm.Directory, rm.Directory],
+) -> None:
     a, b = shelters
     result = rm.merge(a, b, names=("211", "county"))
     org = result.directory.organizations["ao1"]
@@ -212,13 +292,21 @@ def test_provenance_names_the_source_of_each_field(shelters: tuple[rm.Directory,
     assert result.source_of("organization", "ao1", "tax_id") is None
     prov = result.provenance
     row = prov[(prov["id"] == "ao1") & (prov["field"] == "email")]
-    assert row[["record_type", "source", "source_id"]].values.tolist() == [["organization", "county", "bo1"]]
+    assert row[["record_type", "source", "source_id"]].values.tolist() == [
+        ["organization", "county", "bo1"]
+    ]
     # every non-empty field of every merged record has exactly one provenance row
-    for record_type, table in (("organization", "organizations"), ("service", "services"),
-                               ("location", "locations")):
+    for record_type, table in (
+        ("organization", "organizations"),
+        ("service", "services"),
+        ("location", "locations"),
+    ):
         for rid, record in getattr(result.directory, table).items():
-            filled = {f for f in type(record).model_fields if f != "id"
-                      and getattr(record, f) not in (None, "", [], {})}
+            filled = {
+                f
+                for f in type(record).model_fields
+                if f != "id" and getattr(record, f) not in (None, "", [], {})
+            }
             got = prov[(prov["record_type"] == record_type) & (prov["id"] == rid)]["field"]
             assert sorted(got) == sorted(filled), (record_type, rid)
 
@@ -226,15 +314,22 @@ def test_provenance_names_the_source_of_each_field(shelters: tuple[rm.Directory,
 def test_every_input_record_is_accounted_for(shelters: tuple[rm.Directory, rm.Directory]) -> None:
     a, b = shelters
     extra = Service(id="bs2", organization_id="bo1", name="Clothing Closet")
-    b = rm.Directory(organizations=b.organizations.values(), locations=b.locations.values(),
-                     services=[*b.services.values(), extra],
-                     service_at_locations=b.service_at_locations.values(),
-                     taxonomy_terms=b.taxonomy_terms.values())
+    b = rm.Directory(
+        organizations=b.organizations.values(),
+        locations=b.locations.values(),
+        services=[*b.services.values(), extra],
+        service_at_locations=b.service_at_locations.values(),
+        taxonomy_terms=b.taxonomy_terms.values(),
+    )
     result = rm.merge(a, b)
     records = result.records
-    for table, record_type in (("organizations", "organization"), ("services", "service"),
-                               ("locations", "location"), ("service_at_locations", "service_at_location"),
-                               ("taxonomy_terms", "taxonomy_term")):
+    for table, record_type in (
+        ("organizations", "organization"),
+        ("services", "service"),
+        ("locations", "location"),
+        ("service_at_locations", "service_at_location"),
+        ("taxonomy_terms", "taxonomy_term"),
+    ):
         for source, d in (("a", a), ("b", b)):
             got = records[(records["record_type"] == record_type) & (records["source"] == source)]
             assert sorted(got["source_id"]) == sorted(getattr(d, table)), (table, source)
@@ -253,12 +348,28 @@ def test_every_input_record_is_accounted_for(shelters: tuple[rm.Directory, rm.Di
 
 
 def test_colliding_ids_of_unlinked_records_are_renamed_and_references_follow() -> None:
-    a = rm.Directory(organizations=[Organization(id="o1", name="Harbor House")],
-                     services=[Service(id="s1", organization_id="o1", name="Shelter",
-                                       phones=[Phone(id="p1", number="410 555 0100")])])
-    b = rm.Directory(organizations=[Organization(id="o1", name="Zebra Legal Aid Clinic")],
-                     services=[Service(id="s1", organization_id="o1", name="Eviction defence",
-                                       phones=[Phone(id="p1", number="202 555 0199", service_id="s1")])])
+    a = rm.Directory(
+        organizations=[Organization(id="o1", name="Harbor House")],
+        services=[
+            Service(
+                id="s1",
+                organization_id="o1",
+                name="Shelter",
+                phones=[Phone(id="p1", number="410 555 0100")],
+            )
+        ],
+    )
+    b = rm.Directory(
+        organizations=[Organization(id="o1", name="Zebra Legal Aid Clinic")],
+        services=[
+            Service(
+                id="s1",
+                organization_id="o1",
+                name="Eviction defence",
+                phones=[Phone(id="p1", number="202 555 0199", service_id="s1")],
+            )
+        ],
+    )
     result = rm.merge(a, b, names=("city", "state"))
     d = result.directory
     assert set(d.organizations) == {"o1", "state:o1"}
@@ -320,13 +431,19 @@ def test_benchmark_split_meets_the_bars_on_a_slice(reference: Path) -> None:
     sys.path.insert(0, str(BENCH))
     bench = pytest.importorskip("merge_benchmark")
     full = rm.load_directory(reference / "baltimore_icarol_2019" / "baltimore_hsds3.json")
-    keep = [s for s in full.services.values() if s.organization_id and s.organization_id < "balt-org-1383"]
+    keep = [
+        s
+        for s in full.services.values()
+        if s.organization_id and s.organization_id < "balt-org-1383"
+    ]
     sal = [x for x in full.service_at_locations.values() if x.service_id in {s.id for s in keep}]
     locations = [full.locations[x.location_id] for x in sal if x.location_id in full.locations]
     org_ids = {s.organization_id for s in keep} | {loc.organization_id for loc in locations}
     directory = rm.Directory(
         organizations=[o for o in full.organizations.values() if o.id in org_ids],
-        services=keep, service_at_locations=sal, locations=locations,
+        services=keep,
+        service_at_locations=sal,
+        locations=locations,
         taxonomy_terms=full.taxonomy_terms.values(),
     )
     assert 200 < len(directory.services) < 1000
@@ -342,6 +459,11 @@ def test_benchmark_split_meets_the_bars_on_a_slice(reference: Path) -> None:
     # not in it); the merge adds none
     assert _links_resolve(split.b) == []
     assert set(_links_resolve(result.directory)) <= set(_links_resolve(split.a))
-    n_in = {t: len(getattr(split.a, t)) + len(getattr(split.b, t)) for t in ("services", "locations")}
+    n_in = {
+        t: len(getattr(split.a, t)) + len(getattr(split.b, t)) for t in ("services", "locations")
+    }
     merged_away = result.records[result.records["outcome"] == "merged"]
-    assert len(result.directory.services) == n_in["services"] - (merged_away["record_type"] == "service").sum()
+    assert (
+        len(result.directory.services)
+        == n_in["services"] - (merged_away["record_type"] == "service").sum()
+    )

@@ -128,9 +128,7 @@ class ServiceFeatures:
 
 
 def _org(org: Organization, zips: frozenset[str], phones: frozenset[str]) -> OrgFeatures:
-    own = _phones(org.phones) | frozenset(
-        p for c in org.contacts for p in _phones(c.phones)
-    )
+    own = _phones(org.phones) | frozenset(p for c in org.contacts for p in _phones(c.phones))
     return OrgFeatures(
         id=org.id,
         name=normalize_name(org.name),
@@ -191,7 +189,9 @@ def organization_features(
     }
 
 
-def _service(svc: Service, directory: Directory, locations: dict[str, LocationFeatures]) -> ServiceFeatures:
+def _service(
+    svc: Service, directory: Directory, locations: dict[str, LocationFeatures]
+) -> ServiceFeatures:
     loc_ids = frozenset(
         sal.location_id for sal in directory.service_at_locations_of(svc) if sal.location_id
     )

@@ -148,7 +148,9 @@ class MergeResult:
         rows = self.pairs[(self.pairs["entity"] == entity) & (self.pairs["decision"] == "linked")]
         return dict(zip(rows["id_b"], rows["id_a"], strict=True))
 
-    def source_of(self, record_type: str, record_id: str, field_name: str) -> tuple[str, str] | None:
+    def source_of(
+        self, record_type: str, record_id: str, field_name: str
+    ) -> tuple[str, str] | None:
         """``(source name, source id)`` a merged record's field came from; None if it is empty."""
         return self._sources.get((record_type, record_id, field_name))
 
@@ -336,11 +338,15 @@ class _Assembler:
     def _same_links(self) -> dict[str, str]:
         svc, loc = self.maps["service"], self.maps["location"]
         by_key = {
-            (sal.service_id, sal.location_id): sal.id for sal in self.a.service_at_locations.values()
+            (sal.service_id, sal.location_id): sal.id
+            for sal in self.a.service_at_locations.values()
         }
         out = {}
         for sal in self.b.service_at_locations.values():
-            key = (svc.get(sal.service_id, sal.service_id), loc.get(sal.location_id or "", sal.location_id))
+            key = (
+                svc.get(sal.service_id, sal.service_id),
+                loc.get(sal.location_id or "", sal.location_id),
+            )
             if key in by_key:
                 out[sal.id] = by_key[key]
         return out
@@ -439,9 +445,11 @@ class _Assembler:
                     how = self.scores.get((record_type, rid))
                     why = f" (score {how[1]:.2f})" if how else " (same key)"
                     self.report.add(
-                        "repair", record_type,
+                        "repair",
+                        record_type,
                         f"merged into {self.names[0]} record {new.id}{why}",
-                        file=self.names[1], record_id=rid,
+                        file=self.names[1],
+                        record_id=rid,
                     )
                 else:
                     extra.append((new, rid))

@@ -41,36 +41,128 @@ _SPACES = re.compile(r"\s+")
 
 # Street-type and direction words, all spellings -> the USPS abbreviation.
 _STREET_WORDS: dict[str, str] = {
-    "street": "st", "str": "st", "avenue": "ave", "av": "ave", "aven": "ave", "road": "rd",
-    "boulevard": "blvd", "blv": "blvd", "drive": "dr", "drv": "dr", "lane": "ln", "place": "pl",
-    "court": "ct", "crt": "ct", "parkway": "pkwy", "pky": "pkwy", "highway": "hwy",
-    "square": "sq", "terrace": "ter", "terr": "ter", "circle": "cir", "plaza": "plz",
-    "turnpike": "tpke", "pike": "pike", "way": "way", "alley": "aly", "center": "ctr",
-    "centre": "ctr", "expressway": "expy", "freeway": "fwy", "heights": "hts", "mount": "mt",
-    "north": "n", "south": "s", "east": "e", "west": "w", "northeast": "ne", "northwest": "nw",
-    "southeast": "se", "southwest": "sw", "saint": "st", "fort": "ft", "route": "rte",
-    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+    "street": "st",
+    "str": "st",
+    "avenue": "ave",
+    "av": "ave",
+    "aven": "ave",
+    "road": "rd",
+    "boulevard": "blvd",
+    "blv": "blvd",
+    "drive": "dr",
+    "drv": "dr",
+    "lane": "ln",
+    "place": "pl",
+    "court": "ct",
+    "crt": "ct",
+    "parkway": "pkwy",
+    "pky": "pkwy",
+    "highway": "hwy",
+    "square": "sq",
+    "terrace": "ter",
+    "terr": "ter",
+    "circle": "cir",
+    "plaza": "plz",
+    "turnpike": "tpke",
+    "pike": "pike",
+    "way": "way",
+    "alley": "aly",
+    "center": "ctr",
+    "centre": "ctr",
+    "expressway": "expy",
+    "freeway": "fwy",
+    "heights": "hts",
+    "mount": "mt",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+    "saint": "st",
+    "fort": "ft",
+    "route": "rte",
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
 }
 # Words that introduce a unit (suite, room, floor); the token after them is the unit.
-_UNIT_WORDS = {"suite", "ste", "unit", "apt", "apartment", "room", "rm", "#", "no", "bldg",
-               "building", "office", "ofc", "po", "box"}
+_UNIT_WORDS = {
+    "suite",
+    "ste",
+    "unit",
+    "apt",
+    "apartment",
+    "room",
+    "rm",
+    "#",
+    "no",
+    "bldg",
+    "building",
+    "office",
+    "ofc",
+    "po",
+    "box",
+}
 _FLOOR_WORDS = {"floor", "fl", "flr"}
 
 # Name words: abbreviations expanded, legal-form words dropped, "&" read as "and".
 _NAME_WORDS: dict[str, str] = {
-    "st": "saint", "ctr": "center", "cntr": "center", "centre": "center",
-    "dept": "department", "assn": "association", "assoc": "association", "svcs": "services",
-    "svc": "services", "service": "services", "srvs": "services", "hosp": "hospital",
-    "natl": "national", "intl": "international", "univ": "university", "cty": "county", "comm": "community", "hlth": "health", "mgmt": "management",
-    "prog": "program", "programme": "program", "programs": "program", "bros": "brothers",
-    "mt": "mount", "ft": "fort", "ave": "avenue", "n": "north", "s": "south", "e": "east",
+    "st": "saint",
+    "ctr": "center",
+    "cntr": "center",
+    "centre": "center",
+    "dept": "department",
+    "assn": "association",
+    "assoc": "association",
+    "svcs": "services",
+    "svc": "services",
+    "service": "services",
+    "srvs": "services",
+    "hosp": "hospital",
+    "natl": "national",
+    "intl": "international",
+    "univ": "university",
+    "cty": "county",
+    "comm": "community",
+    "hlth": "health",
+    "mgmt": "management",
+    "prog": "program",
+    "programme": "program",
+    "programs": "program",
+    "bros": "brothers",
+    "mt": "mount",
+    "ft": "fort",
+    "ave": "avenue",
+    "n": "north",
+    "s": "south",
+    "e": "east",
     "w": "west",
 }
-_LEGAL_WORDS = {"inc", "incorporated", "llc", "ltd", "corp", "corporation", "the", "pc",
-                "pa", "lp", "llp", "plc"}
+_LEGAL_WORDS = {
+    "inc",
+    "incorporated",
+    "llc",
+    "ltd",
+    "corp",
+    "corporation",
+    "the",
+    "pc",
+    "pa",
+    "lp",
+    "llp",
+    "plc",
+}
 
-_VANITY = {c: str(d) for d, letters in enumerate(
-    ["", "", "abc", "def", "ghi", "jkl", "mno", "pqrs", "tuv", "wxyz"]) for c in letters}
+_VANITY = {
+    c: str(d)
+    for d, letters in enumerate(["", "", "abc", "def", "ghi", "jkl", "mno", "pqrs", "tuv", "wxyz"])
+    for c in letters
+}
 _EXTENSION = re.compile(r"(?:ext\.?|extension|x|#)\s*(\d{1,6})\s*$", re.I)
 
 
@@ -204,7 +296,9 @@ def normalize_address(address_1: str | None, address_2: str | None = None) -> St
     return StreetAddress(main[0], " ".join(main[1]) or None, units[0] if units else None)
 
 
-def normalize_phone(number: str | None, extension: str | None = None) -> tuple[str, str | None] | None:
+def normalize_phone(
+    number: str | None, extension: str | None = None
+) -> tuple[str, str | None] | None:
     """``(ten digits, extension or None)`` of a North American phone number, else ``(digits, ext)``.
 
     Vanity letters become digits ("(800) AGE-DIAL"), a leading country code 1 is dropped, and

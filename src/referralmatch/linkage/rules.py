@@ -38,7 +38,7 @@ PRIOR_BITS = {"organization": -6.0, "location": -6.0, "service": -6.0}
 
 
 def _logistic_bits(bits: float) -> float:
-    return 1.0 / (1.0 + 2.0 ** (-bits))
+    return float(1.0 / (1.0 + 2.0 ** (-bits)))
 
 
 def _pair(entity: str, id_a: str, id_b: str, evidence: list[Evidence]) -> PairScore:
@@ -77,7 +77,9 @@ def distinguishing_words(a: str, b: str) -> tuple[str, str] | None:
     return None
 
 
-def _name(a: str | None, b: str | None, *, levels: tuple[float, float, float, float, float]) -> Evidence:
+def _name(
+    a: str | None, b: str | None, *, levels: tuple[float, float, float, float, float]
+) -> Evidence:
     """Name evidence; ``levels`` are the weights for >= 97, >= 90, >= 75, >= 60 and below.
 
     A name that would agree but has :func:`distinguishing_words` gets the ">= 60" weight.
@@ -121,7 +123,9 @@ def _overlap(
     return Evidence(field, "disagree", disagree, "none shared")
 
 
-def _text(field: str, a: str | None, b: str | None, agree: float, partial: float, disagree: float) -> Evidence:
+def _text(
+    field: str, a: str | None, b: str | None, agree: float, partial: float, disagree: float
+) -> Evidence:
     if not a or not b:
         return _missing(field)
     sim = fuzz.ratio(a[:400], b[:400])

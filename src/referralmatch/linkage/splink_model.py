@@ -34,7 +34,16 @@ MIN_RECORDS = 20
 _COMPARED = {
     "organization": ["name", "website", "email", "phones", "zips"],
     "location": ["name", "street", "unit", "zip5", "coordinates", "phones", "org_key"],
-    "service": ["name", "org_key", "locations", "description", "eligibility", "codes", "phones", "email"],
+    "service": [
+        "name",
+        "org_key",
+        "locations",
+        "description",
+        "eligibility",
+        "codes",
+        "phones",
+        "email",
+    ],
 }
 
 
@@ -70,25 +79,40 @@ def _frames(
         for fid, f in features.items():
             row: dict[str, Any] = {"unique_id": fid, "keys": sorted(keys[fid]), "name": f.name}
             if entity == "organization":
-                row.update(website=f.website, email=f.email, phones=sorted(f.phones) or None,
-                           zips=sorted(f.zips) or None)
+                row.update(
+                    website=f.website,
+                    email=f.email,
+                    phones=sorted(f.phones) or None,
+                    zips=sorted(f.zips) or None,
+                )
             elif entity == "location":
                 org = f.organization_id
                 if org is not None and side == "b":
                     org = org_map.get(org, "\0" + org)
-                row.update(street=f.address_key, unit=f.unit, zip5=f.zip5, latitude=f.latitude,
-                           longitude=f.longitude, phones=sorted(f.phones) or None, org_key=org)
+                row.update(
+                    street=f.address_key,
+                    unit=f.unit,
+                    zip5=f.zip5,
+                    latitude=f.latitude,
+                    longitude=f.longitude,
+                    phones=sorted(f.phones) or None,
+                    org_key=org,
+                )
             else:
                 org = f.organization_id
                 locs = sorted(f.location_ids)
                 if side == "b":
                     org = org_map.get(org, "\0" + org) if org is not None else None
                     locs = sorted(location_map.get(i, "\0" + i) for i in f.location_ids)
-                row.update(org_key=org, locations=locs or None,
-                           description=(f.description or "")[:400] or None,
-                           eligibility=(f.eligibility or "")[:400] or None,
-                           codes=sorted(f.codes) or None, phones=sorted(f.phones) or None,
-                           email=f.email)
+                row.update(
+                    org_key=org,
+                    locations=locs or None,
+                    description=(f.description or "")[:400] or None,
+                    eligibility=(f.eligibility or "")[:400] or None,
+                    codes=sorted(f.codes) or None,
+                    phones=sorted(f.phones) or None,
+                    email=f.email,
+                )
             out.append(row)
         return pd.DataFrame(out)
 
@@ -101,23 +125,38 @@ def _settings(entity: str, splink: Any, prior: float) -> tuple[Any, list[Any]]:
     block_on = splink.block_on
     name = cl.JaroWinklerAtThresholds("name", [0.97, 0.9, 0.8])
     if entity == "organization":
-        comparisons = [name, cl.ExactMatch("website"), cl.ExactMatch("email"),
-                       cl.ArrayIntersectAtSizes("phones", [1]), cl.ArrayIntersectAtSizes("zips", [1])]
+        comparisons = [
+            name,
+            cl.ExactMatch("website"),
+            cl.ExactMatch("email"),
+            cl.ArrayIntersectAtSizes("phones", [1]),
+            cl.ArrayIntersectAtSizes("zips", [1]),
+        ]
         training = [block_on("name"), block_on("website")]
         rules = [block_on("name"), block_on("website"), block_on("email")]
     elif entity == "location":
-        comparisons = [name, cl.JaroWinklerAtThresholds("street", [0.97, 0.9]),
-                       cl.ExactMatch("unit"), cl.ExactMatch("zip5"),
-                       cl.DistanceInKMAtThresholds("latitude", "longitude", [0.06, 0.15, 0.5, 2.0]),
-                       cl.ArrayIntersectAtSizes("phones", [1]), cl.ExactMatch("org_key")]
+        comparisons = [
+            name,
+            cl.JaroWinklerAtThresholds("street", [0.97, 0.9]),
+            cl.ExactMatch("unit"),
+            cl.ExactMatch("zip5"),
+            cl.DistanceInKMAtThresholds("latitude", "longitude", [0.06, 0.15, 0.5, 2.0]),
+            cl.ArrayIntersectAtSizes("phones", [1]),
+            cl.ExactMatch("org_key"),
+        ]
         training = [block_on("zip5"), block_on("name")]
         rules = [block_on("street", "zip5"), block_on("name", "zip5")]
     else:
-        comparisons = [name, cl.ExactMatch("org_key"), cl.ArrayIntersectAtSizes("locations", [1]),
-                       cl.JaroWinklerAtThresholds("description", [0.95, 0.8]),
-                       cl.JaroWinklerAtThresholds("eligibility", [0.95, 0.8]),
-                       cl.ArrayIntersectAtSizes("codes", [3, 1]),
-                       cl.ArrayIntersectAtSizes("phones", [1]), cl.ExactMatch("email")]
+        comparisons = [
+            name,
+            cl.ExactMatch("org_key"),
+            cl.ArrayIntersectAtSizes("locations", [1]),
+            cl.JaroWinklerAtThresholds("description", [0.95, 0.8]),
+            cl.JaroWinklerAtThresholds("eligibility", [0.95, 0.8]),
+            cl.ArrayIntersectAtSizes("codes", [3, 1]),
+            cl.ArrayIntersectAtSizes("phones", [1]),
+            cl.ExactMatch("email"),
+        ]
         training = [block_on("org_key"), block_on("name")]
         rules = [block_on("name", "org_key"), block_on("description", "org_key")]
     settings = splink.SettingsCreator(
@@ -160,7 +199,10 @@ def splink_scorer(
 
     left, right = _frames(entity, fa, fb, org_map, location_map)
     db_api = DuckDBAPI()
-    tables = [db_api.register(left, dataset_display_name="a"), db_api.register(right, dataset_display_name="b")]
+    tables = [
+        db_api.register(left, dataset_display_name="a"),
+        db_api.register(right, dataset_display_name="b"),
+    ]
     # fallback prior: half the smaller side has a match on the other
     prior = min(0.5, 0.5 * min(len(fa), len(fb)) / (len(fa) * len(fb)))
     settings, (training, rules) = _settings(entity, splink, prior)
@@ -174,7 +216,11 @@ def splink_scorer(
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict().as_pandas_dataframe()
     wanted = set(candidates)
-    top = {c: int(predictions[f"gamma_{c}"].max()) for c in _COMPARED[entity] if f"gamma_{c}" in predictions}
+    top = {
+        c: int(predictions[f"gamma_{c}"].max())
+        for c in _COMPARED[entity]
+        if f"gamma_{c}" in predictions
+    }
     out: list[PairScore] = []
     for row in predictions.itertuples(index=False):
         record = row._asdict()
@@ -190,7 +236,11 @@ def splink_scorer(
             gamma = int(record[f"gamma_{column}"])
             bf = float(record.get(f"bf_{column}", 1.0) or 1.0)
             weight = math.log2(bf) if bf > 0 else -30.0
-            evidence.append(Evidence(column, _outcome(gamma, top[column]), round(weight, 2), f"level {gamma}"))
-        out.append(PairScore(entity, pair[0], pair[1], float(record["match_probability"]), tuple(evidence)))
+            evidence.append(
+                Evidence(column, _outcome(gamma, top[column]), round(weight, 2), f"level {gamma}")
+            )
+        out.append(
+            PairScore(entity, pair[0], pair[1], float(record["match_probability"]), tuple(evidence))
+        )
     out.sort(key=lambda p: (p.id_a, p.id_b))
     return out

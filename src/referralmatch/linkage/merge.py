@@ -435,12 +435,13 @@ class _Assembler:
             b_records: dict[str, HSDSModel] = getattr(self.b, attr)
             into: dict[str, list[tuple[HSDSModel, str]]] = {}
             extra: list[tuple[HSDSModel, str]] = []
+            b_rows: list[tuple[str, str, str, str, str]] = []
             for rid, record in b_records.items():
                 new = self.rewritten(record_type, record)
                 self.report.count_read(record_type)
                 if rid in self.merged[record_type]:
                     into.setdefault(new.id, []).append((new, rid))
-                    self.records.append((record_type, self.names[1], rid, new.id, "merged"))
+                    b_rows.append((record_type, self.names[1], rid, new.id, "merged"))
                     self.report.count_loaded(record_type, repaired=True)
                     how = self.scores.get((record_type, rid))
                     why = f" (score {how[1]:.2f})" if how else " (same key)"
@@ -454,7 +455,7 @@ class _Assembler:
                 else:
                     extra.append((new, rid))
                     outcome = "kept" if new.id == rid else "renamed"
-                    self.records.append((record_type, self.names[1], rid, new.id, outcome))
+                    b_rows.append((record_type, self.names[1], rid, new.id, outcome))
                     self.report.count_loaded(record_type)
             out: list[HSDSModel] = []
             for rid, record in a_records.items():
@@ -467,6 +468,7 @@ class _Assembler:
                 if rid not in into:
                     self._note(record_type, record, 0, rid)
                 out.append(combined)
+            self.records.extend(b_rows)
             for record, original in extra:
                 self._note(record_type, record, 1, original)
                 out.append(record)

@@ -467,3 +467,99 @@ def test_benchmark_split_meets_the_bars_on_a_slice(reference: Path) -> None:
         len(result.directory.services)
         == n_in["services"] - (merged_away["record_type"] == "service").sum()
     )
+
+
+# -- blocking against the obviously-correct all-pairs reference ------------------------------
+
+
+def _all_pairs(
+    keys_a: dict[str, set[str]], keys_b: dict[str, set[str]], **_: object
+) -> list[tuple[str, str]]:
+    return sorted((i, j) for i in keys_a for j in keys_b)
+
+
+@pytest.mark.reference
+def test_blocked_links_equal_all_pairs_links(
+    reference: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sys.path.insert(0, str(BENCH))
+    bench = pytest.importorskip("merge_benchmark")
+    full = rm.load_directory(reference / "baltimore_icarol_2019" / "baltimore_hsds3.json")
+    keep = list(full.services.values())[:240]
+    sal = [x for x in full.service_at_locations.values() if x.service_id in {s.id for s in keep}]
+    locations = {x.location_id: full.locations[x.location_id] for x in sal if x.location_id}
+    org_ids = {s.organization_id for s in keep} | {
+        loc.organization_id for loc in locations.values()
+    }
+    directory = rm.Directory(
+        organizations=[o for o in full.organizations.values() if o.id in org_ids],
+        services=keep,
+        service_at_locations=sal,
+        locations=locations.values(),
+        taxonomy_terms=full.taxonomy_terms.values(),
+    )
+    split = bench.split_directory(directory, overlap=0.6, seed=5)
+    blocked = rm.merge(split.a, split.b)
+    import referralmatch.linkage.merging as merge_module
+
+    monkeypatch.setattr(merge_module, "block", _all_pairs)
+    everything = rm.merge(split.a, split.b)
+    for entity in ("organization", "location", "service"):
+        assert blocked.links(entity) == everything.links(entity), entity
+        assert blocked.links(entity), entity
+
+
+# -- properties of the normalisers -----------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_digits = st.text(alphabet="0123456789", min_size=7, max_size=7).map(lambda s: "410" + s)
+
+
+@given(
+    _digits,
+    st.sampled_from(
+        [
+            "({a}) {b}-{c}",
+            "{a}-{b}-{c}",
+            "{a}.{b}.{c}",
+            "+1 {a} {b} {c}",
+            "1-{a}-{b}-{c}",
+            "{a}{b}{c}",
+            "({a}){b}-{c}",
+        ]
+    ),
+)
+def test_any_layout_of_a_number_normalises_to_its_digits(digits: str, layout: str) -> None:
+    text = layout.format(a=digits[:3], b=digits[3:6], c=digits[6:])
+    assert normalize_phone(text) == (digits, None)
+
+
+_STREET_FORMS = {
+    "Street": ["St", "St.", "STREET", "street"],
+    "Avenue": ["Ave", "Ave.", "AVENUE", "Av"],
+    "West": ["W", "W.", "WEST"],
+    "Suite": ["Ste", "Ste.", "#", "SUITE"],
+}
+
+
+@given(
+    st.integers(1, 9999),
+    st.sampled_from(["Preston", "Charles", "Fayette"]),
+    st.sampled_from(["Street", "Avenue"]),
+    st.integers(1, 999),
+    st.data(),
+)
+def test_street_spellings_never_change_the_address(
+    number: int, name: str, kind: str, suite: int, data: st.DataObject
+) -> None:
+    canonical = normalize_address(f"{number} West {name} {kind}", f"Suite {suite}")
+    w = data.draw(st.sampled_from(_STREET_FORMS["West"]))
+    k = data.draw(st.sampled_from(_STREET_FORMS[kind]))
+    s = data.draw(st.sampled_from(_STREET_FORMS["Suite"]))
+    inline = data.draw(st.booleans())
+    line_1 = f"{number} {w} {name} {k}" + (f" {s} {suite}" if inline else "")
+    variant = normalize_address(line_1, None if inline else f"{s} {suite}")
+    assert variant == canonical
+    assert canonical.unit == str(suite)

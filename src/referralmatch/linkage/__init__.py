@@ -6,10 +6,10 @@ directory record), :mod:`~referralmatch.linkage.blocking` (which pairs are compa
 :mod:`~referralmatch.linkage.rules` (the hand-written scorer),
 :mod:`~referralmatch.linkage.splink_model` (the optional splink scorer),
 :mod:`~referralmatch.linkage.pairs` (one-to-one decisions and the pairs table) and
-:mod:`~referralmatch.linkage.merge` (the merged directory and its provenance).
+:mod:`~referralmatch.linkage.merging` (the merged directory and its provenance).
 :func:`referralmatch.merge` is the entry point; see ``docs/merging.md``.
 """
 
-from .merge import LINK_THRESHOLD, REVIEW_THRESHOLD, MergeResult, link, merge
+from .merging import LINK_THRESHOLD, REVIEW_THRESHOLD, MergeResult, link, merge
 
 __all__ = ["LINK_THRESHOLD", "REVIEW_THRESHOLD", "MergeResult", "link", "merge"]

@@ -391,6 +391,91 @@ def test_merge_is_deterministic(shelters: tuple[rm.Directory, rm.Directory]) -> 
     pd.testing.assert_frame_equal(first.records, second.records)
 
 
+def test_links_do_not_depend_on_record_order() -> None:
+    names = ["Harbor House", "Bay Food Bank", "Legal Aid Bureau", "Sunrise Clinic", "Hope Shelter"]
+    a = rm.Directory(
+        organizations=[
+            Organization(id=f"a{i}", name=n, phones=[Phone(id=f"ap{i}", number=f"410555010{i}")])
+            for i, n in enumerate(names)
+        ]
+    )
+    b_orgs = [
+        Organization(
+            id=f"b{i}", name=n.upper(), phones=[Phone(id=f"bp{i}", number=f"(410) 555-010{i}")]
+        )
+        for i, n in enumerate(names)
+    ]
+    forward = rm.merge(a, rm.Directory(organizations=b_orgs))
+    backward = rm.merge(a, rm.Directory(organizations=b_orgs[::-1]))
+    assert forward.links("organization") == {f"b{i}": f"a{i}" for i in range(len(names))}
+    assert backward.links("organization") == forward.links("organization")
+    pd.testing.assert_frame_equal(forward.pairs, backward.pairs)
+
+
+def test_programs_and_taxonomies_are_linked_and_references_follow() -> None:
+    from referralmatch.models import Program, Taxonomy
+
+    def source(prefix: str, org_name: str) -> rm.Directory:
+        return rm.Directory(
+            organizations=[Organization(id=f"{prefix}o", name=org_name, website="harbor.org")],
+            programs=[
+                Program(id=f"{prefix}pr", organization_id=f"{prefix}o", name="Housing Programs")
+            ],
+            services=[
+                Service(
+                    id=f"{prefix}s",
+                    organization_id=f"{prefix}o",
+                    program_id=f"{prefix}pr",
+                    name="Rapid Rehousing",
+                    attributes=[
+                        Attribute(
+                            id=f"{prefix}at",
+                            link_id=f"{prefix}s",
+                            link_entity="service",
+                            taxonomy_term_id=f"{prefix}t",
+                        )
+                    ],
+                )
+            ],
+            taxonomies=[Taxonomy(id=f"{prefix}tx", name="AIRS")],
+            taxonomy_terms=[
+                TaxonomyTerm(
+                    id=f"{prefix}t",
+                    name="Rapid Rehousing",
+                    code="BH-1800.6500",
+                    taxonomy_id=f"{prefix}tx",
+                )
+            ],
+        )
+
+    a, b = source("a", "Harbor House"), source("b", "Harbor House Inc")
+    b_extra = Service(
+        id="bs2",
+        organization_id="bo",
+        program_id="bpr",
+        name="Tenant Counselling",
+        attributes=[
+            Attribute(id="bat2", link_id="bs2", link_entity="service", taxonomy_term_id="bt")
+        ],
+    )
+    b = rm.Directory(
+        organizations=b.organizations.values(),
+        programs=b.programs.values(),
+        services=[*b.services.values(), b_extra],
+        taxonomies=b.taxonomies.values(),
+        taxonomy_terms=b.taxonomy_terms.values(),
+    )
+    merged = rm.merge(a, b).directory
+    assert set(merged.programs) == {"apr"} and set(merged.taxonomies) == {"atx"}
+    assert set(merged.taxonomy_terms) == {"at"}
+    extra = merged.services["bs2"]
+    assert (extra.organization_id, extra.program_id) == ("ao", "apr")
+    assert [t.id for t in merged.taxonomy_terms_of(extra)] == ["at"]
+    outcomes = rm.merge(a, b).records.set_index(["source", "record_type", "source_id"])["outcome"]
+    assert outcomes[("b", "program", "bpr")] == "merged"
+    assert outcomes[("b", "taxonomy_term", "bt")] == "merged"
+
+
 def test_bad_arguments_raise_library_errors(shelters: tuple[rm.Directory, rm.Directory]) -> None:
     a, b = shelters
     with pytest.raises(ConfigurationError, match="names"):
@@ -426,11 +511,17 @@ def test_splink_scorer_refuses_sources_too_small_to_train(
 # -- the benchmark on the real directory -----------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def baltimore(reference: Path) -> rm.Directory:
+    """The real Baltimore directory, loaded once for this module."""
+    return rm.load_directory(reference / "baltimore_icarol_2019" / "baltimore_hsds3.json")
+
+
 @pytest.mark.reference
-def test_benchmark_split_meets_the_bars_on_a_slice(reference: Path) -> None:
+def test_benchmark_split_meets_the_bars_on_a_slice(baltimore: rm.Directory) -> None:
     sys.path.insert(0, str(BENCH))
     bench = pytest.importorskip("merge_benchmark")
-    full = rm.load_directory(reference / "baltimore_icarol_2019" / "baltimore_hsds3.json")
+    full = baltimore
     keep = [
         s
         for s in full.services.values()
@@ -480,11 +571,11 @@ def _all_pairs(
 
 @pytest.mark.reference
 def test_blocked_links_equal_all_pairs_links(
-    reference: Path, monkeypatch: pytest.MonkeyPatch
+    baltimore: rm.Directory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sys.path.insert(0, str(BENCH))
     bench = pytest.importorskip("merge_benchmark")
-    full = rm.load_directory(reference / "baltimore_icarol_2019" / "baltimore_hsds3.json")
+    full = baltimore
     keep = list(full.services.values())[:240]
     sal = [x for x in full.service_at_locations.values() if x.service_id in {s.id for s in keep}]
     locations = {x.location_id: full.locations[x.location_id] for x in sal if x.location_id}

@@ -563,6 +563,23 @@ def test_benchmark_split_meets_the_bars_on_a_slice(baltimore: rm.Directory) -> N
 # -- blocking against the obviously-correct all-pairs reference ------------------------------
 
 
+def _first_services(full: rm.Directory, n: int) -> rm.Directory:
+    """The first ``n`` services of ``full`` with their links, locations and organizations."""
+    keep = list(full.services.values())[:n]
+    sal = [x for x in full.service_at_locations.values() if x.service_id in {s.id for s in keep}]
+    locations = {x.location_id: full.locations[x.location_id] for x in sal if x.location_id}
+    org_ids = {s.organization_id for s in keep} | {
+        loc.organization_id for loc in locations.values()
+    }
+    return rm.Directory(
+        organizations=[o for o in full.organizations.values() if o.id in org_ids],
+        services=keep,
+        service_at_locations=sal,
+        locations=locations.values(),
+        taxonomy_terms=full.taxonomy_terms.values(),
+    )
+
+
 def _all_pairs(
     keys_a: dict[str, set[str]], keys_b: dict[str, set[str]], **_: object
 ) -> list[tuple[str, str]]:
@@ -575,20 +592,7 @@ def test_blocked_links_equal_all_pairs_links(
 ) -> None:
     sys.path.insert(0, str(BENCH))
     bench = pytest.importorskip("merge_benchmark")
-    full = baltimore
-    keep = list(full.services.values())[:240]
-    sal = [x for x in full.service_at_locations.values() if x.service_id in {s.id for s in keep}]
-    locations = {x.location_id: full.locations[x.location_id] for x in sal if x.location_id}
-    org_ids = {s.organization_id for s in keep} | {
-        loc.organization_id for loc in locations.values()
-    }
-    directory = rm.Directory(
-        organizations=[o for o in full.organizations.values() if o.id in org_ids],
-        services=keep,
-        service_at_locations=sal,
-        locations=locations.values(),
-        taxonomy_terms=full.taxonomy_terms.values(),
-    )
+    directory = _first_services(baltimore, 240)
     split = bench.split_directory(directory, overlap=0.6, seed=5)
     blocked = rm.merge(split.a, split.b)
     import referralmatch.linkage.merging as merge_module
@@ -654,3 +658,19 @@ def test_street_spellings_never_change_the_address(
     variant = normalize_address(line_1, None if inline else f"{s} {suite}")
     assert variant == canonical
     assert canonical.unit == str(suite)
+
+
+@pytest.mark.reference
+def test_splink_scorer_links_a_real_slice(baltimore: rm.Directory) -> None:
+    pytest.importorskip("splink", reason="the linkage extra (splink) is not installed")
+    sys.path.insert(0, str(BENCH))
+    bench = pytest.importorskip("merge_benchmark")
+    directory = _first_services(baltimore, 240)
+    split = bench.split_directory(directory, overlap=0.6, seed=5)
+    result = rm.merge(split.a, split.b, scorer="splink")
+    assert result.scorer == "splink" and result.directory.report.balanced
+    stats = bench.evaluate(result, split, directory)
+    for entity in ("organization", "location", "service"):
+        assert stats[entity]["precision"] >= 0.9 and stats[entity]["recall"] >= 0.9, entity
+    linked = result.pairs[result.pairs["decision"] == "linked"]
+    assert linked["reasons"].str.contains("name").all()

@@ -550,6 +550,17 @@ def test_benchmark_split_meets_the_bars_on_a_slice(baltimore: rm.Directory) -> N
     # not in it); the merge adds none
     assert _links_resolve(split.b) == []
     assert set(_links_resolve(result.directory)) <= set(_links_resolve(split.a))
+    prov = result.provenance
+    assert not prov.duplicated(["record_type", "id", "field"]).any()
+    assert set(prov[prov["record_type"] == "service"]["id"]) == set(result.directory.services)
+    filled_from_b = prov[(prov["record_type"] == "service") & (prov["source"] == "b")]
+    merged_ids = set(result.records[result.records["outcome"] == "merged"]["merged_id"])
+    kept_b = set(
+        result.records[(result.records["source"] == "b") & (result.records["outcome"] != "merged")][
+            "merged_id"
+        ]
+    )
+    assert set(filled_from_b["id"]) <= merged_ids | kept_b
     n_in = {
         t: len(getattr(split.a, t)) + len(getattr(split.b, t)) for t in ("services", "locations")
     }

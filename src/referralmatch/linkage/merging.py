@@ -404,28 +404,34 @@ class _Assembler:
 
     # -- assembly ------------------------------------------------------------------------------
 
-    def _note(self, record_type: str, record: HSDSModel, source: int, source_id: str) -> None:
-        name = self.names[source]
+    def _note(
+        self, record_type: str, record: HSDSModel, origins: Mapping[str, tuple[str, str]]
+    ) -> None:
+        """One provenance row per non-empty field of ``record``; ``origins`` overrides the default."""
+        default = origins.get("", (self.names[0], record.id))
         for fname in type(record).model_fields:
             if fname == "id" or _empty(getattr(record, fname)):
                 continue
-            self.provenance.append((record_type, record.id, fname, name, source_id))
-            self.sources[(record_type, record.id, fname)] = (name, source_id)
+            source = origins.get(fname, default)
+            self.provenance.append((record_type, record.id, fname, source[0], source[1]))
+            self.sources[(record_type, record.id, fname)] = source
 
-    def _combine(self, record_type: str, first: M, second: M, second_id: str) -> M:
+    def _combine(
+        self, first: M, others: list[tuple[M, str]]
+    ) -> tuple[M, dict[str, tuple[str, str]]]:
+        """``first`` with its empty fields filled from ``others`` in turn, and where each came from."""
         update: dict[str, Any] = {}
+        origins: dict[str, tuple[str, str]] = {}
         for fname in type(first).model_fields:
-            if fname == "id":
+            if fname == "id" or not _empty(getattr(first, fname)):
                 continue
-            mine, theirs = getattr(first, fname), getattr(second, fname)
-            if _empty(mine) and not _empty(theirs):
-                update[fname] = theirs
-                self.provenance.append((record_type, first.id, fname, self.names[1], second_id))
-                self.sources[(record_type, first.id, fname)] = (self.names[1], second_id)
-            elif not _empty(mine):
-                self.provenance.append((record_type, first.id, fname, self.names[0], first.id))
-                self.sources[(record_type, first.id, fname)] = (self.names[0], first.id)
-        return first.model_copy(update=update) if update else first
+            for other, other_id in others:
+                theirs = getattr(other, fname)
+                if not _empty(theirs):
+                    update[fname] = theirs
+                    origins[fname] = (self.names[1], other_id)
+                    break
+        return (first.model_copy(update=update) if update else first), origins
 
     def assemble(self) -> Directory:
         """The merged directory; fills ``records``, ``provenance`` and the report."""
@@ -462,15 +468,12 @@ class _Assembler:
                 self.report.count_read(record_type)
                 self.report.count_loaded(record_type)
                 self.records.append((record_type, self.names[0], rid, rid, "kept"))
-                combined = record
-                for other, other_id in into.get(rid, []):
-                    combined = self._combine(record_type, combined, other, other_id)
-                if rid not in into:
-                    self._note(record_type, record, 0, rid)
+                combined, origins = self._combine(record, into.get(rid, []))
+                self._note(record_type, combined, origins)
                 out.append(combined)
             self.records.extend(b_rows)
             for record, original in extra:
-                self._note(record_type, record, 1, original)
+                self._note(record_type, record, {"": (self.names[1], original)})
                 out.append(record)
             tables[attr] = out
         return Directory(

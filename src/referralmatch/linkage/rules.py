@@ -61,11 +61,17 @@ def distinguishing_words(a: str, b: str) -> tuple[str, str] | None:
     ('caroline', 'calvert')
     >>> distinguishing_words("johns hopkins home care", "johns hokpins home care") is None
     True
+    >>> distinguishing_words("community agency 7", "community agency 17")
+    ('7', '17')
     """
     left = [w for w in a.split() if w not in b.split()]
     right = [w for w in b.split() if w not in a.split()]
     if not left or not right:
         return None
+    numbers_l = [w for w in left if any(c.isdigit() for c in w)]
+    numbers_r = [w for w in right if any(c.isdigit() for c in w)]
+    if numbers_l and numbers_r:  # "district 3" / "district 4": numbers have no typos
+        return numbers_l[0], numbers_r[0]
     for word in left:
         best = max(right, key=lambda other: (fuzz.ratio(word, other), other))
         if len(word) >= 3 and fuzz.ratio(word, best) < 70:

@@ -111,7 +111,7 @@ _FOREIGN_KEYS = {
 _NESTED_KEYS = ("contact_id", "phone_id")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MergeResult:
     """What :func:`merge` returns: the merged directory, the pairs, and where every record went.
 

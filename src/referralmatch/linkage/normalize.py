@@ -17,7 +17,7 @@ Example:
     >>> normalize_website("HTTP://WWW.Baltimorehousing.org/"), normalize_website("baltimorehousing.org")
     ('baltimorehousing.org', 'baltimorehousing.org')
     >>> normalize_name("St. Vincent de Paul Society of Baltimore, Inc.")
-    'saint vincent de paul society of baltimore'
+    'st vincent de paul society of baltimore'
 """
 
 from __future__ import annotations
@@ -112,7 +112,8 @@ _FLOOR_WORDS = {"floor", "fl", "flr"}
 
 # Name words: abbreviations expanded, legal-form words dropped, "&" read as "and".
 _NAME_WORDS: dict[str, str] = {
-    "st": "saint",
+    "saint": "st",
+    "street": "st",
     "ctr": "center",
     "cntr": "center",
     "centre": "center",
@@ -202,8 +203,9 @@ def normalize_text(value: str | None) -> str | None:
 def normalize_name(value: str | None) -> str | None:
     """An organization, location or service name for fuzzy comparison.
 
-    Abbreviations are expanded ("Ctr" -> center, "Dept" -> department, "St" -> saint), "&" reads as
-    "and", and legal-form words (Inc., LLC, The) are dropped.
+    Abbreviations are expanded ("Ctr" -> center, "Dept" -> department); "Saint", "Street" and
+    their shared abbreviation "St" all read as "st" (a feed that writes "St." never says which);
+    "&" reads as "and"; legal-form words (Inc., LLC, The) are dropped.
 
     >>> normalize_name("The Harbor Ctr & Svcs, LLC") == normalize_name("Harbor Center and Services")
     True

@@ -15,6 +15,7 @@ from .errors import DirectoryFormatError, DirectoryValidationError, ReferralMatc
 from .io.loader import load_directory
 from .io.mapping import ColumnMapping
 from .io.report import LoadReport
+from .linkage import merge
 from .matching.config import MatchConfig
 from .matching.matcher import Matcher
 from .models.client import AvailabilityWindow, ClientProfile, Place
@@ -41,6 +42,7 @@ __all__ = [
     "ReferralMatchError",
     "gap_analysis",
     "load_directory",
+    "merge",
     "read_caseload",
     "sample_caseload_path",
     "sample_directory_path",

@@ -249,6 +249,43 @@ MISSPELT = [
     ("medicaide application", "benefits_enrollment"),
 ]
 
+# Written after the lexicon was tuned on the lists above and first scored without it seeing them
+# (25/32); kept here so later changes are checked against them too.
+LATER = [
+    ("my landlord changed the locks and my stuff is inside", "housing|legal"),
+    ("we're staying in a motel but money runs out friday", "housing|emergency_shelter"),
+    ("i need somewhere safe to stay away from him", "emergency_shelter|domestic_violence"),
+    ("my electricity is about to be disconnected", "utilities"),
+    ("the gas company sent me a final notice", "utilities"),
+    ("i haven't had a real meal in days", "food"),
+    ("the kids are hungry and payday is next week", "food"),
+    ("i need work, i'll do anything", "employment"),
+    ("my job let me go after 10 years", "employment"),
+    ("i keep having thoughts of ending my life", "crisis"),
+    ("i feel like i can't go on", "crisis|therapy"),
+    ("i've been really down and can't get out of bed", "therapy"),
+    ("i'm drinking every day to cope", "substance_use_treatment"),
+    ("i relapsed on pills last week", "substance_use_treatment"),
+    ("my husband threatens me and takes my money", "domestic_violence"),
+    ("i need someone to watch my baby while i work", "child_care"),
+    ("i need a ride to dialysis three times a week", "transportation"),
+    ("i need help with my immigration case", "legal"),
+    ("i want to finish my diploma", "education"),
+    ("i can't afford my medications", "health_care|psychiatry"),
+    ("necesito un lugar donde quedarme esta noche", "emergency_shelter"),
+    ("nos van a sacar del apartamento", "housing|rental_assistance"),
+    ("no tengo para pagar la luz este mes", "utilities"),
+    ("mis hijos tienen hambre", "food"),
+    ("me quedé sin trabajo", "employment"),
+    ("mi marido me maltrata", "domestic_violence"),
+    ("ya no aguanto, quiero morirme", "crisis"),
+    ("necesito ayuda con mi forma de tomar", "substance_use_treatment"),
+    ("busco clases para aprender inglés", "education"),
+    ("necesito un doctor que hable español", "health_care"),
+    ("grupo de apoyo para padres", "support_groups"),
+    ("necesito un abogado de inmigración", "legal"),
+]
+
 DANGER = [
     "I want to kill myself",
     "i wanna kill myself",
@@ -279,6 +316,7 @@ TABLE = (
     [(t, e, "en") for t, e in ENGLISH]
     + [(t, e, "es") for t, e in SPANISH]
     + [(t, e, "misspelt") for t, e in MISSPELT]
+    + [(t, e, "later") for t, e in LATER]
     + [(t, "crisis", "danger") for t in DANGER]
 )
 
@@ -476,3 +514,17 @@ def test_need_error_for_empty_category_and_json() -> None:
     assert "HIV" not in str(info.value)
     again = pickle.loads(pickle.dumps(info.value))
     assert str(again) == str(info.value) and again.fields == info.value.fields
+
+
+@pytest.mark.parametrize(("text", "danger"), [
+    ("help for my son who wants to kill himself", True),
+    ("mi hija se quiere matar", True),
+    ("I want to kill her", True),
+    ("I am going to kill my ex", True),
+    ("my ex is going to kill me", False),
+    ("my tooth is killing me", False),
+    ("I could kill for a coffee", False),
+    ("this job is killing me", False),
+])
+def test_danger_about_others_and_figures_of_speech(text: str, danger: bool) -> None:
+    assert resolve_need_text(text).danger is danger

@@ -56,7 +56,7 @@ _DANGER_CONFIDENCE = 0.97
 _TOKEN = re.compile(r"[a-z0-9]+")
 # words that stand in for each other inside a phrase ("sleeping in *the* car" = "in *my* car")
 _DETERMINERS = (
-    frozenset({"a", "an", "the", "my", "our", "his", "her", "their", "your", "this", "that"}),
+    frozenset({"a", "an", "the", "my", "our", "this", "that"}),  # not "her": "kill her"
     frozenset({"el", "la", "los", "las", "un", "una", "mi", "su", "tu", "nuestro", "nuestra", "este", "esta"}),
 )
 _SAME = {w: group for group in _DETERMINERS for w in group}

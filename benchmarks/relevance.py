@@ -43,10 +43,11 @@ NEED_KEYS = {"support_group": "support_groups", "substance_use": "substance_use_
 """Vignette need keys that differ from the library's category keys."""
 
 SEARCH: dict[str, Sequence[float]] = {
-    "weight_need_fit": (0.35, 0.45, 0.55),
-    "weight_population": (0.10, 0.20),
-    "weight_distance": (0.10, 0.20),
-    "weight_eligibility": (0.05, 0.15),
+    "weight_need_fit": (0.3, 0.45, 0.6),
+    "weight_population": (0.05, 0.1, 0.2),
+    "weight_distance": (0.1, 0.2),
+    "weight_eligibility": (0.15, 0.3),
+    "min_need_fit": (0.4, 0.45),
 }
 """The weights the cross-validation searches (the other weights keep their defaults)."""
 

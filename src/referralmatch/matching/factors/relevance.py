@@ -14,13 +14,13 @@ Evidence, strongest first:
    (smoothed with a background of 500 services without hits, so that in a directory of two
    shelters "shelter" still counts);
    long fields are length-normalised. Each field saturates below its cap (name 0.95, keywords
-   0.85, description 0.4), so a description that mentions a need can never count as much as a
+   0.6-0.85, description 0.4-0.75 by focus), so a description that mentions a need can never count as much as a
    name or a taxonomy code that says it. Phrases are matched leftmost-longest, so "food safety
    training" is not food; a phrase right after a negation ("no", "not a", "without") is not
    evidence.
 
-A description whose need evidence is mostly about one need ("The Soup Kitchen serves two hot
-meals a day") may reach 0.75; one that lists many programmes stays near 0.4. A service whose
+A description whose need evidence is all about one need ("The Soup Kitchen serves two hot meals
+a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise). A service whose
 users are organisations ("allowing stores to benefit from tax breaks", "for employers") keeps
 0.6 of its relevance: it is not a client service.
 
@@ -78,14 +78,15 @@ EVIDENCE = ("none", "taxonomy code", "taxonomy term", "name", "keywords", "descr
 # BM25 parameters per field: length normalisation, saturation caps; k1 saturation.
 _FIELDS = ("name", "keywords", "description")
 _FIELD_B = {"name": 0.3, "keywords": 0.5, "description": 0.75}
-_FIELD_CAP = {"name": 0.95, "keywords": 0.85, "description": 0.4}
+_FIELD_CAP = {"name": (0.95, 0.95), "keywords": (0.6, 0.85), "description": (0.4, 0.75)}
+"""Per field, the cap of text relevance for evidence spread over many needs and for evidence
+all about one need (the field's focus on the category's top-level family decides between)."""
 _K1 = 1.2
 _SYNONYM_WEIGHT = 0.6  # a synonym hit counts this share of a keyword hit
 _TEXT_SCALE = 3.0  # a field's text relevance = cap * (1 - exp(-bm25 / scale))
 _CORROBORATION = 0.5  # share of the remaining gap that other evidence may close
 _FOCUS_FLOOR = 0.6  # taxonomy evidence of a category that is 1 of many codes keeps this share
 _UNFOCUSED = frozenset({"PX"})
-_FOCUSED_DESCRIPTION_BONUS = 0.35  # a description all about one need may reach 0.75
 _FOR_ORGANIZATIONS = re.compile(
     r"\b(?:allowing|helps?|for|to|assists?) (?:local |participating |area )?"
     r"(?:grocery stores|stores|businesses|restaurants|employers|landlords|nonprofits|"
@@ -321,22 +322,20 @@ def relevance_table(
                     scores[cat] += w if kind == _KEYWORD else w * _SYNONYM_WEIGHT
         rel = [0.0] * n_cat
         kind_of = [0] * n_cat
-        # a description's focus: the share of its top-level category evidence that is this one's
-        desc_tops: dict[int, float] = {}
-        for c in range(n_cat):
-            if field_score[2][c] and reg.parent[c] < 0:
-                desc_tops[c] = field_score[2][c]
-        desc_total = sum(desc_tops.values())
+        # a field's focus: the share of its top-level category evidence that is this one's
+        shares: list[dict[int, float]] = []
+        for f_i in range(len(_FIELDS)):
+            tops = {c: field_score[f_i][c] for c in range(n_cat) if reg.parent[c] < 0}
+            total = sum(tops.values())
+            shares.append({c: v / total for c, v in tops.items()} if total else {})
         for c in range(n_cat):
             parts = [(tax[c] * focus[c], tax_kind[c])]
             for f_i, name in enumerate(_FIELDS):
                 sc = field_score[f_i][c]
                 if not sc:
                     continue
-                cap = _FIELD_CAP[name]
-                if name == "description" and desc_total > 0:
-                    share = desc_tops.get(reg.top[c], 0.0) / desc_total
-                    cap += _FOCUSED_DESCRIPTION_BONUS * share
+                low, high = _FIELD_CAP[name]
+                cap = low + (high - low) * shares[f_i].get(reg.top[c], 0.0)
                 parts.append((cap * (1.0 - math.exp(-sc / _TEXT_SCALE)), 3 + f_i))
             parts.sort(reverse=True)
             best, kind = parts[0]

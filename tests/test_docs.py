@@ -21,7 +21,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-RUNNABLE = ("quickstart.md", "concepts.md", "formats.md", "screening.md", "privacy.md")
+RUNNABLE = (
+    "quickstart.md",
+    "concepts.md",
+    "formats.md",
+    "screening.md",
+    "privacy.md",
+    "merging.md",
+)
 
 _FENCE = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
 

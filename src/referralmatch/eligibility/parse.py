@@ -44,7 +44,7 @@ from .rules import (
     VeteranRule,
 )
 
-__all__ = ["parse", "rules_for_service"]
+__all__ = ["parse", "rules_for_service", "rules_key"]
 
 _I = re.IGNORECASE
 _MAX_TEXT = 5_000  # characters read; directory eligibility text is a sentence or two
@@ -909,9 +909,38 @@ def _merge(text: str, rules: list[Any]) -> list[Any]:
     return sorted(unique, key=lambda r: order.index(r.kind))
 
 
+# Common ways of writing ages that the patterns below read once rewritten.
+_REWRITES = (
+    # "ages birth - 18", "from birth to age 3": birth is age 0
+    (re.compile(r"\bbirth(?=\s*(?:-|to|through|thru)\s*(?:age\s+)?\d)", _I), "0"),
+    (re.compile(r"\bfrom\s+0\s*(?:-|to|through|thru)\s*(?:age\s+)?(\d{1,2})\b", _I), r"ages 0-\1"),
+    # "4 years of age or younger"
+    (re.compile(r"\byears?\s+of\s+age\s+(?=(?:or|and)\s+(?:younger|under|older|over)\b)", _I), "years "),
+    # "cannot help the homeless"
+    (re.compile(r"\b(?:cannot|can't|can not|does not|do not|unable to)\s+(?:help|serve|assist)\s+(?:the\s+)?homeless(?:\s+(?:persons|people|individuals|clients))?\b", _I), "no homeless clients"),
+)
+_SENIOR_AGE = re.compile(r"(?<![\w-])(?P<pre>\w+\s+)?age\s+(?P<n>[5-9]\d)\b(?!\s*(?:-|to|through|thru|and|or|\+|years?\s+(?:and|or)))", _I)
+_BOUND_WORDS = frozenset({"under", "below", "than", "to", "of", "until", "before", "at", "by"})
+
+
+def _rewrite(text: str) -> str:
+    """Rewrite age phrasings the patterns do not read into ones they do; a bare senior age in
+    a programme's requirements ("resident, age 65") is a minimum age."""
+    for pattern, repl in _REWRITES:
+        text = pattern.sub(repl, text)
+
+    def senior(m: re.Match[str]) -> str:
+        pre = (m.group("pre") or "").strip().lower()
+        if pre in _BOUND_WORDS:
+            return m.group(0)
+        return f"{m.group('pre') or ''}age {m.group('n')}+"
+
+    return _SENIOR_AGE.sub(senior, text)
+
+
 @lru_cache(maxsize=65_536)
 def _parse_cached(text: str) -> tuple[Rule, ...]:
-    cleaned = _clean(text)
+    cleaned = _rewrite(_clean(text))
     if not cleaned:
         return ()
     if _NONE_ALL.match(cleaned):
@@ -1034,6 +1063,37 @@ def _overview(description: str) -> str:
     return ""
 
 
+_WIC = re.compile(r"\bWIC\b")
+_WIC_RULE = ParentingRule(
+    pregnant_ok=True,
+    max_child_age=4,
+    confidence=0.8,
+    source_text="name: WIC serves pregnant and postpartum women, infants and children under 5",
+    origin="name",
+)
+"""A WIC programme's federal eligibility, read from its name when its text says nothing."""
+
+
+def rules_key(service: Service) -> tuple[Any, ...]:
+    """What :func:`rules_for_service` reads of a service: services with equal keys get equal
+    rules (the index parses each distinct key once).
+
+    >>> a = Service(id="a", name="Pantry", eligibility_description="See notes.", description="x")
+    >>> b = Service(id="b", name="Pantry", eligibility_description="See notes.", description="y")
+    >>> rules_key(a) == rules_key(b)
+    False
+    """
+    text_rules = parse(service.eligibility_description)
+    reads_description = all(isinstance(r, OtherRule) for r in text_rules)
+    return (
+        service.eligibility_description,
+        service.minimum_age,
+        service.maximum_age,
+        bool(_WIC.search(service.name or "")),
+        service.description if reads_description else None,
+    )
+
+
 def rules_for_service(service: Service) -> list[Rule]:
     """A service's rules: its ``eligibility_description`` parsed, with the structured
     ``minimum_age``/``maximum_age`` (years) replacing any ages read from the text, and clear
@@ -1046,7 +1106,8 @@ def rules_for_service(service: Service) -> list[Rule]:
     ``origin="description"``, a ``source_text`` starting "description:" and a confidence of at
     most 0.6 (at most 0.45, which never excludes, for a plain "for X" without "only" or an age
     bound). They are read only when the eligibility text is missing or gives no clear rule
-    ("See notes."), and never for ages when structured ages are given.
+    ("See notes."), and never for ages when structured ages are given. A WIC programme (by
+    its name) that states no family rule gets WIC's federal one (pregnant, or a child under 5).
 
     >>> s = Service(id="s1", name="Youth drop-in", minimum_age=12, maximum_age=24,
     ...             eligibility_description="Youth ages 12-17; Medi-Cal accepted")
@@ -1057,6 +1118,10 @@ def rules_for_service(service: Service) -> list[Rule]:
     [('age 18+', 0.6, 'description'), ('female only', 0.552, 'description')]
     """
     text_rules = parse(service.eligibility_description)
+    if _WIC.search(service.name or "") and not any(
+        r.kind in ("parenting", "pregnancy") for r in text_rules
+    ):
+        text_rules = [*text_rules, _WIC_RULE]
     extra: list[Rule] = []
     if all(isinstance(r, OtherRule) for r in text_rules):  # the eligibility text says nothing clear
         covered = set()

@@ -1,7 +1,8 @@
 """Typed eligibility rules: one frozen model per kind of requirement, told apart by ``kind``.
 
 Every rule keeps the directory text it came from (``source_text``), where that text was
-(``origin``: the eligibility text, the service description, or structured age fields) and how
+(``origin``: the eligibility text, the service description, structured age fields or the
+service name) and how
 sure the parser was (``confidence`` in [0, 1]). Ages are in completed years and both bounds are inclusive
 ("under 18" is ``max_age=17``); incomes are US dollars per year.
 
@@ -50,7 +51,7 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-RuleOrigin = Literal["eligibility", "description", "structured"]
+RuleOrigin = Literal["eligibility", "description", "structured", "name"]
 """Where a rule was read: the eligibility text, the service description, or structured fields."""
 
 

@@ -78,7 +78,7 @@ class ClientContext:
 
     ``eligibility_client`` is the profile eligibility rules are judged on: the client's own,
     with the situations that other fields settle added (``veteran=True``, a dependant, ASL,
-    an age of 60 or more)."""
+    an age of 60 or more) and, from 50, not pregnant unless said."""
 
     client: ClientProfile
     eligibility_client: ClientProfile

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..eligibility import rules_for_service
+from ..eligibility.parse import rules_for_service, rules_key
 from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
 from ..schedule import describe, pack_week_masks, week_mask
@@ -278,6 +278,7 @@ class DirectoryIndex:
 
         rule_keys: dict[tuple[Any, ...], int] = {}
         rule_sets: list[tuple[Rule, ...]] = []
+        rule_ids: dict[tuple[Rule, ...], int] = {}
         area_keys: dict[tuple[Any, ...], int] = {}
         area_sets: list[tuple[AreaMatcher, ...]] = [()]
         area_keys[()] = 0
@@ -295,10 +296,13 @@ class DirectoryIndex:
         text_rows = []
         for i, service in enumerate(services):
             locations = directory.locations_of(service)
-            key = (service.eligibility_description, service.minimum_age, service.maximum_age)
+            key = rules_key(service)
             if key not in rule_keys:
-                rule_keys[key] = len(rule_sets)
-                rule_sets.append(tuple(rules_for_service(service)))
+                rules = tuple(rules_for_service(service))
+                if rules not in rule_ids:  # services with the same rules share one verdict
+                    rule_ids[rules] = len(rule_sets)
+                    rule_sets.append(rules)
+                rule_keys[key] = rule_ids[rules]
             s_rule[i] = rule_keys[key]
             states = {
                 a.state_province for loc in locations for a in loc.addresses if a.state_province

@@ -78,6 +78,9 @@ ReachCode = int
 """An exclusion code: bit flags of :mod:`referralmatch.matching.context`."""
 
 _URGENCY_ORDER = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
+_NOT_PREGNANT_FROM_AGE = 50
+"""For eligibility, a client of this age or older whose pregnancy is not given is taken as not
+pregnant (pregnancy-only programmes would otherwise stay "unknown" for a 70-year-old)."""
 _PLACE_CACHE_SIZE = 128
 
 
@@ -165,11 +168,13 @@ class Matcher:
         has, not_has = client_populations(client, on)
         kinds = insurance_kinds(client.insurance or ())
         settled = _settled_situations(client, on)
-        judged_on = client
+        update: dict[str, Any] = {}
         if not settled <= set(client.situations or ()):
-            judged_on = client.model_copy(
-                update={"situations": tuple(sorted(settled | set(client.situations or ())))}
-            )
+            update["situations"] = tuple(sorted(settled | set(client.situations or ())))
+        age = client.age_on(on)
+        if client.pregnant is None and age is not None and age >= _NOT_PREGNANT_FROM_AGE:
+            update["pregnant"] = False
+        judged_on = client.model_copy(update=update) if update else client
         return ClientContext(
             client=client,
             eligibility_client=judged_on,

@@ -679,7 +679,8 @@ def test_every_fact_read_matters_somewhere():
         for field in read:
             changed = False
             for base in ({}, {"household_size": 2}, {"situations": ()}, {"annual_income": 40_000},
-                         {"annual_income": 35_000, "household_size": 1}):
+                         {"annual_income": 35_000, "household_size": 1},
+                         {"age": 15, "gender": "male"}):
                 verdicts = set()
                 for value in _ALTERNATIVES[field]:
                     client = ClientProfile(**{**base, field: value})

@@ -77,7 +77,7 @@ _LOW_INCOME_PERCENT_FPL = 200.0  # a "low-income" client is one at or under 200%
 
 FACTS_READ: dict[str, tuple[str, ...]] = {
     "age": ("age", "date_of_birth", "dependents_ages", "household_size"),
-    "gender": ("gender", "age", "date_of_birth"),
+    "gender": ("gender", "age", "date_of_birth", "household_size"),
     "residency": ("location",),
     "income": ("annual_income", "household_size", "location", "situations"),
     "veteran": ("veteran", "situations"),
@@ -175,7 +175,8 @@ def _age(rule: AgeRule, client: ClientProfile, on: date | None) -> tuple[Status,
 
 
 def _gender(rule: GenderRule, client: ClientProfile, on: date | None) -> tuple[Status, str]:
-    if rule.children_ok:
+    if rule.children_ok and client.household_size != 1:
+        # "women and children": children who come with a parent, not a minor on their own
         own = client.age_on(on)
         if own is not None and own < 18:
             return "met", "met (child)"

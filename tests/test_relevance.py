@@ -1,0 +1,298 @@
+"""Graded need relevance, who a service is for, unknown-is-not-zero, approximate positions and
+coverage exclusions (issue 9), on small hand-built directories and the bundled sample."""
+
+from __future__ import annotations
+
+import pytest
+
+import referralmatch as rm
+from referralmatch.matching.factors.access import cost_one, language_one
+from referralmatch.matching.factors.population import (
+    MATCHED,
+    MISMATCH,
+    NEUTRAL,
+    NOT_KNOWN,
+    client_populations,
+    population_one,
+    service_targets,
+)
+from referralmatch.matching.factors.relevance import ServiceText, is_airs_code, relevance_table
+from referralmatch.models.directory import (
+    Address,
+    Attribute,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from referralmatch.needs.categories import NeedCategories
+
+CATS = NeedCategories.default()
+AIRS = "AIRS/211 LA"
+HERE = (38.5800, -121.4900)  # downtown Sacramento
+
+
+def _relevance(texts: list[ServiceText], category: str) -> list[float]:
+    table = relevance_table(texts, CATS)
+    found = {row: r for row, c, r, _ in table.rows() if c == category}
+    return [found.get(i, 0.0) for i in range(len(texts))]
+
+
+def _filler(n: int) -> list[ServiceText]:
+    """Unrelated services, so that directory statistics look like a real directory's."""
+    return [ServiceText(f"Office {i}", "Administrative office.", "", ()) for i in range(n)]
+
+
+# --------------------------------------------------------------------------- relevance
+def test_taxonomy_code_beats_name_beats_a_mention_in_a_description() -> None:
+    texts = [
+        ServiceText("Program A", "Help for residents.", "", ((AIRS, "BD-1800.2000", None),)),
+        ServiceText("Food Pantry", "Open Tuesdays.", "", ()),
+        ServiceText(
+            "Family Center",
+            "Parenting classes, tutoring, tax help, job search help and a food pantry on Fridays.",
+            "",
+            (),
+        ),
+        *_filler(20),
+    ]
+    code, name, mention = _relevance(texts, "food")[:3]
+    assert code > name > mention > 0
+    assert mention < 0.5  # a one-line mention in a multi-programme description is weak
+
+
+def test_airs_codes_are_hierarchical_and_volunteer_programmes_are_not_jobs() -> None:
+    assert is_airs_code("BH-1800.8500-100") and not is_airs_code("1103")
+    texts = [
+        ServiceText("X", "", "", ((AIRS, "BH-1800.8500-100", None),)),  # under BH-1800
+        ServiceText("Y", "", "", ((AIRS, "ND-9200", None),)),  # volunteer service programmes
+        ServiceText("Z", "", "", ((AIRS, "ND-3500", None),)),  # job finding assistance
+        *_filler(5),
+    ]
+    shelter = _relevance(texts, "emergency_shelter")
+    jobs = _relevance(texts, "employment")
+    assert shelter[0] >= 0.9
+    assert jobs[1] == 0.0 and jobs[2] >= 0.9
+
+
+def test_focus_an_agency_with_many_codes_is_less_surely_about_one_of_them() -> None:
+    many = tuple((AIRS, c, None) for c in ("LL-3000", "LV-1600", "LR-6600", "LF", "PN-8100", "LT-2800"))
+    texts = [
+        ServiceText("Support Circle", "", "", ((AIRS, "PN-8100", None),)),
+        ServiceText("General Hospital", "", "", many),
+        *_filler(5),
+    ]
+    program, hospital = _relevance(texts, "support_groups")[:2]
+    assert program > hospital + 0.2
+
+
+def test_a_phrase_every_service_uses_counts_less_than_a_rare_one() -> None:
+    common = [ServiceText(f"Agency {i}", "We offer counseling.", "", ()) for i in range(40)]
+    texts = [
+        ServiceText("A", "We offer counseling.", "", ()),
+        ServiceText("B", "We offer psychotherapy.", "", ()),
+        *common,
+    ]
+    counseling, psychotherapy = _relevance(texts, "therapy")[:2]
+    assert psychotherapy > counseling
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "category"),
+    [
+        ("Food Safety Training", "Training for food handlers.", "food"),
+        ("Credit Repair Counseling", "Credit counseling and budgeting.", "therapy"),
+        ("Day Center", "This is not a shelter; no beds.", "emergency_shelter"),
+        ("Record Clearance Clinic", "Expungement help.", "health_care"),
+    ],
+)
+def test_look_alikes_and_negations_are_not_evidence(
+    name: str, description: str, category: str
+) -> None:
+    texts = [ServiceText(name, description, "", ()), *_filler(10)]
+    assert _relevance(texts, category)[0] < rm.MatchConfig().min_need_fit
+
+
+def test_services_for_organisations_are_not_client_services() -> None:
+    texts = [
+        ServiceText(
+            "Grocery Tax Break Donation",
+            "Collects food from grocery stores, allowing stores to benefit from tax breaks.",
+            "",
+            (),
+        ),
+        ServiceText("Grocery Giveaway", "Free groceries for families every Friday.", "", ()),
+        *_filler(10),
+    ]
+    stores, families = _relevance(texts, "food")[:2]
+    assert families > stores
+
+
+# --------------------------------------------------------------------------- directories
+def _directory(services: list[tuple[str, str, dict[str, object]]]) -> rm.Directory:
+    """Services at (almost) one place downtown; each entry is (id, name, extra fields). An extra
+    field ``_loc`` replaces the location's fields, ``_attrs`` adds attributes."""
+    svcs, locs, links, terms = [], [], [], []
+    for i, (sid, name, extra) in enumerate(services):
+        fields = {k: v for k, v in extra.items() if not k.startswith("_")}
+        attrs = []
+        for j, (link_type, value, code) in enumerate(extra.get("_attrs", [])):  # type: ignore[attr-defined]
+            term_id = None
+            if code:
+                term_id = f"t-{sid}-{j}"
+                terms.append(TaxonomyTerm(id=term_id, name=code, code=code, taxonomy=AIRS))
+            attrs.append(
+                Attribute(id=f"a-{sid}-{j}", link_id=sid, link_type=link_type,
+                          link_entity="service", taxonomy_term_id=term_id, value=value)
+            )  # fmt: skip
+        svcs.append(Service(id=sid, organization_id="o", name=name, status="active",
+                            attributes=attrs, **fields))  # type: ignore[arg-type]  # fmt: skip
+        loc = {"latitude": HERE[0], "longitude": HERE[1] + 0.001 * i}
+        loc.update(extra.get("_loc", {}))  # type: ignore[call-overload]
+        locs.append(Location(id=f"l-{sid}", **loc))  # type: ignore[arg-type]
+        links.append(ServiceAtLocation(id=f"sl-{sid}", service_id=sid, location_id=f"l-{sid}"))
+    return rm.Directory(organizations=[Organization(id="o", name="Org")], services=svcs,
+                        locations=locs, service_at_locations=links, taxonomy_terms=terms)  # fmt: skip
+
+
+def _client(**kw: object) -> rm.ClientProfile:
+    base: dict[str, object] = {"location": rm.Place(latitude=HERE[0], longitude=HERE[1])}
+    base.update(kw)
+    return rm.ClientProfile(**base)  # type: ignore[arg-type]
+
+
+def test_plainly_written_pantries_are_ranked_not_dropped() -> None:
+    directory = _directory([
+        ("p1", "Walk-in food pantry", {}),
+        ("p2", "Free lunch served daily", {}),
+        ("x", "Office", {"description": "Administrative office."}),
+    ])  # fmt: skip
+    result = rm.Matcher(directory).match(_client(needs=["food"]))
+    assert {m.service_id for m in result.matches} == {"p1", "p2"}
+
+
+def test_a_weak_fit_is_listed_as_excluded_with_its_reason() -> None:
+    directory = _directory([
+        ("agency", "Neighborhood Center", {"description": (
+            "Tutoring, tax preparation, computer classes, job search help, parenting classes, "
+            "legal clinics, senior lunches on holidays and youth sports.")}),
+        ("pantry", "Food Pantry", {}),
+    ])  # fmt: skip
+    result = rm.Matcher(directory).match(_client(needs=["food"]))
+    assert [m.service_id for m in result.matches] == ["pantry"]
+    weak = [e for e in result.excluded if e.service_id == "agency"]
+    assert weak and weak[0].codes == ("weak_fit",)
+    assert "weak fit" in weak[0].reasons[0]
+
+
+def test_who_it_is_for_ranks_the_veterans_programme_first_for_a_veteran() -> None:
+    directory = _directory([
+        ("general", "Job Center", {}),
+        ("vets", "Veterans Job Center", {}),
+    ])  # fmt: skip
+    matcher = rm.Matcher(directory)
+    veteran = matcher.match(_client(veteran=True, needs=["employment"]))
+    assert veteran.matches[0].service_id == "vets"
+    population = next(f for f in veteran.matches[0].factors if f.name == "population")
+    assert "matches the client" in population.detail
+    other = matcher.match(_client(veteran=False, needs=["employment"]))
+    assert other.matches[0].service_id == "general"
+    lowered = next(m for m in other.matches if m.service_id == "vets")
+    assert next(f for f in lowered.factors if f.name == "population").value == MISMATCH
+
+
+def test_population_targets_and_values() -> None:
+    assert service_targets("Veterans Resource Center", "", "", ()) == {"veteran"}
+    assert service_targets("Center", "", "", (("AIRS/211 LA", "YN-9000", None),)) == {"veteran"}
+    assert service_targets("Center", "Adults 18+; ex-offenders welcome.", "", ()) == frozenset()
+    assert "caregiver" in service_targets("Support", "Families of veterans.", "", ())
+    has, not_has = client_populations(rm.ClientProfile(age=70, veteran=False, languages=["ASL"]))
+    assert {"senior", "deaf_or_hard_of_hearing"} <= has and "veteran" in not_has
+    targets = frozenset({"senior"})
+    assert population_one(targets, has, not_has) == MATCHED
+    assert population_one(frozenset(), has, not_has) == NEUTRAL
+    assert population_one(frozenset({"pregnant"}), frozenset(), frozenset()) == NOT_KNOWN
+    assert population_one(frozenset({"youth"}), frozenset(), frozenset({"youth"})) == MISMATCH
+
+
+def test_unknown_is_not_zero() -> None:
+    # a service listing no language: English assumed; for a Spanish speaker unknown, not zero
+    assert language_one(frozenset(), False, frozenset({"en"}), listed=False) == 1.0
+    assert 0.0 < language_one(frozenset(), False, frozenset({"es"}), listed=False) < 0.7
+    assert language_one(frozenset({"vi"}), False, frozenset({"es"}), listed=True) == 0.0
+    # a fee not stated sits between free and fees known to apply
+    unknown = cost_one(False, False, False, frozenset(), frozenset())
+    assert cost_one(False, False, True, frozenset(), frozenset()) < unknown < 1.0
+
+
+def test_a_service_without_coordinates_gets_its_zip_centroid_said_so() -> None:
+    address = Address(id="ad", location_id="l-s", address_1="1 Main St", city="Sacramento",
+                      state_province="CA", postal_code="95814", country="US", address_type="physical")  # fmt: skip
+    directory = _directory([
+        ("s", "Emergency Shelter", {"_loc": {"latitude": None, "longitude": None,
+                                              "addresses": [address]}}),
+    ])  # fmt: skip
+    result = rm.Matcher(directory).match(_client(needs=["emergency_shelter"]))
+    match = result.matches[0]
+    assert match.distance_km is not None and match.distance_km < 5
+    assert "ZIP centroid" in next(f.detail for f in match.factors if f.name == "distance")
+
+
+def test_coverage_the_client_lacks_excludes_with_the_reason() -> None:
+    directory = _directory([
+        ("k", "Counseling Clinic", {"fees_description": "Kaiser members only."}),
+        ("i", "Therapy Practice", {"fees_description": "Insurance required."}),
+        ("f", "Free Counseling", {"fees_description": "Free."}),
+    ])  # fmt: skip
+    matcher = rm.Matcher(directory)
+    uninsured = matcher.match(_client(insurance=["uninsured"], needs=["therapy"]))
+    assert [m.service_id for m in uninsured.matches] == ["f"]
+    reasons = {e.service_id: e.reasons for e in uninsured.excluded}
+    assert "uninsured" in reasons["i"][0] and "Kaiser" in reasons["k"][0]
+    kaiser = matcher.match(_client(insurance=["Kaiser Permanente"], needs=["therapy"]))
+    assert "k" in {m.service_id for m in kaiser.matches}
+
+
+# --------------------------------------------------------------------------- the issue's examples
+@pytest.fixture(scope="module")
+def sample() -> rm.Matcher:
+    return rm.Matcher(rm.load_directory(rm.sample_directory_path()))
+
+
+def _names(result: rm.MatchResult) -> list[str]:
+    return [m.service_name for m in result.matches]
+
+
+def test_therapy_never_returns_credit_counselling(sample: rm.Matcher) -> None:
+    result = sample.match(rm.ClientProfile(location=rm.Place(postal_code="95825"),
+                                           needs=["therapy"]), limit=10)  # fmt: skip
+    assert result.matches and not any("Credit" in n for n in _names(result))
+
+
+def test_the_young_mother_gets_the_new_moms_group_in_her_top_3(sample: rm.Matcher) -> None:
+    client = rm.ClientProfile(age=23, gender="female", household_size=2, dependents_ages=[2],
+                              location=rm.Place(postal_code="95814"), needs=["support_groups"])  # fmt: skip
+    assert "New Moms Support Group" in _names(sample.match(client, limit=3))
+
+
+def test_asl_counselling_comes_first_for_an_asl_client(sample: rm.Matcher) -> None:
+    client = rm.ClientProfile(age=40, languages=["ASL"], location=rm.Place(postal_code="95814"),
+                              needs=["therapy"])  # fmt: skip
+    assert _names(sample.match(client))[0] == "ASL Counseling"
+
+
+def test_treatment_ranks_above_the_programme_for_families(sample: rm.Matcher) -> None:
+    client = rm.ClientProfile(age=30, gender="female", location=rm.Place(postal_code="95814"),
+                              needs=["substance_use_treatment"])  # fmt: skip
+    names = _names(sample.match(client, limit=20))
+    family = next(i for i, n in enumerate(names) if n.startswith("Family Program for Loved Ones"))
+    treatment = next(i for i, n in enumerate(names) if "Outpatient" in n or "Treatment" in n)
+    assert treatment < family
+
+
+def test_health_care_for_the_uninsured_is_health_care(sample: rm.Matcher) -> None:
+    client = rm.ClientProfile(age=40, insurance=["uninsured"], location=rm.Place(postal_code="95814"),
+                              needs=["health_care"])  # fmt: skip
+    names = _names(sample.match(client))
+    assert names and not {"Medical Ride Connection", "Record Clearance Clinic"} & set(names)

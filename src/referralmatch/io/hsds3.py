@@ -30,7 +30,14 @@ from .report import LoadReport
 from .source import Bundle, safe_member_name
 from .tabular import TABLES, Table, assemble
 
-__all__ = ["load_json", "looks_like_hsds3_tabular", "read_json_documents", "tabular_tables"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "load_json",
+    "looks_like_hsds3_tabular",
+    "parse_json",
+    "read_json_documents",
+    "tabular_tables",
+]
 
 _HSDS3_ONLY_FILES = (
     "service_at_location.csv",
@@ -58,13 +65,82 @@ def read_json_documents(bundle: Bundle) -> Iterator[tuple[str, Any]]:
             "tabular.json",
         ):
             continue
-        text = bundle.read_text(name)
-        try:
-            yield name, json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DirectoryFormatError(
-                f"{bundle.label}/{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from None
+        yield name, parse_json(bundle.read_text(name), f"{bundle.label}/{name}")
+
+
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of arrays and objects a JSON document may have (HSDS needs fewer than 10)."""
+_MAX_INT_DIGITS = 300  # longer integer literals are refused (Python's own limit is 4,300 digits)
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _HugeNumber(len(text.lstrip("-")))
+    return int(text)
+
+
+class _HugeNumber(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def parse_json(text: str, label: str) -> Any:
+    """Parse one JSON document, refusing what would crash or exhaust the reader.
+
+    Raises DirectoryFormatError (naming ``label``) for text that is not JSON, nests deeper than
+    :data:`MAX_JSON_DEPTH` levels or holds an integer of more than 300 digits.
+
+    >>> parse_json('{"id": "s1"}', "x.json")
+    {'id': 's1'}
+    >>> parse_json("[" * 100 + "]" * 100, "deep.json")
+    Traceback (most recent call last):
+    ...
+    referralmatch.errors.DirectoryFormatError: deep.json: JSON nested deeper than 64 levels; refused
+    """
+    depth = _max_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise DirectoryFormatError(f"{label}: JSON nested deeper than {MAX_JSON_DEPTH} levels; refused")
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except _HugeNumber as exc:
+        raise DirectoryFormatError(
+            f"{label}: a number with {exc.digits} digits; integers longer than "
+            f"{_MAX_INT_DIGITS} digits are refused"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise DirectoryFormatError(
+            f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise DirectoryFormatError(f"{label}: JSON not readable ({type(exc).__name__})") from None
+
+
+def _max_depth(text: str) -> int:
+    """The deepest bracket nesting of JSON text, counting only brackets outside strings."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return 0  # cannot be too deep: the fast path for ordinary files
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
 
 
 def _kind(obj: dict[str, Any]) -> type[HSDSModel] | None:
@@ -253,11 +329,24 @@ def load_json(bundle: Bundle, report: LoadReport) -> Directory:
     found = False
     for name, document in read_json_documents(bundle):
         found = True
+        if not isinstance(document, dict | list):
+            raise DirectoryFormatError(
+                f"{bundle.label}/{name}: the JSON is a single {type(document).__name__}, not an "
+                "HSDS object or a list of them"
+            )
         collector = _JsonCollector(report, name)
         collector.add_document(document)
         collectors.append(collector)
     if not found:
         raise DirectoryFormatError(f"{bundle.label}: no JSON documents found")
+    if not any(records for c in collectors for records in c.records.values()):
+        unknown = report.counts.get("unknown")
+        if unknown is not None and unknown.read:
+            raise DirectoryFormatError(
+                f"{bundle.label}: no JSON document holds an HSDS object ({unknown.read} item(s) "
+                "of no HSDS type); supported: HSDS 3.x services, organizations, locations, "
+                "service-at-locations, taxonomies and terms, or an API page of them"
+            )
     merged: dict[type[HSDSModel], dict[str, HSDSModel]] = {}
     for collector in collectors:
         for model, records in collector.records.items():
@@ -311,23 +400,63 @@ def tabular_tables(bundle: Bundle, report: LoadReport) -> dict[str, Table]:
 
 
 def _descriptor_paths(bundle: Bundle, folder: str, report: LoadReport) -> dict[str, str]:
-    """Map CSV names to table names from ``datapackage.json`` when it is readable."""
+    """Map CSV names to table names from ``datapackage.json`` when it is readable.
+
+    Reads the official HSDS 3 descriptor (resources named ``organization``, ``service``, ...
+    with paths ``organizations.csv``, ``services.csv``) as well as descriptors naming tables by
+    their plural. A resource whose path is a URL is never fetched and one naming a file the
+    package lacks is reported; an unreadable descriptor is reported and standard file names used.
+    """
     name = folder + "datapackage.json"
     if name not in bundle.names():
         return {}
     try:
         descriptor = json.loads(bundle.read_text(name))
         resources = descriptor["resources"]
-        out = {}
-        for resource in resources:
-            path = safe_member_name(str(resource["path"]))
-            table = str(resource.get("name") or path.rsplit("/", 1)[-1][:-4]).lower()
-            out[folder + path] = _TABLE_ALIASES.get(table, table)
-        return out
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        if not isinstance(resources, list):
+            raise TypeError("resources is not a list")
+    except (ValueError, KeyError, TypeError, RecursionError, DirectoryFormatError) as exc:
         report.add("warning", "datapackage", f"descriptor unreadable ({type(exc).__name__}); "
                    "using standard file names", file=name)  # fmt: skip
         return {}
+    names = set(bundle.names())
+    out: dict[str, str] = {}
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            report.add("warning", "datapackage", f"resource {index} is not an object; ignored",
+                       file=name)  # fmt: skip
+            continue
+        label = str(resource.get("name") or f"#{index}")
+        raw_paths = resource.get("path")
+        paths = raw_paths if isinstance(raw_paths, list) else [raw_paths]
+        for raw in paths:
+            if not isinstance(raw, str) or not raw.strip():
+                report.add("warning", "datapackage", f"resource {label!r} has no usable path; "
+                           "ignored", file=name)  # fmt: skip
+                continue
+            if "://" in raw or raw.lower().startswith(("http:", "https:", "ftp:", "file:")):
+                report.add("warning", "datapackage", f"resource {label!r} has a URL as its path; "
+                           "remote data is never fetched, so it was not loaded", file=name)  # fmt: skip
+                continue
+            path = safe_member_name(raw)
+            if folder + path not in names:
+                report.add("warning", "datapackage", f"resource {label!r} names {path!r}, which "
+                           "is not in the package", file=name)  # fmt: skip
+                continue
+            out[folder + path] = _resource_table(label, path)
+    return out
+
+
+def _resource_table(resource: str, path: str) -> str:
+    """The 3.x table of a descriptor resource: its file's standard name, else its own name
+    (singular names as the official descriptor has them, or plural)."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    name = resource.strip().lower()
+    for candidate in (stem, name, name + "s", name + "es", name[:-1] + "ies"):
+        table = _TABLE_ALIASES.get(candidate, candidate)
+        if table in TABLES or table in _NOT_MODELLED:
+            return table
+    return _TABLE_ALIASES.get(name, name)
 
 
 def load_tabular(bundle: Bundle, report: LoadReport) -> Directory:

@@ -567,11 +567,16 @@ class _Converter:
         """Account for rows folded into their service (eligibility, payments accepted)."""
         found: dict[str, list[str]] = {}
         for path, rows in self._each(resource_names, file_names, record_type):
+            unlinked: list[int] = []
             for number, values in rows:
                 self.report.count_read(record_type)
                 sid = _text(values, "service_id")
                 text = normalize.clean_text(values.get(column, ""))
                 rid = _text(values, "id") or None
+                if not sid and not rid:
+                    unlinked.append(number)  # reported once for the file, below
+                    self.report.count_rejected(record_type)
+                    continue
                 if not text:
                     problem, field = f"no {column} given", column
                 elif sid not in self.services:
@@ -584,6 +589,12 @@ class _Converter:
                 self.report.add("error", record_type, f"record rejected: {problem}", file=path,
                                 row=number, record_id=rid, field=field)  # fmt: skip
                 self.report.count_rejected(record_type)
+            if unlinked:
+                first = ", ".join(str(n) for n in unlinked[:5])
+                self.report.add("error", record_type, f"{len(unlinked)} row(s) rejected: they "
+                                "have neither an id nor a service_id, so no service can take "
+                                f"them (first rows: {first})", file=path, row=unlinked[0],
+                                field="service_id")  # fmt: skip
         for sid, texts in found.items():
             service = self.services[sid]
             if record_type == "eligibility":

@@ -189,11 +189,17 @@ def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
 
 
 def build(
-    model: type[M], raw: dict[str, Any], ctx: RecordContext, record_type: str | None = None
+    model: type[M],
+    raw: dict[str, Any],
+    ctx: RecordContext,
+    record_type: str | None = None,
+    *,
+    repaired: bool = False,
 ) -> M | None:
     """Validate one record into ``model``, noting repairs; return None (and report) if rejected.
 
-    Counts the record as read and then as loaded (repaired or not) or rejected.
+    Counts the record as read and then as loaded (repaired or not) or rejected; ``repaired``
+    says the caller already repaired the record (and noted it).
     """
     rtype = record_type or record_type_of(model)
     report = ctx.report
@@ -203,7 +209,6 @@ def build(
     kinds = _field_kinds(model)
     fields, required = _fields(model)
     data: dict[str, Any] = {}
-    repaired = False
 
     def note(severity: typing.Literal["warning", "repair"], message: str, field: str) -> None:
         report.add(severity, rtype, message, file=ctx.file, row=ctx.row, pointer=ctx.pointer,

@@ -19,12 +19,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
 
 __all__ = [
+    "UNKNOWN_LANGUAGE",
+    "UnknownLanguageWarning",
     "clean_text",
+    "client_language_code",
+    "language_affinity",
     "language_code",
     "language_name",
+    "languages_compatible",
     "normalize_phone",
     "parse_age",
     "parse_bool",
@@ -47,55 +55,29 @@ _WEEKDAY_NAMES = {
     "thurs": "TH", "fri": "FR", "sat": "SA", "sun": "SU",
 }  # fmt: skip
 
-# ISO 639-1 codes of the languages US directories list most, with common names and 639-2/3 codes.
-_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "en": ("english", "eng"),
-    "es": ("spanish", "spa", "español", "espanol", "castilian"),
-    "zh": ("chinese", "zho", "chi", "mandarin", "cantonese"),
-    "vi": ("vietnamese", "vie"),
-    "tl": ("tagalog", "tgl", "filipino", "fil"),
-    "ko": ("korean", "kor"),
-    "ru": ("russian", "rus"),
-    "ar": ("arabic", "ara"),
-    "fr": ("french", "fra", "fre"),
-    "ht": ("haitian creole", "hat", "haitian", "creole"),
-    "pt": ("portuguese", "por"),
-    "de": ("german", "deu", "ger"),
-    "it": ("italian", "ita"),
-    "pl": ("polish", "pol"),
-    "ja": ("japanese", "jpn"),
-    "hi": ("hindi", "hin"),
-    "ur": ("urdu", "urd"),
-    "fa": ("persian", "farsi", "fas", "per"),
-    "pa": ("punjabi", "panjabi", "pan"),
-    "hy": ("armenian", "hye", "arm"),
-    "km": ("khmer", "cambodian", "khm"),
-    "lo": ("lao", "laotian"),
-    "hmn": ("hmong",),
-    "so": ("somali", "som"),
-    "am": ("amharic", "amh"),
-    "ti": ("tigrinya", "tir"),
-    "sw": ("swahili", "swa"),
-    "uk": ("ukrainian", "ukr"),
-    "sk": ("slovak", "slk", "slo"),
-    "el": ("greek", "ell", "gre"),
-    "he": ("hebrew", "heb"),
-    "th": ("thai", "tha"),
-    "my": ("burmese", "mya", "bur"),
-    "ne": ("nepali", "nep"),
-    "bn": ("bengali", "bangla", "ben"),
-    "gu": ("gujarati", "guj"),
-    "ta": ("tamil", "tam"),
-    "te": ("telugu", "tel"),
-    "sm": ("samoan", "smo"),
-    "to": ("tongan", "ton"),
-    "ase": ("american sign language", "asl", "sign language"),
-}
-_LANGUAGE_LOOKUP: dict[str, str] = {}
-for _code, _aliases in _LANGUAGES.items():
-    _LANGUAGE_LOOKUP[_code] = _code
-    for _alias in _aliases:
-        _LANGUAGE_LOOKUP[_alias] = _code
+# The override layer over python-iso639: names and codes US directories use that ISO 639 spells
+# differently or not at all, and the choices this project makes (Mandarin and Cantonese are
+# separate languages; "Chinese" is the macrolanguage ``zh``). Checked before the ISO tables.
+_ALIASES: dict[str, str] = {
+    "castilian": "es", "español": "es", "espanol": "es",
+    "mandarin": "cmn", "putonghua": "cmn", "cantonese": "yue", "taishanese": "yue",
+    "toisanese": "yue", "chinese": "zh",
+    "filipino": "tl", "fil": "tl",
+    "haitian creole": "ht", "haitian": "ht", "creole": "ht", "kreyol": "ht", "kreyòl": "ht",
+    "persian": "fa", "farsi": "fa",
+    "cambodian": "km", "laotian": "lo", "bangla": "bn", "panjabi": "pa",
+    "mien": "ium", "iu mien": "ium", "yao": "ium",
+    "ilocano": "ilo", "ilokano": "ilo", "cape verdean creole": "kea", "cape verdean": "kea",
+    "karen": "kar", "sgaw karen": "ksw", "chuukese": "chk", "trukese": "chk",
+    "american sign language": "ase", "asl": "ase", "sign language": "ase",
+    "pashto": "ps", "pushto": "ps", "dari": "prs", "greek": "el", "tongan": "to",
+}  # fmt: skip
+# English names for codes whose ISO 639 name reads oddly in a directory.
+_NAMES = {
+    "cmn": "Mandarin", "yue": "Cantonese", "zh": "Chinese", "ht": "Haitian Creole",
+    "pa": "Punjabi", "ps": "Pashto", "fa": "Persian", "ium": "Mien", "ase": "American Sign Language",
+    "el": "Greek", "km": "Khmer", "ky": "Kyrgyz",
+}  # fmt: skip
 
 _SPACE_RUNS = re.compile(r"[ \t]+")
 _TRUE = {"true", "t", "yes", "y", "1", "x", "on"}
@@ -178,24 +160,160 @@ def parse_weekday(value: object) -> str:
 
 
 def language_code(value: str) -> str:
-    """The ISO 639 code for a language name or code ("Spanish", "spa", "ES" -> "es").
+    """The canonical ISO 639 code of a language name or code: ISO 639-1 when the language has
+    one, else ISO 639-3 ("Spanish", "spa", "ES", "es-MX" -> "es"; "Dari" -> "prs").
 
-    Raises ``ValueError`` for a name it does not know.
+    Names and codes are resolved by python-iso639 (every ISO 639-1/2/3 code and reference name),
+    with this module's aliases as an override layer (Mandarin is ``cmn``, Cantonese ``yue``,
+    "Chinese" the macrolanguage ``zh``, ASL ``ase``). Raises ``ValueError("unknown language")``
+    for a name neither knows; the message never repeats the value.
+
+    >>> language_code("Pashto"), language_code("prs"), language_code("Cantonese"), language_code("ASL")
+    ('ps', 'prs', 'yue', 'ase')
+    >>> language_code("Marshallese"), language_code("Chuukese"), language_code("Mien")
+    ('mh', 'chk', 'ium')
     """
     text = clean_text(value).lower()
     text = re.sub(r"\s*\(.*\)$", "", text)
-    if text in _LANGUAGE_LOOKUP:
-        return _LANGUAGE_LOOKUP[text]
-    base = text.split("-", 1)[0].split("_", 1)[0]
-    if base in _LANGUAGE_LOOKUP:
-        return _LANGUAGE_LOOKUP[base]
-    raise ValueError("unknown language")
+    code = _resolve(text)
+    if code is None and re.match(r"^[a-z]{2,3}[-_][a-z0-9]{2,8}", text):
+        code = _resolve(re.split(r"[-_]", text, maxsplit=1)[0])  # a BCP 47 tag: es-MX, zh-Hant
+    if code is None:
+        raise ValueError("unknown language")
+    return code
+
+
+@lru_cache(maxsize=4096)
+def _resolve(text: str) -> str | None:
+    if not text:
+        return None
+    if text in _ALIASES:
+        return _ALIASES[text]
+    found = _iso639(text)
+    return None if found is None else (found.part1 or found.part3)
+
+
+@lru_cache(maxsize=4096)
+def _iso639(text: str) -> Any:
+    """The python-iso639 ``Language`` of a code or reference name (any case), or None."""
+    import iso639
+
+    try:
+        return iso639.Language.match(text)
+    except (iso639.LanguageNotFoundError, ValueError, TypeError):
+        pass
+    return _names_index().get(text.lower())
+
+
+@lru_cache(maxsize=1)
+def _names_index() -> dict[str, Any]:
+    """Lower-cased ISO 639 reference and other names -> Language (living languages first)."""
+    import iso639
+
+    index: dict[str, Any] = {}
+    ranked = sorted(iso639.ALL_LANGUAGES, key=lambda lang: (lang.type != "L", lang.part3))
+    for lang in ranked:
+        names = [lang.name, *(n.print for n in (lang.other_names or ()))]
+        for name in names:
+            index.setdefault(str(name).lower(), lang)
+    for lang in ranked:  # then without a qualifier: "Swahili (macrolanguage)" -> "swahili"
+        for name in [lang.name, *(n.print for n in (lang.other_names or ()))]:
+            bare = re.sub(r"\s*\(.*\)$", "", str(name)).lower()
+            if bare and lang.type == "L":
+                index.setdefault(bare, lang)
+    return index
+
+
+UNKNOWN_LANGUAGE = "und"
+"""ISO 639-2 "undetermined": the code a client's language gets when no table knows it."""
+
+
+class UnknownLanguageWarning(UserWarning):
+    """Warned when a client's language is in no ISO 639 table; it is kept as ``"und"``.
+
+    The message never names the language (it is client data).
+    """
+
+
+def client_language_code(value: str) -> str:
+    """:func:`language_code` for client data: an unknown language is ``"und"`` and a warning.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     codes = client_language_code("Dari"), client_language_code("Mixteco")
+    >>> codes, caught[0].category.__name__
+    (('prs', 'und'), 'UnknownLanguageWarning')
+    """
+    try:
+        return language_code(value)
+    except ValueError:
+        warnings.warn(
+            UnknownLanguageWarning(
+                "a language is in no ISO 639 table; kept as 'und' (undetermined)"
+            ),
+            stacklevel=2,
+        )
+        return UNKNOWN_LANGUAGE
 
 
 def language_name(code: str) -> str:
-    """The English name of a language code this module knows ("es" -> "Spanish"), else the code."""
-    aliases = _LANGUAGES.get(code.lower())
-    return aliases[0].title() if aliases else code
+    """The English name of a language code ("es" -> "Spanish", "yue" -> "Cantonese"), else the code.
+
+    >>> language_name("es"), language_name("yue"), language_name("chk"), language_name("qqq")
+    ('Spanish', 'Cantonese', 'Chuukese', 'qqq')
+    """
+    key = code.strip().lower()
+    if key in _NAMES:
+        return _NAMES[key]
+    found = _iso639(key) if re.fullmatch(r"[a-z]{2,3}", key) else None
+    return str(found.name) if found is not None else code
+
+
+def language_affinity(a: str, b: str) -> float:
+    """How well a speaker of language ``a`` is served in language ``b``, from 0 to 1.
+
+    1.0 when both name the same language; 0.5 when one is an ISO 639 macrolanguage of the other
+    ("zh" vs "cmn" or "yue", "fa" vs "prs", "ar" vs "arz"): a directory that says "Chinese" may
+    or may not speak Cantonese; 0.0 otherwise, including two members of one macrolanguage
+    (Cantonese ``yue`` is not Mandarin ``cmn``). Names or codes are accepted; an unknown
+    language has affinity 0 with everything but itself.
+
+    >>> language_affinity("zh", "yue"), language_affinity("Mandarin", "zh")
+    (0.5, 0.5)
+    >>> language_affinity("yue", "cmn"), language_affinity("es", "Spanish"), language_affinity("ase", "en")
+    (0.0, 1.0, 0.0)
+    """
+    try:
+        code_a, code_b = language_code(a), language_code(b)
+    except ValueError:
+        return 1.0 if clean_text(a).lower() == clean_text(b).lower() else 0.0
+    if code_a == code_b:
+        return 1.0
+    macro_a, macro_b = _macrolanguage(code_a), _macrolanguage(code_b)
+    part3_a, part3_b = _part3(code_a), _part3(code_b)
+    if (macro_a is not None and macro_a == part3_b) or (macro_b is not None and macro_b == part3_a):
+        return 0.5
+    return 0.0
+
+
+def languages_compatible(a: str, b: str) -> bool:
+    """True when a speaker of ``a`` may be served in ``b`` (:func:`language_affinity` > 0).
+
+    >>> languages_compatible("zh", "cmn"), languages_compatible("cmn", "yue")
+    (True, False)
+    """
+    return language_affinity(a, b) > 0.0
+
+
+def _part3(code: str) -> str | None:
+    found = _iso639(code)
+    return None if found is None else str(found.part3)
+
+
+def _macrolanguage(code: str) -> str | None:
+    found = _iso639(code)
+    return None if found is None or not found.macrolanguage else str(found.macrolanguage)
 
 
 def normalize_phone(value: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
@@ -33,7 +34,10 @@ __all__ = [
     "language_code",
     "language_name",
     "languages_compatible",
+    "PhoneText",
     "normalize_phone",
+    "parse_phone_text",
+    "phone_e164",
     "parse_age",
     "parse_bool",
     "parse_date",
@@ -331,6 +335,81 @@ def normalize_phone(value: str) -> str:
     if len(digits) == 10 and not text.startswith("+"):
         return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
     return re.sub(r"[^\d+()\- .x]", "", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneText:
+    """What one phone field holds: the numbers found and the text around them.
+
+    ``numbers`` are (as written, E.164, extension or None) per number found, in order;
+    ``rest`` is the text left once the numbers are taken out ("(24 hrs)", "or", ...), tidied.
+    No number found means the field is kept as text (see :func:`parse_phone_text`).
+    """
+
+    numbers: tuple[tuple[str, str, str | None], ...]
+    rest: str
+
+
+def parse_phone_text(value: str, region: str = "US") -> PhoneText:
+    """Find the phone numbers in a field with phonenumbers (phonenumberslite's metadata).
+
+    Reads extensions ("x 12", "ext. 12"), two numbers in one field ("415-555-1212 or
+    415-555-1313"), notes around a number ("(24 hrs)") and letters ("1-800-FLOWERS").
+    Numbers without a country code are read as ``region``'s. A field with no dialable number
+    (a short code such as 211, "call us") gives no numbers: keep it as text.
+
+    >>> found = parse_phone_text("(650) 372-6200 x 12 (24 hrs)")
+    >>> found.numbers, found.rest
+    ((('(650) 372-6200 x 12', '+16503726200', '12'),), '(24 hrs)')
+    >>> [n[1] for n in parse_phone_text("415-555-1212 or 415-555-1313").numbers]
+    ['+14155551212', '+14155551313']
+    >>> parse_phone_text("1-800-FLOWERS").numbers[0][1], parse_phone_text("211").numbers
+    ('+18003569377', ())
+    """
+    import phonenumbers
+
+    text = clean_text(value).strip("\"' ")
+    numbers: list[tuple[str, str, str | None]] = []
+    rest_parts: list[str] = []
+    last = 0
+    try:
+        matches = list(phonenumbers.PhoneNumberMatcher(text, region))
+    except Exception:  # noqa: BLE001 - the matcher must never crash a load
+        matches = []
+    for match in matches:
+        rest_parts.append(text[last : match.start])
+        last = match.end
+        number = match.number
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        numbers.append((match.raw_string.strip(), e164, number.extension or None))
+    rest_parts.append(text[last:])
+    if not numbers and re.search(r"[A-Za-z]{3}", text) and len(re.sub(r"\D", "", text)) >= 3:
+        try:  # vanity numbers: the matcher skips letters, parse() maps them to digits
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is not None and phonenumbers.is_valid_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            return PhoneText(((text, e164, number.extension or None),), "")
+    rest = " ".join(" ".join(rest_parts).split())
+    rest = re.sub(r"^(?:[,;/&|-]|\b(?:or|and)\b)\s*|\s*(?:[,;/&|-]|\b(?:or|and)\b)$", "", rest,
+                  flags=re.IGNORECASE).strip()  # fmt: skip
+    return PhoneText(tuple(numbers), rest if numbers else text)
+
+
+def phone_e164(number: str, extension: str | None = None, region: str = "US") -> str | None:
+    """The E.164 form of a phone number ("+16503726200"), with " ext. N" when there is an
+    extension; None when the text holds no dialable number.
+
+    >>> phone_e164("(650) 372-6200", "12"), phone_e164("call us")
+    ('+16503726200 ext. 12', None)
+    """
+    found = parse_phone_text(number, region)
+    if not found.numbers:
+        return None
+    _, e164, ext = found.numbers[0]
+    ext = extension or ext
+    return e164 + (f" ext. {ext}" if ext else "")
 
 
 def parse_bool(value: object) -> bool:

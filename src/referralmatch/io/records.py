@@ -10,6 +10,7 @@ nested object is a record of its own type.
 from __future__ import annotations
 
 import math
+import re
 import types
 import typing
 from dataclasses import dataclass, replace
@@ -214,6 +215,12 @@ def build(
         report.add(severity, rtype, message, file=ctx.file, row=ctx.row, pointer=ctx.pointer,
                    record_id=rid, field=field)  # fmt: skip
 
+    if model.__name__ == "Phone" and isinstance(raw.get("number"), str):
+        raw, phone_notes = _phone_fields(raw)
+        for severity, message, field in phone_notes:
+            note(severity, message, field)
+            repaired = True
+
     for key, value in raw.items():
         if key not in fields or is_blank(value):
             continue
@@ -268,6 +275,38 @@ def build(
                row=ctx.row, pointer=ctx.pointer, record_id=rid)  # fmt: skip
     report.count_rejected(rtype)
     return None
+
+
+def _phone_fields(
+    raw: dict[str, Any],
+) -> tuple[dict[str, Any], list[tuple[typing.Literal["warning", "repair"], str, str]]]:
+    """Split a phone field into number, extension and description (see parse_phone_text)."""
+    text = normalize.clean_text(raw["number"])
+    if not text.strip("\"' "):
+        return raw, []
+    found = normalize.parse_phone_text(text)
+    notes: list[tuple[typing.Literal["warning", "repair"], str, str]] = []
+    out = dict(raw)
+    if not found.numbers:
+        notes.append(("warning", "no dialable phone number found; kept as text", "number"))
+        return out, notes
+    first, _, extension = found.numbers[0]
+    extra = [n[0] for n in found.numbers[1:]]
+    number = re.sub(r"\s*(?:,\s*)?(?:ext\.?|extension|x)\s*\d+\s*$", "", first,
+                    flags=re.IGNORECASE) if extension else first  # fmt: skip
+    if extension or extra or found.rest:
+        out["number"] = number  # else the number is left as written (quotes noted later)
+    if extension and is_blank(raw.get("extension")):
+        out["extension"] = extension
+        notes.append(("repair", "moved the extension out of the number into extension", "extension"))
+    moved = [*([f"also {', '.join(extra)}"] if extra else []), *([found.rest] if found.rest else [])]
+    if moved:
+        description = "" if is_blank(raw.get("description")) else str(raw["description"]).strip()
+        out["description"] = "; ".join([p for p in (description, *moved) if p])
+        what = f"{len(found.numbers)} numbers" if extra else "text around the number"
+        notes.append(("repair", f"the field held {what}; the first is the number, the rest "
+                      "was moved to description", "number"))  # fmt: skip
+    return out, notes
 
 
 def build_nested(

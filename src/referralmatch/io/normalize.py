@@ -43,6 +43,7 @@ __all__ = [
     "parse_date",
     "parse_time",
     "parse_weekday",
+    "split_time_offset",
 ]
 
 _TIME_WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
@@ -101,13 +102,51 @@ def clean_text(value: str) -> str:
     return _SPACE_RUNS.sub(" ", value).strip()
 
 
+_OFFSET_RE = re.compile(
+    r"^(?P<clock>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:(?P<z>z|utc|gmt)|(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})?)$",
+    re.IGNORECASE,
+)
+
+
+def split_time_offset(value: object) -> tuple[object, float | None]:
+    """Split an ISO 8601 time with a UTC offset into the wall-clock part and the offset in hours.
+
+    HSDS 3 recommends times with offsets ("09:00-05:00", "10:00:00Z"). A time without one is
+    returned unchanged with None. Offsets beyond +-14 hours or with odd minutes are not offsets
+    (so "09:00-17:00", a range, is left for :func:`parse_time` to refuse).
+
+    >>> split_time_offset("09:00-05:00"), split_time_offset("10:00:00Z"), split_time_offset("9am")
+    (('09:00', -5.0), ('10:00:00', 0.0), ('9am', None))
+    >>> split_time_offset("17:30+05:30")
+    ('17:30', 5.5)
+    """
+    if not isinstance(value, str):
+        return value, None
+    match = _OFFSET_RE.match(value.strip())
+    if match is None:
+        return value, None
+    if match["z"]:
+        return match["clock"], 0.0
+    hours, minutes = int(match["oh"]), int(match["om"] or 0)
+    if hours > 14 or minutes not in (0, 15, 30, 45):
+        return value, None
+    offset = hours + minutes / 60
+    return match["clock"], -offset if match["sign"] == "-" else offset
+
+
 def parse_time(value: object) -> time:
-    """Read a clock time: "09:00", "9:00am", "9 AM", "0900", "900", "noon", "17:30:00", 1730.
+    """Read a clock time: "09:00", "9:00am", "9 AM", "0900", "900", "noon", "17:30:00", 1730,
+    and ISO 8601 times with a UTC offset ("09:00-05:00", "10:00:00Z": the wall-clock time;
+    :func:`split_time_offset` gives the offset).
 
     Raises ``ValueError`` when the text is no time of day.
+
+    >>> parse_time("09:00-05:00"), parse_time("10:00:00Z")
+    (datetime.time(9, 0), datetime.time(10, 0))
     """
     if isinstance(value, time):
-        return value
+        return value.replace(tzinfo=None)
+    value, _ = split_time_offset(value)
     if isinstance(value, bool):
         raise ValueError("not a time of day")
     if isinstance(value, int | float):

@@ -215,6 +215,9 @@ def build(
         report.add(severity, rtype, message, file=ctx.file, row=ctx.row, pointer=ctx.pointer,
                    record_id=rid, field=field)  # fmt: skip
 
+    if model.__name__ == "Schedule":
+        raw = _schedule_offset(raw, note)
+
     if model.__name__ == "Phone" and isinstance(raw.get("number"), str):
         raw, phone_notes = _phone_fields(raw)
         for severity, message, field in phone_notes:
@@ -275,6 +278,29 @@ def build(
                row=ctx.row, pointer=ctx.pointer, record_id=rid)  # fmt: skip
     report.count_rejected(rtype)
     return None
+
+
+def _schedule_offset(
+    raw: dict[str, Any], note: typing.Callable[[typing.Literal["warning", "repair"], str, str], None]
+) -> dict[str, Any]:
+    """Move a UTC offset written on ``opens_at``/``closes_at`` into ``timezone`` (hours)."""
+    offsets = {}
+    for key in ("opens_at", "closes_at"):
+        _, offset = normalize.split_time_offset(raw.get(key))
+        if offset is not None:
+            offsets[key] = offset
+    if not offsets:
+        return raw
+    values = set(offsets.values())
+    if not is_blank(raw.get("timezone")) or len(values) > 1:
+        if len(values) > 1:
+            note("warning", "opens_at and closes_at carry different UTC offsets; timezone not set",
+                 "timezone")  # fmt: skip
+        return raw
+    out = dict(raw)
+    (out["timezone"],) = values
+    note("repair", f"read the UTC offset of the times as timezone {out['timezone']:+g}", "timezone")
+    return out
 
 
 def _phone_fields(

@@ -85,6 +85,9 @@ _NAMES = {
 }  # fmt: skip
 
 _SPACE_RUNS = re.compile(r"[ \t]+")
+# Unicode categories clean_text drops: controls and lone surrogates. Format characters (Cf:
+# ZWJ U+200D, ZWNJ U+200C, bidi marks), private use and code points newer than this Python are kept.
+_DROPPED = frozenset({"Cc", "Cs"})
 _TRUE = {"true", "t", "yes", "y", "1", "x", "on"}
 _FALSE = {"false", "f", "no", "n", "0", "off", ""}
 
@@ -92,13 +95,20 @@ _FALSE = {"false", "f", "no", "n", "0", "off", ""}
 def clean_text(value: str) -> str:
     """NFC-normalise, drop a byte-order mark and control characters, collapse runs of spaces.
 
+    Only NFC: compatibility forms are left as written, and format characters that carry meaning
+    are kept: the zero-width joiner and non-joiner (emoji sequences such as the family emoji,
+    Persian and Indic spelling), bidirectional marks, variation selectors.
+
     >>> clean_text("\\ufeff  Caf\\u0065\\u0301  Hope ")
     'Café Hope'
+    >>> family = "\\U0001F468\\u200d\\U0001F469\\u200d\\U0001F467"
+    >>> clean_text(f" {family} Family Center ") == f"{family} Family Center"
+    True
     """
     if value.isascii() and value.isprintable():  # the common case: nothing to normalise
         return _SPACE_RUNS.sub(" ", value).strip() if "  " in value else value.strip()
     value = unicodedata.normalize("NFC", value.replace("\ufeff", ""))
-    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in _DROPPED)
     return _SPACE_RUNS.sub(" ", value).strip()
 
 

@@ -127,13 +127,20 @@ def nested_fields(model: type[HSDSModel]) -> dict[str, tuple[type[HSDSModel], bo
     return out
 
 
+_AS_TEXT = "read a number as text (the field is text)"
+
+
 def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
     """Return (normalised value, note or None when unchanged in meaning)."""
     if kind == "text":
         if not isinstance(value, str):
+            if isinstance(value, bool):
+                return str(value).lower(), f"read a {type(value).__name__} as text"
             if isinstance(value, float) and value.is_integer():
-                return str(int(value)), None
-            return (str(value), None) if isinstance(value, int | float) else (value, None)
+                return str(int(value)), _AS_TEXT
+            if isinstance(value, int | float):
+                return str(value), _AS_TEXT
+            return value, None  # objects and lists: validation drops or rejects them
         cleaned = normalize.clean_text(value)
         if value.isascii() and value.isprintable():
             return cleaned, None  # only spaces changed: not worth a note

@@ -40,6 +40,8 @@ __all__ = [
     "phone_e164",
     "parse_age",
     "parse_bool",
+    "parse_coordinates",
+    "parse_degrees",
     "parse_date",
     "parse_time",
     "parse_weekday",
@@ -459,6 +461,78 @@ def phone_e164(number: str, extension: str | None = None, region: str = "US") ->
     _, e164, ext = found.numbers[0]
     ext = extension or ext
     return e164 + (f" ext. {ext}" if ext else "")
+
+
+_DECIMAL_PAIR = re.compile(r"^\s*\(?\s*([+-]?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*([+-]?\d{1,3}(?:\.\d+)?)\s*\)?\s*$")
+_DECIMAL = re.compile(r"^\s*[+-]?\d{1,3}(?:\.\d+)?\s*$")
+_HEMISPHERE = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*([NSEWnsew])\s*$")
+_SEXAGESIMAL = re.compile(  # degree signs, or decimal degrees with hemisphere letters
+    r"[°º]|^\s*\d{1,3}(?:\.\d+)?\s*[NSns]\s*(?:[,;]?\s*\d{1,3}(?:\.\d+)?\s*[EWew])?\s*$"
+    r"|^\s*\d{1,3}(?:\.\d+)?\s*[EWew]\s*$"
+)
+
+
+def parse_coordinates(value: str) -> tuple[float, float]:
+    r"""Read a coordinate pair in decimal degrees (WGS 84) from text with geopy's point parser.
+
+    Accepts "42.108547, -87.974705", "(42.1; -87.9)", hemisphere letters ("42.1N, 87.9W") and
+    degrees-minutes-seconds ("42°06'30.8\"N 87°58'29\"W"). Raises ``ValueError`` for anything
+    else, or a latitude beyond +-90 / longitude beyond +-180 (never wrapped to another place).
+
+    >>> parse_coordinates("42.108547, -87.974705")
+    (42.108547, -87.974705)
+    >>> [round(v, 5) for v in parse_coordinates("42°06'30.8\"N 87°58'29.0\"W")]
+    [42.10856, -87.97472]
+    """
+    import warnings as _warnings
+
+    from geopy.point import Point
+
+    text = clean_text(str(value))
+    pair = _DECIMAL_PAIR.match(text)
+    if pair is not None:
+        latitude, longitude = float(pair[1]), float(pair[2])
+    elif _SEXAGESIMAL.search(text):
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("error")  # geopy warns where it would wrap a value: refuse
+            try:
+                point = Point.from_string(text)
+            except (ValueError, TypeError, Warning):
+                raise ValueError("not a coordinate pair in a recognised form") from None
+        latitude, longitude = float(point.latitude), float(point.longitude)
+        if point.altitude:
+            raise ValueError("not a coordinate pair in a recognised form")
+    else:
+        raise ValueError("not a coordinate pair in a recognised form")
+    if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
+        raise ValueError("coordinates out of range")
+    return latitude, longitude
+
+
+def parse_degrees(value: object, axis: str) -> float:
+    r"""One coordinate in decimal degrees from a number, decimal text or degrees-minutes-seconds
+    text ("42°06'30.8\"N"); ``axis`` is ``"latitude"`` or ``"longitude"``.
+
+    >>> parse_degrees("-87.974705", "longitude"), round(parse_degrees("87°58'29\"W", "longitude"), 4)
+    (-87.974705, -87.9747)
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = clean_text(str(value))
+    if _DECIMAL.match(text):
+        return float(text)
+    lettered = _HEMISPHERE.match(text)
+    if lettered is not None:
+        letter = lettered[2].upper()
+        if letter not in ("NS" if axis == "latitude" else "EW"):
+            raise ValueError("hemisphere letter does not fit the coordinate")
+        degrees = float(lettered[1])
+        return -degrees if letter in "SW" else degrees
+    if not re.search("[°º]", text):
+        raise ValueError("not a coordinate in a recognised form")
+    if axis == "latitude":
+        return parse_coordinates(f"{text}, 0°0'0\"E")[0]
+    return parse_coordinates(f"0°0'0\"N, {text}")[1]
 
 
 def parse_bool(value: object) -> bool:

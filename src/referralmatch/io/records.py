@@ -130,7 +130,7 @@ def nested_fields(model: type[HSDSModel]) -> dict[str, tuple[type[HSDSModel], bo
 _AS_TEXT = "read a number as text (the field is text)"
 
 
-def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
+def _normalise(kind: str, value: Any, field: str = "") -> tuple[Any, str | None]:
     """Return (normalised value, note or None when unchanged in meaning)."""
     if kind == "text":
         if not isinstance(value, str):
@@ -183,6 +183,12 @@ def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
         return age, note
     if kind == "number":
         if isinstance(value, str):
+            if field in ("latitude", "longitude"):
+                degrees = normalize.parse_degrees(value, field)
+                plain = normalize.clean_text(value)
+                note = None if plain.lstrip("+-").replace(".", "", 1).isdigit() else (
+                    f"read {_short(value)} as {degrees:.6f} decimal degrees")
+                return degrees, note
             return float(value.strip()), None
         return value, None
     if kind == "language":
@@ -224,6 +230,8 @@ def build(
 
     if model.__name__ == "Schedule":
         raw = _schedule_offset(raw, note)
+    if model.__name__ == "Location":
+        raw = _coordinate_pair(raw, note)
 
     if model.__name__ == "Phone" and isinstance(raw.get("number"), str):
         raw, phone_notes = _phone_fields(raw)
@@ -239,7 +247,7 @@ def build(
             data[key] = value
             continue
         try:
-            normalised, message = _normalise(kind, value)
+            normalised, message = _normalise(kind, value, key)
         except (ValueError, TypeError, OverflowError) as exc:
             data[key] = value  # let validation decide: required fields reject, optional are dropped
             if key in required or key in NEVER_DROP:
@@ -308,6 +316,23 @@ def _schedule_offset(
     (out["timezone"],) = values
     note("repair", f"read the UTC offset of the times as timezone {out['timezone']:+g}", "timezone")
     return out
+
+
+def _coordinate_pair(
+    raw: dict[str, Any], note: typing.Callable[[typing.Literal["warning", "repair"], str, str], None]
+) -> dict[str, Any]:
+    """Split "42.108547, -87.974705" (or DMS) written in ``latitude`` alone into both fields."""
+    latitude, longitude = raw.get("latitude"), raw.get("longitude")
+    if not isinstance(latitude, str) or not is_blank(longitude):
+        return raw
+    if not any(mark in latitude for mark in (",", ";", "°", " ")):
+        return raw
+    try:
+        lat, lon = normalize.parse_coordinates(latitude)
+    except ValueError:
+        return raw  # reported by the latitude field's own reading
+    note("repair", "latitude held a coordinate pair; split into latitude and longitude", "latitude")
+    return {**raw, "latitude": lat, "longitude": lon}
 
 
 def _phone_fields(

@@ -181,3 +181,65 @@ def test_error_class_and_pickle():
 def test_profile_pickles():
     c = ClientProfile(age=47, location=Place(postal_code="95814"), needs=["housing"])
     assert pickle.loads(pickle.dumps(c)) == c
+
+
+# ------------------------------------------------------------ real languages, needs, ages
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [("Pashto", "ps"), ("ps", "ps"), ("Dari", "prs"), ("prs", "prs"), ("Mien", "ium"),
+     ("Marshallese", "mh"), ("Chuukese", "chk"), ("Cantonese", "yue"), ("Mandarin", "cmn"),
+     ("Chinese", "zh"), ("ASL", "ase"), ("Spanish", "es"), ("es-MX", "es"), ("Somali", "so")],
+)  # fmt: skip
+def test_real_languages_resolve(given: str, code: str) -> None:
+    assert ClientProfile(languages=[given]).languages == (code,)
+
+
+def test_unknown_language_is_a_warning_and_und_never_a_rejection() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = ClientProfile(languages=["Mixteco", "Spanish", "Zzyzx"])
+    assert client.languages == ("und", "es")
+    assert [w.category.__name__ for w in caught] == ["UnknownLanguageWarning"] * 2
+    assert all("Mixteco" not in str(w.message) and "Zzyzx" not in str(w.message) for w in caught)
+
+
+def test_caseload_row_with_unknown_language_is_kept(tmp_path) -> None:
+    from referralmatch.analysis.caseload import read_caseload
+
+    path = tmp_path / "caseload.csv"
+    path.write_text("client_id,age,languages,postal_code,needs\nc1,30,Mixteco;es,95814,food\n")
+    with pytest.warns(UserWarning):
+        frame = read_caseload(path)
+    assert list(frame["client_id"]) == ["c1"]
+    assert frame["languages"].iloc[0] == ("und", "es")
+
+
+def test_language_affinity_of_macrolanguages() -> None:
+    from referralmatch.io.normalize import language_affinity, languages_compatible
+
+    assert language_affinity("yue", "cmn") == 0.0  # Cantonese is not Mandarin
+    assert language_affinity("zh", "yue") == language_affinity("cmn", "Chinese") == 0.5
+    assert language_affinity("fa", "Dari") == 0.5
+    assert language_affinity("Spanish", "spa") == 1.0
+    assert not languages_compatible("ase", "en")
+    assert languages_compatible("zh", "cmn") and not languages_compatible("cmn", "yue")
+
+
+def test_duplicate_needs_are_merged() -> None:
+    from referralmatch.models.need import Need
+
+    client = ClientProfile(needs=["food", "food", "Food", Need("housing", priority=4),
+                                  Need("housing", priority=2, urgency="urgent")])  # fmt: skip
+    assert [(n.category, n.priority, n.urgency) for n in client.needs] == [
+        ("food", 3, "routine"), ("housing", 2, "urgent")]  # fmt: skip
+
+
+def test_age_contradicting_date_of_birth_is_an_error() -> None:
+    with pytest.raises(ClientValidationError) as info:
+        ClientProfile(age=20, date_of_birth=date(1950, 1, 1))
+    assert "contradicts date_of_birth" in str(info.value) and "20" not in str(info.value)
+    assert "1950" not in str(info.value)

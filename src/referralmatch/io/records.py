@@ -228,10 +228,12 @@ def build(
         report.add(severity, rtype, message, file=ctx.file, row=ctx.row, pointer=ctx.pointer,
                    record_id=rid, field=field)  # fmt: skip
 
+    before = raw
     if model.__name__ == "Schedule":
         raw = _schedule_offset(raw, note)
     if model.__name__ == "Location":
         raw = _coordinate_pair(raw, note)
+    repaired = repaired or raw is not before
 
     if model.__name__ == "Phone" and isinstance(raw.get("number"), str):
         raw, phone_notes = _phone_fields(raw)

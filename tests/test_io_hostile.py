@@ -166,7 +166,7 @@ def test_hsds11_without_services_is_one_clear_error(tmp_path: Path) -> None:
     (folder / "regular_schedules.csv").write_text("id,service_id,weekday\n" + "".join(
         f"r{i},s{i},Monday\n" for i in range(19)))  # fmt: skip
     (folder / "eligibility.csv").write_text("id,service_id,eligibility\ne1,s1,adults\n")
-    with pytest.raises(DirectoryFormatError, match="core table services.csv is missing"):
+    with pytest.raises(DirectoryFormatError, match=r"core table services\.csv is missing"):
         rm.load_directory(folder)
 
 

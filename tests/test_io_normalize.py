@@ -108,8 +108,8 @@ def test_phone_fields_are_split_with_notes() -> None:
         "1-800-FLOWERS": ("1-800-FLOWERS", None, None),
         "call 211 any time": ("call 211 any time", None, None),
     }
-    for index, (given, (number, extension, description)) in enumerate(cases.items()):
-        phone = build(Phone, {"id": f"p{index}", "number": given}, RecordContext(report, row=index))
+    for index, (text, (number, extension, description)) in enumerate(cases.items()):
+        phone = build(Phone, {"id": f"p{index}", "number": text}, RecordContext(report, row=index))
         assert phone is not None
         assert (phone.number, phone.extension, phone.description) == (number, extension, description)
     kept_as_text = [i for i in report.issues if i.row == 4]

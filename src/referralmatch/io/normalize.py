@@ -27,6 +27,7 @@ from typing import Any
 
 __all__ = [
     "UNKNOWN_LANGUAGE",
+    "PhoneText",
     "UnknownLanguageWarning",
     "clean_text",
     "client_language_code",
@@ -34,17 +35,16 @@ __all__ = [
     "language_code",
     "language_name",
     "languages_compatible",
-    "PhoneText",
     "normalize_phone",
-    "parse_phone_text",
-    "phone_e164",
     "parse_age",
     "parse_bool",
     "parse_coordinates",
-    "parse_degrees",
     "parse_date",
+    "parse_degrees",
+    "parse_phone_text",
     "parse_time",
     "parse_weekday",
+    "phone_e164",
     "split_time_offset",
 ]
 
@@ -425,7 +425,7 @@ def parse_phone_text(value: str, region: str = "US") -> PhoneText:
     last = 0
     try:
         matches = list(phonenumbers.PhoneNumberMatcher(text, region))
-    except Exception:  # noqa: BLE001 - the matcher must never crash a load
+    except Exception:  # the matcher must never crash a load
         matches = []
     for match in matches:
         rest_parts.append(text[last : match.start])
@@ -436,12 +436,12 @@ def parse_phone_text(value: str, region: str = "US") -> PhoneText:
     rest_parts.append(text[last:])
     if not numbers and re.search(r"[A-Za-z]{3}", text) and len(re.sub(r"\D", "", text)) >= 3:
         try:  # vanity numbers: the matcher skips letters, parse() maps them to digits
-            number = phonenumbers.parse(text, region)
+            vanity = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
-            number = None
-        if number is not None and phonenumbers.is_valid_number(number):
-            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            return PhoneText(((text, e164, number.extension or None),), "")
+            vanity = None
+        if vanity is not None and phonenumbers.is_valid_number(vanity):
+            e164 = phonenumbers.format_number(vanity, phonenumbers.PhoneNumberFormat.E164)
+            return PhoneText(((text, e164, vanity.extension or None),), "")
     rest = " ".join(" ".join(rest_parts).split())
     rest = re.sub(r"^(?:[,;/&|-]|\b(?:or|and)\b)\s*|\s*(?:[,;/&|-]|\b(?:or|and)\b)$", "", rest,
                   flags=re.IGNORECASE).strip()  # fmt: skip

@@ -60,7 +60,10 @@ def is_blank(value: object) -> bool:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit cannot even be shown
+        return "<a number of more than 4300 digits>"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -249,7 +252,7 @@ def build(
             data[key] = value
             continue
         try:
-            normalised, message = _normalise(kind, value, key)
+            normalised, change = _normalise(kind, value, key)
         except (ValueError, TypeError, OverflowError) as exc:
             data[key] = value  # let validation decide: required fields reject, optional are dropped
             if key in required or key in NEVER_DROP:
@@ -258,8 +261,8 @@ def build(
             del data[key]
             repaired = True
             continue
-        if message:
-            note("repair", message, key)
+        if change:
+            note("repair", change, key)
             repaired = True
         data[key] = normalised
 

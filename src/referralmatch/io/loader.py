@@ -156,10 +156,15 @@ def load_directory(
             fmt = format or sniff_format(bundle)
             report = LoadReport(source=bundle.label, format=fmt)
             if ohana is not None:
-                report.add("warning", "file", "this looks like an Ohana API CSV export but does "
-                           f"not fit mapping=OHANA ({ohana}); read as {fmt}: pass "
-                           "mapping=ColumnMapping(...) to read it fully")  # fmt: skip
-            directory = _load_bundle(bundle, fmt, report)
+                hint = (f"this looks like an Ohana API CSV export but does not fit mapping=OHANA "
+                        f"({ohana}); pass mapping=ColumnMapping(...) to read it")  # fmt: skip
+                report.add("warning", "file", f"{hint}; read as {fmt}")
+            try:
+                directory = _load_bundle(bundle, fmt, report)
+            except DirectoryFormatError as exc:
+                if ohana is None:
+                    raise
+                raise DirectoryFormatError(f"{exc}; {hint}") from None
             note_ignored_files(bundle, fmt, report)
         note_bundle(bundle, report)
     check_references(directory, report)

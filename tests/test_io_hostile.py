@@ -340,3 +340,19 @@ def test_report_summary_stays_short_for_many_bad_rows(tmp_path: Path) -> None:
     report = rm.load_directory(_idless_hsds11(tmp_path / "a", schedules=0, eligibility=5000)).report
     assert len(report.issues) < 10
     assert isinstance(report, LoadReport)
+
+
+def test_link_loops_dangling_links_and_pipes_are_skipped_and_reported(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    _write_json(folder / "services.json", [SERVICE])
+    (folder / "a.json").symlink_to(folder / "b.json")
+    (folder / "b.json").symlink_to(folder / "a.json")
+    (folder / "gone.json").symlink_to(folder / "missing.json")
+    os.mkfifo(folder / "pipe.json")  # reading it would block for ever
+    directory = rm.load_directory(folder)
+    assert list(directory.services) == ["s1"]
+    broken = {i.file for i in directory.report.issues if "broken or loops" in i.message}
+    assert broken == {"a.json", "b.json", "gone.json"}

@@ -75,18 +75,26 @@ class Bundle:
         if source.is_dir():
             files: dict[str, bytes | Path] = {}
             outside: list[str] = []
+            broken: list[str] = []
             root = source.resolve()
             for path in sorted(source.rglob("*")):
                 if path.is_file() or path.is_symlink():
-                    resolved = path.resolve()
+                    try:
+                        resolved = path.resolve(strict=path.is_symlink())
+                    except (OSError, RuntimeError):  # a link loop or a dangling link
+                        broken.append(path.relative_to(source).as_posix())
+                        continue
                     if path.is_symlink() and not resolved.is_relative_to(root):
                         # a link out of the folder is not part of the source: not followed, noted
                         outside.append(path.relative_to(source).as_posix())
                         continue
                     if not resolved.is_file():
-                        continue  # a dangling link or a link to a folder
+                        continue  # a link to a folder, a pipe or a device: not a data file
                     files[path.relative_to(source).as_posix()] = path
             bundle = cls(source.name or str(source), files)
+            for name in broken:
+                bundle.notes.append(BundleNote(
+                    "warning", "file", "symbolic link is broken or loops; not followed", file=name))  # fmt: skip
             for name in outside:
                 bundle.notes.append(BundleNote(
                     "warning", "file", "symbolic link points outside the folder; not followed, "

@@ -356,3 +356,11 @@ def test_link_loops_dangling_links_and_pipes_are_skipped_and_reported(tmp_path: 
     assert list(directory.services) == ["s1"]
     broken = {i.file for i in directory.report.issues if "broken or loops" in i.message}
     assert broken == {"a.json", "b.json", "gone.json"}
+
+
+def test_csv_header_naming_a_column_twice_is_reported(tmp_path: Path) -> None:
+    folder = _hsds3_package(tmp_path / "pkg")
+    (folder / "services.csv").write_text("id,name,name,status\ns1,First,Second,active\n")
+    directory = rm.load_directory(folder)
+    assert directory.services["s1"].name == "Second"
+    assert any("'name' more than once" in m for m in _messages(directory))

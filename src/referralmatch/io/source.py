@@ -67,7 +67,7 @@ class Bundle:
         self.label = label
         self._files = files
         self.notes: list[BundleNote] = []
-        self._csv_noted: set[str] = set()
+        self._csv_noted: set[tuple[str, str]] = set()
 
     @classmethod
     def open(cls, source: Path, *, max_unzipped_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES) -> Bundle:
@@ -214,8 +214,16 @@ class Bundle:
                 rows.append((number, dict(zip(header, padded, strict=False))))
         except csv.Error as exc:
             raise DirectoryFormatError(f"{self.label}/{name}: malformed CSV ({exc})") from None
-        if long_rows and name not in self._csv_noted:
-            self._csv_noted.add(name)
+        repeated = sorted({h for h in header if h and header.count(h) > 1})
+        if repeated and (name, "header") not in self._csv_noted:
+            self._csv_noted.add((name, "header"))
+            self.notes.append(BundleNote(
+                "warning", PurePosixPath(name).stem.lower(),
+                f"the header names {', '.join(repr(h) for h in repeated[:5])} more than once; "
+                "only the last column of each name was loaded", file=name,
+            ))  # fmt: skip
+        if long_rows and (name, "long") not in self._csv_noted:
+            self._csv_noted.add((name, "long"))
             first = ", ".join(str(n) for n in long_rows[:5])
             self.notes.append(BundleNote(
                 "warning", PurePosixPath(name).stem.lower(),

@@ -139,8 +139,14 @@ def load_directory(
 
         label = "<DataFrame>" if isinstance(source, pd.DataFrame) else Path(source).name
         report = LoadReport(source=label, format="mapped")
-        src: Any = source if isinstance(source, pd.DataFrame) else Path(source)
+        src: Any = (
+            source
+            if isinstance(source, pd.DataFrame)
+            else Bundle.open(Path(source), max_unzipped_bytes=max_unzipped_bytes)
+        )
         directory = assemble(mapped_tables(src, mapping, report), report, label)
+        if isinstance(src, Bundle):
+            note_bundle(src, report)
     else:
         path = Path(source)
         if path.suffix.lower() in (".csv", ".xlsx", ".xls") and path.is_file():

@@ -82,6 +82,10 @@ def test_client_id_in_no_repr() -> None:
     result = rm.Matcher(rm.load_directory(rm.sample_directory_path())).match(client)
     assert result.client_id == CANARY["id"]  # kept for joining back, ...
     _assert_clean(repr(result) + str(result) + repr(client) + str(client))  # ... never shown
+    for need in result.needs:  # nor in the parts of a result
+        _assert_clean(repr(need).replace("Hmong", ""))
+    for exclusion in result.excluded:
+        _assert_clean(repr(exclusion))
 
 
 def test_unknown_language_warns_without_the_value(caplog: pytest.LogCaptureFixture) -> None:

@@ -114,7 +114,7 @@ def test_phone_fields_are_split_with_notes() -> None:
         assert (phone.number, phone.extension, phone.description) == (number, extension, description)
     kept_as_text = [i for i in report.issues if i.row == 4]
     assert [i.severity for i in kept_as_text] == ["warning"]
-    assert "kept as text" in kept_as_text[0].message
+    assert "kept as written" in kept_as_text[0].message
     assert report.counts["phone"].loaded == 5 and report.counts["phone"].repaired == 4
 
 

@@ -98,11 +98,8 @@ def parse_json(text: str, label: str) -> Any:
     ...
     referralmatch.errors.DirectoryFormatError: deep.json: JSON nested deeper than 64 levels; refused
     """
-    depth = _max_depth(text)
-    if depth > MAX_JSON_DEPTH:
-        raise DirectoryFormatError(f"{label}: JSON nested deeper than {MAX_JSON_DEPTH} levels; refused")
     try:
-        return json.loads(text, parse_int=_parse_int)
+        document = json.loads(text, parse_int=_parse_int)
     except _HugeNumber as exc:
         raise DirectoryFormatError(
             f"{label}: a number with {exc.digits} digits; integers longer than "
@@ -112,35 +109,29 @@ def parse_json(text: str, label: str) -> Any:
         raise DirectoryFormatError(
             f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    except (RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise DirectoryFormatError(f"{label}: JSON nested deeper than {MAX_JSON_DEPTH} levels; refused") from None
+    except ValueError as exc:
         raise DirectoryFormatError(f"{label}: JSON not readable ({type(exc).__name__})") from None
+    if _too_deep(document):
+        raise DirectoryFormatError(f"{label}: JSON nested deeper than {MAX_JSON_DEPTH} levels; refused")
+    return document
 
 
-def _max_depth(text: str) -> int:
-    """The deepest bracket nesting of JSON text, counting only brackets outside strings."""
-    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
-        return 0  # cannot be too deep: the fast path for ordinary files
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_JSON_DEPTH:
-                    return deepest
-        elif ch in "]}":
-            depth -= 1
-    return deepest
+def _too_deep(document: Any) -> bool:
+    """True when arrays and objects nest deeper than MAX_JSON_DEPTH (checked without recursion)."""
+    if not isinstance(document, dict | list):
+        return False
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > MAX_JSON_DEPTH:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _kind(obj: dict[str, Any]) -> type[HSDSModel] | None:

@@ -31,6 +31,7 @@ __all__ = [
     "UnknownLanguageWarning",
     "clean_text",
     "client_language_code",
+    "is_plain_phone",
     "language_affinity",
     "language_code",
     "language_name",
@@ -446,6 +447,22 @@ def parse_phone_text(value: str, region: str = "US") -> PhoneText:
     rest = re.sub(r"^(?:[,;/&|-]|\b(?:or|and)\b)\s*|\s*(?:[,;/&|-]|\b(?:or|and)\b)$", "", rest,
                   flags=re.IGNORECASE).strip()  # fmt: skip
     return PhoneText(tuple(numbers), rest if numbers else text)
+
+
+_PLAIN_PHONE = re.compile(r"^[\"']?\+?[\d\s().\-]{7,24}[\"']?$")
+
+
+def is_plain_phone(value: str) -> bool:
+    """True when ``value`` is one phone number written with digits and punctuation only (no
+    extension, note, letters or second number), so nothing needs splitting.
+
+    >>> is_plain_phone("(650) 372-6200"), is_plain_phone("650-372-6200 x 12"), is_plain_phone("211")
+    (True, False, False)
+    """
+    if not _PLAIN_PHONE.match(value):
+        return False
+    digits = sum(ch.isdigit() for ch in value)
+    return 7 <= digits <= 15 and not (digits > 11 and not value.lstrip("\"' ").startswith("+"))
 
 
 def phone_e164(number: str, extension: str | None = None, region: str = "US") -> str | None:

@@ -345,13 +345,14 @@ def _phone_fields(
 ) -> tuple[dict[str, Any], list[tuple[typing.Literal["warning", "repair"], str, str]]]:
     """Split a phone field into number, extension and description (see parse_phone_text)."""
     text = normalize.clean_text(raw["number"])
-    if not text.strip("\"' "):
-        return raw, []
+    if not text.strip("\"' ") or normalize.is_plain_phone(text):
+        return raw, []  # the common case: one number and nothing else
     found = normalize.parse_phone_text(text)
     notes: list[tuple[typing.Literal["warning", "repair"], str, str]] = []
     out = dict(raw)
     if not found.numbers:
-        notes.append(("warning", "no dialable phone number found; kept as text", "number"))
+        notes.append(("warning", "no full phone number found (text, or a short code such as 211); "
+                      "kept as written", "number"))  # fmt: skip
         return out, notes
     first, _, extension = found.numbers[0]
     extra = [n[0] for n in found.numbers[1:]]

@@ -364,3 +364,16 @@ def test_csv_header_naming_a_column_twice_is_reported(tmp_path: Path) -> None:
     directory = rm.load_directory(folder)
     assert directory.services["s1"].name == "Second"
     assert any("'name' more than once" in m for m in _messages(directory))
+
+
+def test_nested_objects_without_id_get_stable_ids(tmp_path: Path) -> None:
+    document = [{**SERVICE, "phones": [{"number": "650-555-0100"}, {"number": "650-555-0101"}],
+                 "schedules": [{"byday": "MO", "opens_at": "09:00", "closes_at": "17:00"}]}]  # fmt: skip
+    first = rm.load_directory(_write_json(tmp_path / "a.json", document))
+    again = rm.load_directory(_write_json(tmp_path / "a.json", document))
+    service = first.services["s1"]
+    assert [len(service.phones), len(service.schedules)] == [2, 1]
+    ids = [p.id for p in service.phones] + [s.id for s in service.schedules]
+    assert len(set(ids)) == 3 and all(i.startswith("a-") for i in ids)
+    assert ids == [p.id for p in again.services["s1"].phones] + [s.id for s in again.services["s1"].schedules]
+    assert first.report.counts["phone"].repaired == 2 and first.report.balanced

@@ -131,6 +131,7 @@ def nested_fields(model: type[HSDSModel]) -> dict[str, tuple[type[HSDSModel], bo
 
 
 _AS_TEXT = "read a number as text (the field is text)"
+_NUMBERS_IN_HSDS = frozenset({"extension"})  # text in the models, a number in HSDS 3.0
 
 
 def _normalise(kind: str, value: Any, field: str = "") -> tuple[Any, str | None]:
@@ -139,10 +140,11 @@ def _normalise(kind: str, value: Any, field: str = "") -> tuple[Any, str | None]
         if not isinstance(value, str):
             if isinstance(value, bool):
                 return str(value).lower(), f"read a {type(value).__name__} as text"
+            note = None if field in _NUMBERS_IN_HSDS else _AS_TEXT
             if isinstance(value, float) and value.is_integer():
-                return str(int(value)), _AS_TEXT
+                return str(int(value)), note
             if isinstance(value, int | float):
-                return str(value), _AS_TEXT
+                return str(value), note
             return value, None  # objects and lists: validation drops or rejects them
         cleaned = normalize.clean_text(value)
         if value.isascii() and value.isprintable():
@@ -374,7 +376,12 @@ def _phone_fields(
 
 
 def build_nested(
-    model: type[M], raw: Any, ctx: RecordContext, record_type: str | None = None
+    model: type[M],
+    raw: Any,
+    ctx: RecordContext,
+    record_type: str | None = None,
+    *,
+    repaired: bool = False,
 ) -> M | None:
     """Build ``model`` from HSDS 3 nested JSON, building (and accounting for) each nested object.
 
@@ -405,15 +412,40 @@ def build_nested(
             children = []
             for index, item in enumerate(value):
                 child_ctx = replace(ctx, pointer=f"{pointer}/{key}/{index}")
-                child = build_nested(child_model, item, child_ctx)
+                derived = _with_derived_id(item, child_ctx, child_model)
+                child = build_nested(child_model, derived, child_ctx, repaired=derived is not item)
                 if child is not None:
                     children.append(child)
             data[key] = children
         else:
-            child = build_nested(child_model, value, replace(ctx, pointer=f"{pointer}/{key}"))
+            child_ctx = replace(ctx, pointer=f"{pointer}/{key}")
+            derived = _with_derived_id(value, child_ctx, child_model)
+            child = build_nested(child_model, derived, child_ctx, repaired=derived is not value)
             if child is not None:
                 data[key] = child
-    return build(model, data, ctx, rtype)
+    return build(model, data, ctx, rtype, repaired=repaired)
+
+
+def _with_derived_id(raw: Any, ctx: RecordContext, model: type[HSDSModel]) -> Any:
+    """A nested object without an id (its parent links it) gets a stable one, with a repair note:
+    ``<file stem>-<12 hex digits>`` from the file name and the object's content."""
+    import hashlib
+    import json
+
+    if not isinstance(raw, dict) or not is_blank(raw.get("id")):
+        return raw
+    try:
+        content = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return raw
+    file = ctx.file or "input"
+    stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    key = "\n".join((file, ctx.pointer or "", content))
+    rid = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    ctx.report.add("repair", record_type_of(model), f"nested object has no id; derived the stable "
+                   f"id {rid!r} from the file name, its place and its content", file=ctx.file,
+                   pointer=ctx.pointer, record_id=rid, field="id")  # fmt: skip
+    return {**raw, "id": rid}
 
 
 def _rid(raw: dict[str, Any]) -> str | None:

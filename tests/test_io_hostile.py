@@ -377,3 +377,19 @@ def test_nested_objects_without_id_get_stable_ids(tmp_path: Path) -> None:
     assert len(set(ids)) == 3 and all(i.startswith("a-") for i in ids)
     assert ids == [p.id for p in again.services["s1"].phones] + [s.id for s in again.services["s1"].schedules]
     assert first.report.counts["phone"].repaired == 2 and first.report.balanced
+
+
+def test_lone_surrogate_escapes_are_replaced_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('[{"id": "s1", "name": "Caf\\ud800 Hope", "status": "active"}]')
+    directory = rm.load_directory(path)
+    assert directory.services["s1"].name == "Caf\ufffd Hope"
+    assert any("lone UTF-16 surrogate" in m for m in _messages(directory))
+    "".join(_messages(directory)).encode("utf-8")  # every message can be printed
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_utf16_and_utf32_files_with_a_bom_are_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "s.json"
+    path.write_bytes(json.dumps([SERVICE]).encode(encoding))  # Python writes the BOM
+    assert list(rm.load_directory(path).services) == ["s1"]

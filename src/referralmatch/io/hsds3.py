@@ -10,6 +10,7 @@ link plus its ``location``, each attribute's ``taxonomy_term`` a taxonomy term.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +28,7 @@ from ..models.directory import (
 )
 from .records import RecordContext, build_nested, is_blank, record_type_of
 from .report import LoadReport
-from .source import Bundle, safe_member_name
+from .source import Bundle, BundleNote, safe_member_name
 from .tabular import TABLES, Table, assemble
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "looks_like_hsds3_tabular",
     "parse_json",
     "read_json_documents",
+    "replace_lone_surrogates",
     "tabular_tables",
 ]
 
@@ -65,7 +67,18 @@ def read_json_documents(bundle: Bundle) -> Iterator[tuple[str, Any]]:
             "tabular.json",
         ):
             continue
-        yield name, parse_json(bundle.read_text(name), f"{bundle.label}/{name}")
+        text = bundle.read_text(name)
+        document = parse_json(text, f"{bundle.label}/{name}")
+        if _SURROGATE_ESCAPE.search(text):
+            document, replaced = replace_lone_surrogates(document)
+            if replaced:
+                bundle.notes.append(BundleNote(
+                    "repair", "file", f"{replaced} string(s) held lone UTF-16 surrogate escapes "
+                    "(not valid Unicode); each was replaced by U+FFFD", file=name))  # fmt: skip
+        yield name, document
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 MAX_JSON_DEPTH = 64
@@ -132,6 +145,35 @@ def _too_deep(document: Any) -> bool:
                     return True
                 stack.append((child, depth + 1))
     return False
+
+
+def replace_lone_surrogates(document: Any) -> tuple[Any, int]:
+    """``document`` with lone surrogates (from ``\\ud800``-style JSON escapes, which no UTF-8
+    text can hold) replaced by U+FFFD, and how many strings changed. Paired escapes are
+    characters already and are kept.
+
+    >>> replace_lone_surrogates({"name": "A\\ud800", "ok": ["\\U0001f468"]})
+    ({'name': 'A\ufffd', 'ok': ['👨']}, 1)
+    """
+    changed = 0
+
+    def fix(value: Any) -> Any:
+        nonlocal changed
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                changed += 1
+                return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in value)
+            return value
+        if isinstance(value, list):
+            return [fix(item) for item in value]
+        if isinstance(value, dict):
+            return {fix(key): fix(item) for key, item in value.items()}
+        return value
+
+    fixed = fix(document)
+    return (fixed, changed) if changed else (document, 0)
 
 
 def _kind(obj: dict[str, Any]) -> type[HSDSModel] | None:

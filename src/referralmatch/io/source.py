@@ -13,6 +13,7 @@ copies into the load report.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -27,6 +28,10 @@ from ..errors import DirectoryFormatError, UnsafeInputError
 __all__ = ["DEFAULT_MAX_UNZIPPED_BYTES", "Bundle", "BundleNote", "CsvRow", "safe_member_name"]
 
 DEFAULT_MAX_UNZIPPED_BYTES = 1 << 30  # 1 GiB
+_UNICODE_BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)  # fmt: skip
 CsvRow = tuple[int, dict[str, str]]
 
 
@@ -182,8 +187,18 @@ class Bundle:
         return value.read_bytes() if isinstance(value, Path) else value
 
     def read_text(self, name: str) -> str:
-        """One file decoded as UTF-8 (a byte-order mark is dropped; cp1252 is the fallback)."""
+        """One file decoded as UTF-8 (a byte-order mark is dropped; cp1252 is the fallback);
+        a UTF-16 or UTF-32 byte-order mark selects that encoding."""
         data = self.read_bytes(name)
+        for bom, encoding in _UNICODE_BOMS:
+            if data.startswith(bom):
+                try:
+                    return data[len(bom) :].decode(encoding)
+                except UnicodeDecodeError:
+                    raise DirectoryFormatError(
+                        f"{self.label}/{name}: starts with a {encoding} byte-order mark but is "
+                        f"not {encoding} text"
+                    ) from None
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -49,8 +49,12 @@ def test_age_on_from_date_of_birth():
     assert c.age_on(date(2026, 6, 14)) == 35
     assert c.age_on(date(2026, 6, 15)) == 36
     assert ClientProfile(date_of_birth=date(2030, 1, 1)).age_on(date(2026, 1, 1)) == 0
-    # date_of_birth wins over a stated age
-    assert ClientProfile(age=20, date_of_birth=date(2000, 1, 1)).age_on(date(2026, 6, 1)) == 26
+    # date_of_birth wins over a stated age that agrees with it (within a year, today)
+    dob = date(2000, 1, 1)
+    today_age = ClientProfile(date_of_birth=dob).age_on()
+    assert today_age is not None
+    agreeing = ClientProfile(age=today_age - 1, date_of_birth=dob)
+    assert agreeing.age_on(date(2026, 6, 1)) == 26
 
 
 @pytest.mark.parametrize(
@@ -103,9 +107,8 @@ def test_repr_and_str_hide_values():
         id="c1", age=47, annual_income=12345, languages=["hmn"],
         location=Place(postal_code="95814"), needs=["housing", "food"],
     )  # fmt: skip
-    assert repr(c) == (
-        "ClientProfile(id='c1', set=[age, annual_income, languages, location, needs(2)])"
-    )
+    assert repr(c) == "ClientProfile(set=[age, annual_income, languages, location, needs(2)])"
+    assert "c1" not in repr(c) and "c1" not in str(c)  # the id is often a medical record number
     for text in (repr(c), str(c), repr(c.location), str(c.location)):
         for value in DISTINCTIVE:
             assert value not in text
@@ -115,9 +118,9 @@ def test_repr_and_str_hide_values():
 @pytest.mark.parametrize(
     "bad",
     [
-        {"age": -47, "annual_income": -12345, "languages": ["hmn", "Klingon 95814"]},
+        {"age": -47, "annual_income": -12345, "languages": ["hmn", ""]},
         {"age": "47 years", "location": {"postal_code": "95814x"}},
-        {"annual_income": "12345 dollars", "languages": "hmn-95814-47"},
+        {"annual_income": "12345 dollars", "languages": [95814]},
         {"age": 470, "location": {"latitude": 95814, "longitude": 47}},
         {"needs": [""], "gender": "  ", "household_size": -47, "dependents_ages": [-47]},
     ],
@@ -137,15 +140,15 @@ def test_errors_name_fields_never_values(bad):
 
 def test_error_collects_every_problem():
     with pytest.raises(ClientValidationError) as info:
-        ClientProfile(age=-1, annual_income=-1, languages=["klingon"], household_size=0)
+        ClientProfile(age=-1, annual_income=-1, languages=[""], household_size=0)
     assert set(info.value.fields) == {"age", "annual_income", "languages", "household_size"}
-    assert "languages (unknown language)" in str(info.value)
+    assert "languages (must not contain empty names)" in str(info.value)
     assert "age (must be >= 0" in str(info.value)
 
 
 def test_model_validate_and_json_also_hide_values():
     with pytest.raises(ClientValidationError) as info:
-        ClientProfile.model_validate({"age": -47, "languages": ["hmn", "zzz"]})
+        ClientProfile.model_validate({"age": -47, "languages": ["hmn", " "]})
     assert "47" not in str(info.value) and info.value.fields == ("age", "languages")
     with pytest.raises(ClientValidationError) as info:
         ClientProfile.model_validate_json('{"annual_income": -12345}')
@@ -178,3 +181,65 @@ def test_error_class_and_pickle():
 def test_profile_pickles():
     c = ClientProfile(age=47, location=Place(postal_code="95814"), needs=["housing"])
     assert pickle.loads(pickle.dumps(c)) == c
+
+
+# ------------------------------------------------------------ real languages, needs, ages
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [("Pashto", "ps"), ("ps", "ps"), ("Dari", "prs"), ("prs", "prs"), ("Mien", "ium"),
+     ("Marshallese", "mh"), ("Chuukese", "chk"), ("Cantonese", "yue"), ("Mandarin", "cmn"),
+     ("Chinese", "zh"), ("ASL", "ase"), ("Spanish", "es"), ("es-MX", "es"), ("Somali", "so")],
+)  # fmt: skip
+def test_real_languages_resolve(given: str, code: str) -> None:
+    assert ClientProfile(languages=[given]).languages == (code,)
+
+
+def test_unknown_language_is_a_warning_and_und_never_a_rejection() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = ClientProfile(languages=["Mixteco", "Spanish", "Zzyzx"])
+    assert client.languages == ("und", "es")
+    assert [w.category.__name__ for w in caught] == ["UnknownLanguageWarning"] * 2
+    assert all("Mixteco" not in str(w.message) and "Zzyzx" not in str(w.message) for w in caught)
+
+
+def test_caseload_row_with_unknown_language_is_kept(tmp_path) -> None:
+    from referralmatch.analysis.caseload import read_caseload
+
+    path = tmp_path / "caseload.csv"
+    path.write_text("client_id,age,languages,postal_code,needs\nc1,30,Mixteco;es,95814,food\n")
+    with pytest.warns(UserWarning):
+        frame = read_caseload(path)
+    assert list(frame["client_id"]) == ["c1"]
+    assert frame["languages"].iloc[0] == ("und", "es")
+
+
+def test_language_affinity_of_macrolanguages() -> None:
+    from referralmatch.io.normalize import language_affinity, languages_compatible
+
+    assert language_affinity("yue", "cmn") == 0.0  # Cantonese is not Mandarin
+    assert language_affinity("zh", "yue") == language_affinity("cmn", "Chinese") == 0.5
+    assert language_affinity("fa", "Dari") == 0.5
+    assert language_affinity("Spanish", "spa") == 1.0
+    assert not languages_compatible("ase", "en")
+    assert languages_compatible("zh", "cmn") and not languages_compatible("cmn", "yue")
+
+
+def test_duplicate_needs_are_merged() -> None:
+    from referralmatch.models.need import Need
+
+    client = ClientProfile(needs=["food", "food", "Food", Need("housing", priority=4),
+                                  Need("housing", priority=2, urgency="urgent")])  # fmt: skip
+    assert [(n.category, n.priority, n.urgency) for n in client.needs] == [
+        ("food", 3, "routine"), ("housing", 2, "urgent")]  # fmt: skip
+
+
+def test_age_contradicting_date_of_birth_is_an_error() -> None:
+    with pytest.raises(ClientValidationError) as info:
+        ClientProfile(age=20, date_of_birth=date(1950, 1, 1))
+    assert "contradicts date_of_birth" in str(info.value) and "20" not in str(info.value)
+    assert "1950" not in str(info.value)

@@ -319,9 +319,9 @@ def test_healthcare_service_fields(directory: Directory) -> None:
         {"reference": f"Location/{fhir_id('loc 2')}"},
     ]
     assert hs["telecom"] == [
-        {"system": "phone", "value": "650-555-0100 ext. 12", "use": "work"},
-        {"system": "fax", "value": "650-555-0101", "use": "work"},
-        {"system": "sms", "value": "650-555-0102", "use": "work"},
+        {"system": "phone", "value": "+16505550100 ext. 12", "use": "work"},
+        {"system": "fax", "value": "+16505550101", "use": "work"},
+        {"system": "sms", "value": "+16505550102", "use": "work"},
         {"system": "email", "value": "intake@example.org"},
         {"system": "url", "value": "https://example.org/shelter"},
     ]
@@ -421,7 +421,7 @@ def test_location_resource(directory: Directory) -> None:
         "postalCode": "94401", "country": "US",
     }  # fmt: skip
     assert loc["managingOrganization"] == {"reference": "Organization/org-1"}
-    assert loc["telecom"][0] == {"system": "phone", "value": "650-555-0200", "use": "mobile"}
+    assert loc["telecom"][0] == {"system": "phone", "value": "+16505550200", "use": "mobile"}
     assert loc["hoursOfOperation"] == [
         {"daysOfWeek": ["mon", "wed"], "openingTime": "08:30:00", "closingTime": "16:00:00"}
     ]

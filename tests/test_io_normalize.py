@@ -90,3 +90,104 @@ def test_parsers_raise_only_value_error(value: object) -> None:
     for parser in (n.parse_time, n.parse_weekday, n.parse_age, n.parse_bool, n.parse_date):
         with contextlib.suppress(ValueError):
             parser(value)
+
+
+# ------------------------------------------------------------ phones, times, coordinates
+
+
+def test_phone_fields_are_split_with_notes() -> None:
+    from referralmatch.io.records import RecordContext, build
+    from referralmatch.io.report import LoadReport
+    from referralmatch.models.directory import Phone
+
+    report = LoadReport(source="t")
+    cases = {
+        "(650) 372-6200 ext. 12": ("(650) 372-6200", "12", None),
+        "415-555-1212 or 415-555-1313": ("415-555-1212", None, "also 415-555-1313"),
+        "(415) 555-1212 (24 hrs)": ("(415) 555-1212", None, "(24 hrs)"),
+        "1-800-FLOWERS": ("1-800-FLOWERS", None, None),
+        "call 211 any time": ("call 211 any time", None, None),
+    }
+    for index, (text, (number, extension, description)) in enumerate(cases.items()):
+        phone = build(Phone, {"id": f"p{index}", "number": text}, RecordContext(report, row=index))
+        assert phone is not None
+        assert (phone.number, phone.extension, phone.description) == (number, extension, description)
+    kept_as_text = [i for i in report.issues if i.row == 4]
+    assert [i.severity for i in kept_as_text] == ["warning"]
+    assert "kept as written" in kept_as_text[0].message
+    assert report.counts["phone"].loaded == 5 and report.counts["phone"].repaired == 4
+
+
+def test_phone_e164() -> None:
+    from referralmatch.io.normalize import phone_e164
+
+    assert phone_e164("1-800-FLOWERS") == "+18003569377"
+    assert phone_e164("(650) 372-6200", "12") == "+16503726200 ext. 12"
+    assert phone_e164("+44 20 7946 0958") == "+442079460958"
+    assert phone_e164("211") is None
+
+
+def test_fhir_telecom_is_e164() -> None:
+    from referralmatch import Directory
+    from referralmatch.interop.fhir import healthcare_service
+    from referralmatch.models.directory import Phone, Service
+
+    service = Service(id="s1", name="Line", phones=[Phone(id="p", number="(650) 372-6200", extension="3"),
+                                                    Phone(id="q", number="ask at the desk")])  # fmt: skip
+    resource = healthcare_service(service, Directory(services=[service]))
+    assert [t["value"] for t in resource["telecom"]] == ["+16503726200 ext. 3", "ask at the desk"]
+
+
+@pytest.mark.parametrize(
+    ("text", "clock", "offset"),
+    [("09:00-05:00", time(9), -5.0), ("10:00:00Z", time(10), 0.0), ("17:30+05:30", time(17, 30), 5.5),
+     ("08:15:00-0800", time(8, 15), -8.0)],
+)  # fmt: skip
+def test_times_with_utc_offsets_are_read(text: str, clock: time, offset: float) -> None:
+    from referralmatch.io.records import RecordContext, build
+    from referralmatch.io.report import LoadReport
+    from referralmatch.models.directory import Schedule
+
+    assert n.parse_time(text) == clock
+    report = LoadReport(source="t")
+    schedule = build(Schedule, {"id": "x", "byday": "MO", "opens_at": text}, RecordContext(report))
+    assert schedule is not None and schedule.opens_at == clock and schedule.timezone == offset
+    assert report.counts["schedule"].repaired == 1
+
+
+def test_a_range_is_not_an_offset() -> None:
+    with pytest.raises(ValueError):
+        n.parse_time("09:00-17:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("42.108547, -87.974705", (42.108547, -87.974705)), ("(42.1; -87.9)", (42.1, -87.9)),
+     ("42.1N, 87.9W", (42.1, -87.9)), ("42°06'30.8\"N 87°58'29.0\"W", (42.10856, -87.97472))],
+)  # fmt: skip
+def test_coordinate_strings(text: str, expected: tuple[float, float]) -> None:
+    from referralmatch.io.normalize import parse_coordinates
+
+    assert parse_coordinates(text) == pytest.approx(expected, abs=1e-5)
+
+
+@pytest.mark.parametrize("text", ["95, 200", "42 6 30.8 N, 87 58 29 W", "somewhere", "1e5, 3"])
+def test_bad_coordinate_strings_are_refused(text: str) -> None:
+    from referralmatch.io.normalize import parse_coordinates
+
+    with pytest.raises(ValueError):
+        parse_coordinates(text)
+
+
+def test_location_coordinates_in_one_field_or_dms(tmp_path) -> None:
+    import referralmatch as rm
+
+    (tmp_path / "services.csv").write_text("id,name\ns1,A\n")
+    (tmp_path / "schedules.csv").write_text("id,service_id,byday\nsc1,s1,MO\n")
+    (tmp_path / "locations.csv").write_text(
+        'id,latitude,longitude\nl1,"42.108547, -87.974705",\nl2,"42°06\'30.8""N","87°58\'29""W"\n')
+    (tmp_path / "service_at_location.csv").write_text("id,service_id,location_id\nsl1,s1,l1\nsl2,s1,l2\n")
+    directory = rm.load_directory(tmp_path)
+    assert (directory.locations["l1"].latitude, directory.locations["l1"].longitude) == (42.108547, -87.974705)
+    assert round(directory.locations["l2"].longitude or 0, 4) == -87.9747
+    assert directory.report.counts["location"].repaired == 2

@@ -130,3 +130,150 @@ def test_mutated_csv_cells_balance(table: str, cell: str, row: int, column: int)
                 lines[row] = ",".join(cells)
             (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
         _check(folder)
+
+
+# ------------------------------------------------------------------- hostile mutations
+
+
+def _check_hostile(path: Path, expect_in_report: str | None = None) -> None:
+    """A library error, or a balanced report that (when given) mentions ``expect_in_report``."""
+    try:
+        directory = rm.load_directory(path)
+    except ReferralMatchError:
+        return
+    report = directory.report
+    assert report.balanced, report.summary()
+    if expect_in_report is not None:
+        assert any(expect_in_report in str(issue) for issue in report.issues), report.summary()
+
+
+@settings(max_examples=40, deadline=None)
+@given(depth=st.integers(1, 3000), wrapper=st.sampled_from(["list", "object", "contents"]))
+def test_nesting_at_any_depth_never_crashes(depth: int, wrapper: str) -> None:
+    opening, closing = {"list": ("[", "]"), "object": ('{"x": ', "}"),
+                        "contents": ('{"contents": ', "}")}[wrapper]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "deep.json"
+        target.write_text(opening * depth + json.dumps(BASE) + closing * depth)
+        _check_hostile(target)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), digits=st.integers(1, 6000), negative=st.booleans())
+def test_integers_of_any_length_never_crash(data: st.DataObject, digits: int, negative: bool) -> None:
+    doc = copy.deepcopy(BASE)
+    path = data.draw(st.sampled_from(_paths(doc)[1:]))
+    marker = "__HUGE__"
+    try:
+        doc = _mutate(doc, path, "replace", marker)
+    except (KeyError, IndexError, TypeError):
+        return
+    number = ("-" if negative else "") + "7" * digits
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "dir.json"
+        target.write_text(json.dumps(doc).replace(f'"{marker}"', number))
+        _check_hostile(target)
+
+
+@settings(max_examples=30, deadline=None)
+@given(document=st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                          st.text(max_size=20), st.lists(st.integers(), max_size=3),
+                          st.dictionaries(st.text(max_size=5), st.integers(), max_size=3)))  # fmt: skip
+def test_shapes_of_no_format_are_format_errors(document: Any) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "x.json"
+        target.write_text(json.dumps(document))
+        try:
+            directory = rm.load_directory(target)
+        except ReferralMatchError:
+            return
+        # only an empty list or object loads: as an empty directory, with a warning
+        assert document in ([], {}) or not directory.services
+        assert any("holds no services" in str(i) for i in directory.report.issues)
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.one_of(TEXT, st.integers(-10**9, 10**9), st.floats(allow_nan=False, allow_infinity=False)))
+def test_names_survive_unicode_and_wrong_types(name: Any) -> None:
+    import unicodedata
+
+    doc = [{"id": "s1", "name": name, "status": "active"}]
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "x.json"
+        target.write_text(json.dumps(doc))
+        directory = rm.load_directory(target)
+    report = directory.report
+    assert report.balanced
+    service = directory.services.get("s1")
+    if isinstance(name, str):
+        expected = " ".join(unicodedata.normalize("NFC", name).split())
+        if expected:
+            assert service is not None
+            assert "".join(service.name.split()) == "".join(expected.split())  # only spaces change
+            for joiner in ("\u200d", "\u200c"):
+                assert service.name.count(joiner) == name.count(joiner)
+    else:
+        assert service is not None
+        assert any(i.field == "name" and i.severity == "repair" for i in report.issues)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    mutation=st.sampled_from(["duplicate_member", "url_resource", "missing_resource",
+                              "bad_descriptor", "long_row", "idless_rows", "encrypted"]),
+    rows=st.integers(1, 30),
+)  # fmt: skip
+def test_package_mutations_are_reported_or_refused(mutation: str, rows: int) -> None:
+    files = {
+        "services.csv": "id,name,status\n" + "".join(f"s{i},Service {i},active\n" for i in range(rows)),
+        "schedules.csv": "id,service_id,byday,opens_at,closes_at\n"
+                         + "".join(f"sc{i},s{i},MO,09:00,17:00\n" for i in range(rows)),
+        "datapackage.json": json.dumps({"resources": [{"name": "service", "path": "services.csv"},
+                                                      {"name": "schedule", "path": "schedules.csv"}]}),
+    }  # fmt: skip
+    expect = {
+        "duplicate_member": "members named",
+        "url_resource": "URL as its path",
+        "missing_resource": "which is not in the package",
+        "bad_descriptor": "descriptor unreadable",
+        "long_row": "more values than the header",
+        "idless_rows": "derived the stable id",
+        "encrypted": None,
+    }[mutation]
+    descriptor = json.loads(files["datapackage.json"])
+    if mutation == "url_resource":
+        descriptor["resources"].append({"name": "phone", "path": "https://example.org/p.csv"})
+    elif mutation == "missing_resource":
+        descriptor["resources"].append({"name": "phone", "path": "phones.csv"})
+    files["datapackage.json"] = json.dumps(descriptor)
+    if mutation == "bad_descriptor":
+        files["datapackage.json"] = files["datapackage.json"][: rows]
+    elif mutation == "long_row":
+        files["services.csv"] += "sx,Extra,active,surplus\n"
+    elif mutation == "idless_rows":
+        files["schedules.csv"] = "service_id,byday\n" + "".join(f"s{i},TU\n" for i in range(rows))
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "pkg.zip"
+        import warnings
+        import zipfile
+
+        with warnings.catch_warnings(), zipfile.ZipFile(target, "w") as archive:
+            warnings.simplefilter("ignore")  # zipfile warns about the duplicate we write
+            for name, text in files.items():
+                archive.writestr(name, text)
+            if mutation == "duplicate_member":
+                archive.writestr("services.csv", files["services.csv"])
+        if mutation == "encrypted":
+            data = bytearray(target.read_bytes())
+            data[data.find(b"PK\x03\x04") + 6] |= 1
+            data[data.find(b"PK\x01\x02") + 8] |= 1
+            target.write_bytes(bytes(data))
+            try:
+                rm.load_directory(target)
+            except ReferralMatchError:
+                return
+            raise AssertionError("an encrypted member was loaded")
+        _check_hostile(target, expect)

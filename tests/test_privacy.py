@@ -20,7 +20,10 @@ CANARY = {
     "language": "hmn",
     "detail": "lives behind the canary-yellow laundromat",
 }
-NEEDLES = ["47.25", "12345", "12,345", "95827", "hmn", "Hmong", "canary-yellow", "laundromat"]
+NEEDLES = [
+    "47.25", "12345", "12,345", "95827", "hmn", "Hmong", "canary-yellow", "laundromat",
+    "client-canary", "Marshallese", "Mixteco-canary",
+]  # fmt: skip
 
 
 def test_sockets_are_blocked() -> None:
@@ -57,7 +60,8 @@ def test_canary_never_leaks(caplog: pytest.LogCaptureFixture) -> None:
     bad_inputs = [
         {"age": -47.25},
         {"annual_income": "12345 dollars"},
-        {"languages": ["hmnx-canary-yellow"]},
+        {"languages": ["hmn", ""]},
+        {"languages": [95827]},
         {"location": {"postal_code": "9582"}},
         {"needs": [{"category": "housing", "priority": 95827}]},
     ]
@@ -71,3 +75,40 @@ def test_canary_never_leaks(caplog: pytest.LogCaptureFixture) -> None:
     records = [r.getMessage() + " " + repr(r.args) for r in caplog.records]
     assert any("matched" in r for r in records)  # logging ran at DEBUG
     _assert_clean(" ".join(records))
+
+
+def test_client_id_in_no_repr() -> None:
+    client = _canary_client()
+    result = rm.Matcher(rm.load_directory(rm.sample_directory_path())).match(client)
+    assert result.client_id == CANARY["id"]  # kept for joining back, ...
+    _assert_clean(repr(result) + str(result) + repr(client) + str(client))  # ... never shown
+    for need in result.needs:  # nor in the parts of a result
+        _assert_clean(repr(need).replace("Hmong", ""))
+    for exclusion in result.excluded:
+        _assert_clean(repr(exclusion))
+
+
+def test_unknown_language_warns_without_the_value(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    with pytest.warns(UserWarning) as caught:
+        client = rm.ClientProfile(id=CANARY["id"], languages=["Mixteco-canary", "Marshallese"])
+    assert client.languages == ("und", "mh")
+    _assert_clean(" ".join(str(w.message) for w in caught) + repr(client))
+    _assert_clean(" ".join(r.getMessage() for r in caplog.records))
+
+
+def test_every_client_side_error_is_value_free() -> None:
+    from datetime import time
+
+    attempts = [
+        lambda: rm.Place(postal_code="95827x"),
+        lambda: rm.Place(latitude=95827, longitude=47.25),
+        lambda: rm.ClientProfile(id=CANARY["id"], age=47.25, date_of_birth="1900-01-01"),
+        lambda: rm.ClientProfile(id=CANARY["id"], availability=[{"weekday": 95827, "start": "09:00", "end": "10:00"}]),
+        lambda: rm.ClientProfile.model_validate_json('{"id": "client-canary", "age": "47.25 years"}'),
+        lambda: rm.models.client.AvailabilityWindow(weekday=1, start=time(9), end=time(9)),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ClientValidationError) as info:
+            attempt()
+        _assert_clean(str(info.value) + repr(info.value) + repr(info.value.fields))

@@ -81,7 +81,8 @@ def _validate(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"ok": False, "issues": [asdict(i) for i in issues]}, indent=1))
         else:
-            print(f"{len([i for i in issues if i.severity == 'error'])} error(s) in strict mode:")
+            errors = len([i for i in issues if i.severity == "error"])
+            print(f"{errors} error(s) in strict mode:" if errors else f"{exc}:")
             for issue in issues:
                 print(f"  {issue}")
         return 1
@@ -224,18 +225,43 @@ def _gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(minimum: int) -> Any:
+    """An argparse type: a whole number >= ``minimum``; anything else is a usage error (exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {minimum}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {minimum}")
+        return value
+
+    parse.__name__ = "count"  # argparse names the type in some messages
+    return parse
+
+
+def _version() -> str:
+    """The version of the referralmatch package that is running."""
+    from . import __version__
+
+    return __version__
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="referralmatch",
         description="Load community resource directories and rank services for a client's needs.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="load a directory and print its load report")
     validate.add_argument("path", nargs="?", help="folder, .zip or .json (default: bundled sample)")
     validate.add_argument("--format", choices=FORMATS, help="skip format sniffing")
     validate.add_argument("--strict", action="store_true", help="exit 1 if any record is rejected")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
-    validate.add_argument("--max-issues", type=int, default=20, help="issues to print (default 20)")
+    validate.add_argument("--max-issues", type=_count(0), default=20,
+                          help="issues to print, 0 or more (default 20)")  # fmt: skip
     _add_mapping_options(validate)
     validate.add_argument("--api", metavar="URL",
                           help="read a live Open Referral API (pages through URL/services)")  # fmt: skip
@@ -246,14 +272,14 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", help="match fictional clients against the bundled sample directory"
     )
-    demo.add_argument("--limit", type=int, default=3, help="services per need (default 3)")
+    demo.add_argument("--limit", type=_count(1), default=3, help="services per need, 1 or more (default 3)")
     demo.set_defaults(handler=_demo)
 
     match = sub.add_parser("match", help="rank services for one client (JSON file)")
     match.add_argument("--directory", help="directory to load (default: bundled sample)")
     match.add_argument("--client", required=True, help="client profile as JSON")
     match.add_argument("--screening", help="screening answers as JSON, keyed by instrument")
-    match.add_argument("--limit", type=int, default=5, help="services per need (default 5)")
+    match.add_argument("--limit", type=_count(1), default=5, help="services per need, 1 or more (default 5)")
     match.add_argument("--json", action="store_true", help="print the result as JSON")
     _add_mapping_options(match)
     match.set_defaults(handler=_match)

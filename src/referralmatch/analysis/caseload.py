@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import CaseloadError, MissingExtraError
-from ..io.normalize import clean_text, language_code, parse_bool
+from ..io.normalize import clean_text, client_language_code, parse_bool
 from ..models.client import (
     ClientProfile,
     ClientValidationError,
@@ -376,7 +376,7 @@ def _make_list_parsers(separator: str) -> dict[str, Callable[[Any], Any]]:
     def languages(value: Any) -> tuple[str, ...] | None:
         codes = []
         for item in _tokens(value, separator):
-            codes.append(language_code(_text(item)))  # ValueError("unknown language")
+            codes.append(client_language_code(_text(item)))  # unknown: "und", warned
         return tuple(dict.fromkeys(codes)) or None
 
     def needs(value: Any) -> tuple[str, ...] | None:

@@ -33,6 +33,7 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
+from ..io.normalize import phone_e164
 
 if TYPE_CHECKING:
     from ..directory import Directory
@@ -443,7 +444,10 @@ def _telecom(phones: Sequence[Phone]) -> list[Resource]:
     seen: set[tuple[str, str]] = set()
     for phone in phones:
         kind = (phone.type or "voice").strip().lower()
-        value = phone.number + (f" ext. {phone.extension}" if phone.extension else "")
+        # E.164 when the number is dialable ("+16503726200 ext. 12"), else the text as written
+        value = phone_e164(phone.number, phone.extension) or (
+            phone.number + (f" ext. {phone.extension}" if phone.extension else "")
+        )
         system = _PHONE_SYSTEM.get(kind, "phone")
         if (system, value) in seen:
             continue

@@ -66,6 +66,11 @@ def to_hsds_objects(directory: Directory) -> list[dict[str, Any]]:
         org = directory.organization_of(service)
         if org is not None:
             data["organization"] = _dump(org, directory)
+            if org.id not in used_orgs:  # the organization's programs travel with it once
+                programs = [p for p in directory.programs.values() if p.organization_id == org.id]
+                if programs:
+                    data["organization"]["programs"] = [_dump(p, directory) for p in programs]
+                    used_programs.update(p.id for p in programs)
             used_orgs.add(org.id)
         if service.program_id and service.program_id in directory.programs:
             data["program"] = _dump(directory.programs[service.program_id], directory)

@@ -160,7 +160,7 @@ def _descriptor(bundle: Bundle) -> tuple[str, dict[str, Any]] | None:
         return None
     try:
         data = json.loads(bundle.read_text(name))
-    except (ValueError, DirectoryFormatError):
+    except (ValueError, RecursionError, DirectoryFormatError):
         return None
     return (name, data) if isinstance(data, dict) else None
 
@@ -213,6 +213,7 @@ class _Converter:
         """Data-package resource name -> bundle file name, for resources that exist."""
         found = _descriptor(self.bundle)
         if found is None:
+            self._descriptor_unreadable()
             return {}
         name, data = found
         base = PurePosixPath(name).parent
@@ -225,6 +226,11 @@ class _Converter:
             rname, path = resource.get("name"), resource.get("path")
             if not isinstance(rname, str) or not isinstance(path, str):
                 continue
+            if "://" in path or path.lower().startswith(("http:", "https:", "ftp:", "file:")):
+                self.report.add("warning", "datapackage", f"resource {rname[:60]!r} has a URL as "
+                                "its path; remote data is never fetched, so it was not loaded",
+                                file=name)  # fmt: skip
+                continue
             safe_member_name(path)  # refuse a path that climbs out, before using it
             full = safe_member_name(str(base / path))
             if full in names:
@@ -232,7 +238,17 @@ class _Converter:
                 if key == "taxonomy" and full.lower().endswith("taxonomies.csv"):
                     key = "taxonomies"  # HSDS 3 names its taxonomies resource "taxonomy"
                 out[key] = full
+            else:
+                self.report.add("warning", "datapackage", f"resource {rname[:60]!r} names "
+                                f"{full!r}, which is not in the package", file=name)  # fmt: skip
         return out
+
+    def _descriptor_unreadable(self) -> None:
+        """Report a ``datapackage.json`` that is there but is no JSON object."""
+        name = self.bundle.find("datapackage.json")
+        if name is not None:
+            self.report.add("warning", "datapackage", "descriptor is not a readable JSON object; "
+                            "using standard file names", file=name)  # fmt: skip
 
     def _locate(self, resource_names: Iterable[str], file_names: Iterable[str]) -> str | None:
         for rname in resource_names:
@@ -357,6 +373,11 @@ class _Converter:
 
     def _services(self) -> None:
         # Services first: eligibility and payments merge into these rows.
+        if self._locate(("service", "services"), ("services.csv",)) is None:
+            raise DirectoryFormatError(
+                f"{self.bundle.label}: the core table services.csv is missing; an HSDS 1.1/2.0 "
+                "package needs it (every other table refers to its services)"
+            )
         for path, rows in self._each(("service", "services"), ("services.csv",), "service"):
             self._table("services", path)
             for number, raw in rows:
@@ -546,11 +567,16 @@ class _Converter:
         """Account for rows folded into their service (eligibility, payments accepted)."""
         found: dict[str, list[str]] = {}
         for path, rows in self._each(resource_names, file_names, record_type):
+            unlinked: list[int] = []
             for number, values in rows:
                 self.report.count_read(record_type)
                 sid = _text(values, "service_id")
                 text = normalize.clean_text(values.get(column, ""))
                 rid = _text(values, "id") or None
+                if not sid and not rid:
+                    unlinked.append(number)  # reported once for the file, below
+                    self.report.count_rejected(record_type)
+                    continue
                 if not text:
                     problem, field = f"no {column} given", column
                 elif sid not in self.services:
@@ -563,6 +589,12 @@ class _Converter:
                 self.report.add("error", record_type, f"record rejected: {problem}", file=path,
                                 row=number, record_id=rid, field=field)  # fmt: skip
                 self.report.count_rejected(record_type)
+            if unlinked:
+                first = ", ".join(str(n) for n in unlinked[:5])
+                self.report.add("error", record_type, f"{len(unlinked)} row(s) rejected: they "
+                                "have neither an id nor a service_id, so no service can take "
+                                f"them (first rows: {first})", file=path, row=unlinked[0],
+                                field="service_id")  # fmt: skip
         for sid, texts in found.items():
             service = self.services[sid]
             if record_type == "eligibility":

@@ -10,6 +10,7 @@ link plus its ``location``, each attribute's ``taxonomy_term`` a taxonomy term.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,10 +28,18 @@ from ..models.directory import (
 )
 from .records import RecordContext, build_nested, is_blank, record_type_of
 from .report import LoadReport
-from .source import Bundle, safe_member_name
+from .source import Bundle, BundleNote, safe_member_name
 from .tabular import TABLES, Table, assemble
 
-__all__ = ["load_json", "looks_like_hsds3_tabular", "read_json_documents", "tabular_tables"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "load_json",
+    "looks_like_hsds3_tabular",
+    "parse_json",
+    "read_json_documents",
+    "replace_lone_surrogates",
+    "tabular_tables",
+]
 
 _HSDS3_ONLY_FILES = (
     "service_at_location.csv",
@@ -59,12 +68,112 @@ def read_json_documents(bundle: Bundle) -> Iterator[tuple[str, Any]]:
         ):
             continue
         text = bundle.read_text(name)
-        try:
-            yield name, json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DirectoryFormatError(
-                f"{bundle.label}/{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from None
+        document = parse_json(text, f"{bundle.label}/{name}")
+        if _SURROGATE_ESCAPE.search(text):
+            document, replaced = replace_lone_surrogates(document)
+            if replaced:
+                bundle.notes.append(BundleNote(
+                    "repair", "file", f"{replaced} string(s) held lone UTF-16 surrogate escapes "
+                    "(not valid Unicode); each was replaced by U+FFFD", file=name))  # fmt: skip
+        yield name, document
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of arrays and objects a JSON document may have (HSDS needs fewer than 10)."""
+_MAX_INT_DIGITS = 300  # longer integer literals are refused (Python's own limit is 4,300 digits)
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _HugeNumber(len(text.lstrip("-")))
+    return int(text)
+
+
+class _HugeNumber(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def parse_json(text: str, label: str) -> Any:
+    """Parse one JSON document, refusing what would crash or exhaust the reader.
+
+    Raises DirectoryFormatError (naming ``label``) for text that is not JSON, nests deeper than
+    :data:`MAX_JSON_DEPTH` levels or holds an integer of more than 300 digits.
+
+    >>> parse_json('{"id": "s1"}', "x.json")
+    {'id': 's1'}
+    >>> parse_json("[" * 100 + "]" * 100, "deep.json")
+    Traceback (most recent call last):
+    ...
+    referralmatch.errors.DirectoryFormatError: deep.json: JSON nested deeper than 64 levels; refused
+    """
+    try:
+        document = json.loads(text, parse_int=_parse_int)
+    except _HugeNumber as exc:
+        raise DirectoryFormatError(
+            f"{label}: a number with {exc.digits} digits; integers longer than "
+            f"{_MAX_INT_DIGITS} digits are refused"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise DirectoryFormatError(
+            f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise DirectoryFormatError(f"{label}: JSON nested deeper than {MAX_JSON_DEPTH} levels; refused") from None
+    except ValueError as exc:
+        raise DirectoryFormatError(f"{label}: JSON not readable ({type(exc).__name__})") from None
+    if _too_deep(document):
+        raise DirectoryFormatError(f"{label}: JSON nested deeper than {MAX_JSON_DEPTH} levels; refused")
+    return document
+
+
+def _too_deep(document: Any) -> bool:
+    """True when arrays and objects nest deeper than MAX_JSON_DEPTH (checked without recursion)."""
+    if not isinstance(document, dict | list):
+        return False
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > MAX_JSON_DEPTH:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def replace_lone_surrogates(document: Any) -> tuple[Any, int]:
+    """``document`` with lone surrogates (from ``\\ud800``-style JSON escapes, which no UTF-8
+    text can hold) replaced by U+FFFD, and how many strings changed. Paired escapes are
+    characters already and are kept.
+
+    >>> replace_lone_surrogates({"name": "A\\ud800", "ok": ["\\U0001f468"]})
+    ({'name': 'A\ufffd', 'ok': ['👨']}, 1)
+    """
+    changed = 0
+
+    def fix(value: Any) -> Any:
+        nonlocal changed
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                changed += 1
+                return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in value)
+            return value
+        if isinstance(value, list):
+            return [fix(item) for item in value]
+        if isinstance(value, dict):
+            return {fix(key): fix(item) for key, item in value.items()}
+        return value
+
+    fixed = fix(document)
+    return (fixed, changed) if changed else (document, 0)
 
 
 def _kind(obj: dict[str, Any]) -> type[HSDSModel] | None:
@@ -253,11 +362,24 @@ def load_json(bundle: Bundle, report: LoadReport) -> Directory:
     found = False
     for name, document in read_json_documents(bundle):
         found = True
+        if not isinstance(document, dict | list):
+            raise DirectoryFormatError(
+                f"{bundle.label}/{name}: the JSON is a single {type(document).__name__}, not an "
+                "HSDS object or a list of them"
+            )
         collector = _JsonCollector(report, name)
         collector.add_document(document)
         collectors.append(collector)
     if not found:
         raise DirectoryFormatError(f"{bundle.label}: no JSON documents found")
+    if not any(records for c in collectors for records in c.records.values()):
+        unknown = report.counts.get("unknown")
+        if unknown is not None and unknown.read:
+            raise DirectoryFormatError(
+                f"{bundle.label}: no JSON document holds an HSDS object ({unknown.read} item(s) "
+                "of no HSDS type); supported: HSDS 3.x services, organizations, locations, "
+                "service-at-locations, taxonomies and terms, or an API page of them"
+            )
     merged: dict[type[HSDSModel], dict[str, HSDSModel]] = {}
     for collector in collectors:
         for model, records in collector.records.items():
@@ -311,23 +433,63 @@ def tabular_tables(bundle: Bundle, report: LoadReport) -> dict[str, Table]:
 
 
 def _descriptor_paths(bundle: Bundle, folder: str, report: LoadReport) -> dict[str, str]:
-    """Map CSV names to table names from ``datapackage.json`` when it is readable."""
+    """Map CSV names to table names from ``datapackage.json`` when it is readable.
+
+    Reads the official HSDS 3 descriptor (resources named ``organization``, ``service``, ...
+    with paths ``organizations.csv``, ``services.csv``) as well as descriptors naming tables by
+    their plural. A resource whose path is a URL is never fetched and one naming a file the
+    package lacks is reported; an unreadable descriptor is reported and standard file names used.
+    """
     name = folder + "datapackage.json"
     if name not in bundle.names():
         return {}
     try:
         descriptor = json.loads(bundle.read_text(name))
         resources = descriptor["resources"]
-        out = {}
-        for resource in resources:
-            path = safe_member_name(str(resource["path"]))
-            table = str(resource.get("name") or path.rsplit("/", 1)[-1][:-4]).lower()
-            out[folder + path] = _TABLE_ALIASES.get(table, table)
-        return out
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        if not isinstance(resources, list):
+            raise TypeError("resources is not a list")
+    except (ValueError, KeyError, TypeError, RecursionError, DirectoryFormatError) as exc:
         report.add("warning", "datapackage", f"descriptor unreadable ({type(exc).__name__}); "
                    "using standard file names", file=name)  # fmt: skip
         return {}
+    names = set(bundle.names())
+    out: dict[str, str] = {}
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            report.add("warning", "datapackage", f"resource {index} is not an object; ignored",
+                       file=name)  # fmt: skip
+            continue
+        label = str(resource.get("name") or f"#{index}")
+        raw_paths = resource.get("path")
+        paths = raw_paths if isinstance(raw_paths, list) else [raw_paths]
+        for raw in paths:
+            if not isinstance(raw, str) or not raw.strip():
+                report.add("warning", "datapackage", f"resource {label!r} has no usable path; "
+                           "ignored", file=name)  # fmt: skip
+                continue
+            if "://" in raw or raw.lower().startswith(("http:", "https:", "ftp:", "file:")):
+                report.add("warning", "datapackage", f"resource {label!r} has a URL as its path; "
+                           "remote data is never fetched, so it was not loaded", file=name)  # fmt: skip
+                continue
+            path = safe_member_name(raw)
+            if folder + path not in names:
+                report.add("warning", "datapackage", f"resource {label!r} names {path!r}, which "
+                           "is not in the package", file=name)  # fmt: skip
+                continue
+            out[folder + path] = _resource_table(label, path)
+    return out
+
+
+def _resource_table(resource: str, path: str) -> str:
+    """The 3.x table of a descriptor resource: its file's standard name, else its own name
+    (singular names as the official descriptor has them, or plural)."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    name = resource.strip().lower()
+    for candidate in (stem, name, name + "s", name + "es", name[:-1] + "ies"):
+        table = _TABLE_ALIASES.get(candidate, candidate)
+        if table in TABLES or table in _NOT_MODELLED:
+            return table
+    return _TABLE_ALIASES.get(name, name)
 
 
 def load_tabular(bundle: Bundle, report: LoadReport) -> Directory:

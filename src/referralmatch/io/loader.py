@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..directory import Directory
-from ..errors import DirectoryFormatError, DirectoryValidationError
+from ..errors import ConfigurationError, DirectoryFormatError, DirectoryValidationError
 from .report import LoadReport
 from .source import DEFAULT_MAX_UNZIPPED_BYTES, Bundle
 
@@ -28,7 +28,16 @@ if TYPE_CHECKING:
 
     from .mapping import ColumnMapping
 
-__all__ = ["FORMATS", "check_references", "load_directory", "sniff_format"]
+__all__ = [
+    "FORMATS",
+    "check_references",
+    "load_directory",
+    "looks_like_ohana",
+    "note_bundle",
+    "note_empty",
+    "note_ignored_files",
+    "sniff_format",
+]
 
 FORMATS = ("hsds3-json", "hsds3-tabular", "hsds1-tabular", "mapped", "airs-xml", "oruk-json")
 
@@ -135,8 +144,14 @@ def load_directory(
 
         label = "<DataFrame>" if isinstance(source, pd.DataFrame) else Path(source).name
         report = LoadReport(source=label, format="mapped")
-        src: Any = source if isinstance(source, pd.DataFrame) else Path(source)
+        src: Any = (
+            source
+            if isinstance(source, pd.DataFrame)
+            else Bundle.open(Path(source), max_unzipped_bytes=max_unzipped_bytes)
+        )
         directory = assemble(mapped_tables(src, mapping, report), report, label)
+        if isinstance(src, Bundle):
+            note_bundle(src, report)
     else:
         path = Path(source)
         if path.suffix.lower() in (".csv", ".xlsx", ".xls") and path.is_file():
@@ -145,12 +160,32 @@ def load_directory(
                 "without a mapping: HSDS 3.x JSON, HSDS 3.x or 1.1/2.0 tabular data packages"
             )
         bundle = Bundle.open(path, max_unzipped_bytes=max_unzipped_bytes)
-        fmt = format or sniff_format(bundle)
-        report = LoadReport(source=bundle.label, format=fmt)
-        directory = _load_bundle(bundle, fmt, report)
-        if format is None:
-            _check_recognised(directory, report)
+        ohana = _load_ohana(bundle) if format is None and looks_like_ohana(bundle) else None
+        if isinstance(ohana, Directory):
+            directory, report = ohana, ohana.report
+        else:
+            fmt = format or sniff_format(bundle)
+            report = LoadReport(source=bundle.label, format=fmt)
+            if ohana is not None:
+                hint = (f"this looks like an Ohana API CSV export but does not fit mapping=OHANA "
+                        f"({ohana}); pass mapping=ColumnMapping(...) to read it")  # fmt: skip
+                report.add("warning", "file", f"{hint}; read as {fmt}")
+            try:
+                directory = _load_bundle(bundle, fmt, report)
+            except DirectoryFormatError as exc:
+                if ohana is None:
+                    raise
+                raise DirectoryFormatError(f"{exc}; {hint}") from None
+            if format is None:
+                _check_recognised(directory, report)
+            note_ignored_files(bundle, fmt, report)
+        note_bundle(bundle, report)
     check_references(directory, report)
+    note_empty(directory, report)
+    if strict and not directory.services:
+        raise DirectoryValidationError(
+            f"{report.source}: strict mode: the source holds no services", tuple(report.issues)
+        )
     if strict and not report.ok:
         errors = report.errors
         head = "; ".join(str(i) for i in errors[:5])
@@ -216,3 +251,89 @@ def _load_bundle(bundle: Bundle, fmt: str, report: LoadReport) -> Directory:
     from .hsds11 import hsds11_tables
 
     return assemble(hsds11_tables(bundle, report), report, bundle.label)
+
+
+_DESCRIPTOR_NAMES = ("datapackage.json", "base.json", "tabular.json")
+
+
+def looks_like_ohana(bundle: Bundle) -> bool:
+    """True when ``bundle`` is an Ohana API CSV export (read with ``mapping=OHANA``).
+
+    An Ohana export has no data-package descriptor; its ``services.csv`` carries a
+    ``location_id`` and Ohana's ``taxonomy_ids``/``keywords`` columns, and its ``locations.csv``
+    Ohana's ``admin_emails`` (HSDS packages have none of these).
+
+    >>> ohana = Bundle("x", {"services.csv": b"id,location_id,keywords,name\\n",
+    ...                      "locations.csv": b"id,admin_emails,name\\n"})
+    >>> looks_like_ohana(ohana), looks_like_ohana(Bundle("y", {"services.csv": b"id,name\\n"}))
+    (True, False)
+    """
+    if bundle.find("datapackage.json") is not None:
+        return False
+    services, locations = bundle.find("services.csv"), bundle.find("locations.csv")
+    if services is None or locations is None:
+        return False
+    try:
+        service_columns = set(_header(bundle, services))
+        location_columns = set(_header(bundle, locations))
+    except DirectoryFormatError:
+        return False
+    return (
+        "location_id" in service_columns
+        and bool({"taxonomy_ids", "keywords"} & service_columns)
+        and "admin_emails" in location_columns
+    )
+
+
+def _header(bundle: Bundle, name: str) -> list[str]:
+    text = bundle.read_text(name)
+    first = text.split("\n", 1)[0]
+    return [c.strip().strip('"').lower() for c in first.split(",")]
+
+
+def _load_ohana(bundle: Bundle) -> Directory | str:
+    """The bundle loaded with mapping=OHANA, or the reason it does not fit that mapping."""
+    from .mapping import OHANA, mapped_tables
+    from .tabular import assemble
+
+    report = LoadReport(source=bundle.label, format="mapped")
+    report.add("warning", "file", "recognised as an Ohana API CSV export and loaded with "
+               "mapping=OHANA; pass mapping= or format= to read it otherwise")  # fmt: skip
+    try:
+        tables = mapped_tables(bundle, OHANA, report)
+    except ConfigurationError as exc:
+        return str(exc)
+    return assemble(tables, report, bundle.label)
+
+
+def note_bundle(bundle: Bundle, report: LoadReport) -> None:
+    """Copy what the bundle noticed while reading (links out, repeated zip members, long CSV
+    rows) into ``report``."""
+    for note in bundle.notes:
+        report.add(note.severity, note.record_type, note.message, file=note.file, row=note.row)
+
+
+def note_ignored_files(bundle: Bundle, fmt: str, report: LoadReport) -> None:
+    """Warn, once, about data files of another format that the load of ``fmt`` left unread
+    (a folder holding both HSDS JSON and a CSV package loads one and says which it ignored)."""
+    names = bundle.names()
+    json_files = sorted(
+        n for n in names
+        if n.lower().endswith(".json") and n.lower().rsplit("/", 1)[-1] not in _DESCRIPTOR_NAMES
+    )  # fmt: skip
+    csv_files = sorted(n for n in names if n.lower().endswith(".csv"))
+    if fmt in ("hsds1-tabular", "hsds3-tabular") and json_files:
+        ignored, kind = json_files, "JSON"
+    elif fmt == "hsds3-json" and csv_files:
+        ignored, kind = csv_files, "CSV"
+    else:
+        return
+    shown = ", ".join(ignored[:5]) + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
+    report.add("warning", "file", f"loaded as {fmt}; {len(ignored)} {kind} file(s) of another "
+               f"format were ignored: {shown}")  # fmt: skip
+
+
+def note_empty(directory: Directory, report: LoadReport) -> None:
+    """Warn when a load produced no service at all (an empty list, a file that is no directory)."""
+    if not directory.services:
+        report.add("warning", "service", "the source holds no services; the directory is empty")

@@ -19,18 +19,34 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
 
 __all__ = [
+    "UNKNOWN_LANGUAGE",
+    "PhoneText",
+    "UnknownLanguageWarning",
     "clean_text",
+    "client_language_code",
+    "is_plain_phone",
+    "language_affinity",
     "language_code",
     "language_name",
+    "languages_compatible",
     "normalize_phone",
     "parse_age",
     "parse_bool",
+    "parse_coordinates",
     "parse_date",
+    "parse_degrees",
+    "parse_phone_text",
     "parse_time",
     "parse_weekday",
+    "phone_e164",
+    "split_time_offset",
 ]
 
 _TIME_WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
@@ -47,57 +63,34 @@ _WEEKDAY_NAMES = {
     "thurs": "TH", "fri": "FR", "sat": "SA", "sun": "SU",
 }  # fmt: skip
 
-# ISO 639-1 codes of the languages US directories list most, with common names and 639-2/3 codes.
-_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "en": ("english", "eng"),
-    "es": ("spanish", "spa", "español", "espanol", "castilian"),
-    "zh": ("chinese", "zho", "chi", "mandarin", "cantonese"),
-    "vi": ("vietnamese", "vie"),
-    "tl": ("tagalog", "tgl", "filipino", "fil"),
-    "ko": ("korean", "kor"),
-    "ru": ("russian", "rus"),
-    "ar": ("arabic", "ara"),
-    "fr": ("french", "fra", "fre"),
-    "ht": ("haitian creole", "hat", "haitian", "creole"),
-    "pt": ("portuguese", "por"),
-    "de": ("german", "deu", "ger"),
-    "it": ("italian", "ita"),
-    "pl": ("polish", "pol"),
-    "ja": ("japanese", "jpn"),
-    "hi": ("hindi", "hin"),
-    "ur": ("urdu", "urd"),
-    "fa": ("persian", "farsi", "fas", "per"),
-    "pa": ("punjabi", "panjabi", "pan"),
-    "hy": ("armenian", "hye", "arm"),
-    "km": ("khmer", "cambodian", "khm"),
-    "lo": ("lao", "laotian"),
-    "hmn": ("hmong",),
-    "so": ("somali", "som"),
-    "am": ("amharic", "amh"),
-    "ti": ("tigrinya", "tir"),
-    "sw": ("swahili", "swa"),
-    "uk": ("ukrainian", "ukr"),
-    "sk": ("slovak", "slk", "slo"),
-    "el": ("greek", "ell", "gre"),
-    "he": ("hebrew", "heb"),
-    "th": ("thai", "tha"),
-    "my": ("burmese", "mya", "bur"),
-    "ne": ("nepali", "nep"),
-    "bn": ("bengali", "bangla", "ben"),
-    "gu": ("gujarati", "guj"),
-    "ta": ("tamil", "tam"),
-    "te": ("telugu", "tel"),
-    "sm": ("samoan", "smo"),
-    "to": ("tongan", "ton"),
-    "ase": ("american sign language", "asl", "sign language"),
-}
-_LANGUAGE_LOOKUP: dict[str, str] = {}
-for _code, _aliases in _LANGUAGES.items():
-    _LANGUAGE_LOOKUP[_code] = _code
-    for _alias in _aliases:
-        _LANGUAGE_LOOKUP[_alias] = _code
+# The override layer over python-iso639: names and codes US directories use that ISO 639 spells
+# differently or not at all, and the choices this project makes (Mandarin and Cantonese are
+# separate languages; "Chinese" is the macrolanguage ``zh``). Checked before the ISO tables.
+_ALIASES: dict[str, str] = {
+    "castilian": "es", "español": "es", "espanol": "es",
+    "mandarin": "cmn", "putonghua": "cmn", "cantonese": "yue", "taishanese": "yue",
+    "toisanese": "yue", "chinese": "zh",
+    "filipino": "tl", "fil": "tl",
+    "haitian creole": "ht", "haitian": "ht", "creole": "ht", "kreyol": "ht", "kreyòl": "ht",
+    "persian": "fa", "farsi": "fa",
+    "cambodian": "km", "laotian": "lo", "bangla": "bn", "panjabi": "pa",
+    "mien": "ium", "iu mien": "ium", "yao": "ium",
+    "ilocano": "ilo", "ilokano": "ilo", "cape verdean creole": "kea", "cape verdean": "kea",
+    "karen": "kar", "sgaw karen": "ksw", "chuukese": "chk", "trukese": "chk",
+    "american sign language": "ase", "asl": "ase", "sign language": "ase",
+    "pashto": "ps", "pushto": "ps", "dari": "prs", "greek": "el", "tongan": "to",
+}  # fmt: skip
+# English names for codes whose ISO 639 name reads oddly in a directory.
+_NAMES = {
+    "cmn": "Mandarin", "yue": "Cantonese", "zh": "Chinese", "ht": "Haitian Creole",
+    "pa": "Punjabi", "ps": "Pashto", "fa": "Persian", "ium": "Mien", "ase": "American Sign Language",
+    "el": "Greek", "km": "Khmer", "ky": "Kyrgyz",
+}  # fmt: skip
 
 _SPACE_RUNS = re.compile(r"[ \t]+")
+# Unicode categories clean_text drops: controls and lone surrogates. Format characters (Cf:
+# ZWJ U+200D, ZWNJ U+200C, bidi marks), private use and code points newer than this Python are kept.
+_DROPPED = frozenset({"Cc", "Cs"})
 _TRUE = {"true", "t", "yes", "y", "1", "x", "on"}
 _FALSE = {"false", "f", "no", "n", "0", "off", ""}
 
@@ -105,23 +98,68 @@ _FALSE = {"false", "f", "no", "n", "0", "off", ""}
 def clean_text(value: str) -> str:
     """NFC-normalise, drop a byte-order mark and control characters, collapse runs of spaces.
 
+    Only NFC: compatibility forms are left as written, and format characters that carry meaning
+    are kept: the zero-width joiner and non-joiner (emoji sequences such as the family emoji,
+    Persian and Indic spelling), bidirectional marks, variation selectors.
+
     >>> clean_text("\\ufeff  Caf\\u0065\\u0301  Hope ")
     'Café Hope'
+    >>> family = "\\U0001F468\\u200d\\U0001F469\\u200d\\U0001F467"
+    >>> clean_text(f" {family} Family Center ") == f"{family} Family Center"
+    True
     """
     if value.isascii() and value.isprintable():  # the common case: nothing to normalise
         return _SPACE_RUNS.sub(" ", value).strip() if "  " in value else value.strip()
     value = unicodedata.normalize("NFC", value.replace("\ufeff", ""))
-    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in _DROPPED)
     return _SPACE_RUNS.sub(" ", value).strip()
 
 
+_OFFSET_RE = re.compile(
+    r"^(?P<clock>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:(?P<z>z|utc|gmt)|(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})?)$",
+    re.IGNORECASE,
+)
+
+
+def split_time_offset(value: object) -> tuple[object, float | None]:
+    """Split an ISO 8601 time with a UTC offset into the wall-clock part and the offset in hours.
+
+    HSDS 3 recommends times with offsets ("09:00-05:00", "10:00:00Z"). A time without one is
+    returned unchanged with None. Offsets beyond +-14 hours or with odd minutes are not offsets
+    (so "09:00-17:00", a range, is left for :func:`parse_time` to refuse).
+
+    >>> split_time_offset("09:00-05:00"), split_time_offset("10:00:00Z"), split_time_offset("9am")
+    (('09:00', -5.0), ('10:00:00', 0.0), ('9am', None))
+    >>> split_time_offset("17:30+05:30")
+    ('17:30', 5.5)
+    """
+    if not isinstance(value, str):
+        return value, None
+    match = _OFFSET_RE.match(value.strip())
+    if match is None:
+        return value, None
+    if match["z"]:
+        return match["clock"], 0.0
+    hours, minutes = int(match["oh"]), int(match["om"] or 0)
+    if hours > 14 or minutes not in (0, 15, 30, 45):
+        return value, None
+    offset = hours + minutes / 60
+    return match["clock"], -offset if match["sign"] == "-" else offset
+
+
 def parse_time(value: object) -> time:
-    """Read a clock time: "09:00", "9:00am", "9 AM", "0900", "900", "noon", "17:30:00", 1730.
+    """Read a clock time: "09:00", "9:00am", "9 AM", "0900", "900", "noon", "17:30:00", 1730,
+    and ISO 8601 times with a UTC offset ("09:00-05:00", "10:00:00Z": the wall-clock time;
+    :func:`split_time_offset` gives the offset).
 
     Raises ``ValueError`` when the text is no time of day.
+
+    >>> parse_time("09:00-05:00"), parse_time("10:00:00Z")
+    (datetime.time(9, 0), datetime.time(10, 0))
     """
     if isinstance(value, time):
-        return value
+        return value.replace(tzinfo=None)
+    value, _ = split_time_offset(value)
     if isinstance(value, bool):
         raise ValueError("not a time of day")
     if isinstance(value, int | float):
@@ -178,24 +216,160 @@ def parse_weekday(value: object) -> str:
 
 
 def language_code(value: str) -> str:
-    """The ISO 639 code for a language name or code ("Spanish", "spa", "ES" -> "es").
+    """The canonical ISO 639 code of a language name or code: ISO 639-1 when the language has
+    one, else ISO 639-3 ("Spanish", "spa", "ES", "es-MX" -> "es"; "Dari" -> "prs").
 
-    Raises ``ValueError`` for a name it does not know.
+    Names and codes are resolved by python-iso639 (every ISO 639-1/2/3 code and reference name),
+    with this module's aliases as an override layer (Mandarin is ``cmn``, Cantonese ``yue``,
+    "Chinese" the macrolanguage ``zh``, ASL ``ase``). Raises ``ValueError("unknown language")``
+    for a name neither knows; the message never repeats the value.
+
+    >>> language_code("Pashto"), language_code("prs"), language_code("Cantonese"), language_code("ASL")
+    ('ps', 'prs', 'yue', 'ase')
+    >>> language_code("Marshallese"), language_code("Chuukese"), language_code("Mien")
+    ('mh', 'chk', 'ium')
     """
     text = clean_text(value).lower()
     text = re.sub(r"\s*\(.*\)$", "", text)
-    if text in _LANGUAGE_LOOKUP:
-        return _LANGUAGE_LOOKUP[text]
-    base = text.split("-", 1)[0].split("_", 1)[0]
-    if base in _LANGUAGE_LOOKUP:
-        return _LANGUAGE_LOOKUP[base]
-    raise ValueError("unknown language")
+    code = _resolve(text)
+    if code is None and re.match(r"^[a-z]{2,3}[-_][a-z0-9]{2,8}", text):
+        code = _resolve(re.split(r"[-_]", text, maxsplit=1)[0])  # a BCP 47 tag: es-MX, zh-Hant
+    if code is None:
+        raise ValueError("unknown language")
+    return code
+
+
+@lru_cache(maxsize=4096)
+def _resolve(text: str) -> str | None:
+    if not text:
+        return None
+    if text in _ALIASES:
+        return _ALIASES[text]
+    found = _iso639(text)
+    return None if found is None else (found.part1 or found.part3)
+
+
+@lru_cache(maxsize=4096)
+def _iso639(text: str) -> Any:
+    """The python-iso639 ``Language`` of a code or reference name (any case), or None."""
+    import iso639
+
+    try:
+        return iso639.Language.match(text)
+    except (iso639.LanguageNotFoundError, ValueError, TypeError):
+        pass
+    return _names_index().get(text.lower())
+
+
+@lru_cache(maxsize=1)
+def _names_index() -> dict[str, Any]:
+    """Lower-cased ISO 639 reference and other names -> Language (living languages first)."""
+    import iso639
+
+    index: dict[str, Any] = {}
+    ranked = sorted(iso639.ALL_LANGUAGES, key=lambda lang: (lang.type != "L", lang.part3))
+    for lang in ranked:
+        names = [lang.name, *(n.print for n in (lang.other_names or ()))]
+        for name in names:
+            index.setdefault(str(name).lower(), lang)
+    for lang in ranked:  # then without a qualifier: "Swahili (macrolanguage)" -> "swahili"
+        for name in [lang.name, *(n.print for n in (lang.other_names or ()))]:
+            bare = re.sub(r"\s*\(.*\)$", "", str(name)).lower()
+            if bare and lang.type == "L":
+                index.setdefault(bare, lang)
+    return index
+
+
+UNKNOWN_LANGUAGE = "und"
+"""ISO 639-2 "undetermined": the code a client's language gets when no table knows it."""
+
+
+class UnknownLanguageWarning(UserWarning):
+    """Warned when a client's language is in no ISO 639 table; it is kept as ``"und"``.
+
+    The message never names the language (it is client data).
+    """
+
+
+def client_language_code(value: str) -> str:
+    """:func:`language_code` for client data: an unknown language is ``"und"`` and a warning.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     codes = client_language_code("Dari"), client_language_code("Mixteco")
+    >>> codes, caught[0].category.__name__
+    (('prs', 'und'), 'UnknownLanguageWarning')
+    """
+    try:
+        return language_code(value)
+    except ValueError:
+        warnings.warn(
+            UnknownLanguageWarning(
+                "a language is in no ISO 639 table; kept as 'und' (undetermined)"
+            ),
+            stacklevel=2,
+        )
+        return UNKNOWN_LANGUAGE
 
 
 def language_name(code: str) -> str:
-    """The English name of a language code this module knows ("es" -> "Spanish"), else the code."""
-    aliases = _LANGUAGES.get(code.lower())
-    return aliases[0].title() if aliases else code
+    """The English name of a language code ("es" -> "Spanish", "yue" -> "Cantonese"), else the code.
+
+    >>> language_name("es"), language_name("yue"), language_name("chk"), language_name("qqq")
+    ('Spanish', 'Cantonese', 'Chuukese', 'qqq')
+    """
+    key = code.strip().lower()
+    if key in _NAMES:
+        return _NAMES[key]
+    found = _iso639(key) if re.fullmatch(r"[a-z]{2,3}", key) else None
+    return str(found.name) if found is not None else code
+
+
+def language_affinity(a: str, b: str) -> float:
+    """How well a speaker of language ``a`` is served in language ``b``, from 0 to 1.
+
+    1.0 when both name the same language; 0.5 when one is an ISO 639 macrolanguage of the other
+    ("zh" vs "cmn" or "yue", "fa" vs "prs", "ar" vs "arz"): a directory that says "Chinese" may
+    or may not speak Cantonese; 0.0 otherwise, including two members of one macrolanguage
+    (Cantonese ``yue`` is not Mandarin ``cmn``). Names or codes are accepted; an unknown
+    language has affinity 0 with everything but itself.
+
+    >>> language_affinity("zh", "yue"), language_affinity("Mandarin", "zh")
+    (0.5, 0.5)
+    >>> language_affinity("yue", "cmn"), language_affinity("es", "Spanish"), language_affinity("ase", "en")
+    (0.0, 1.0, 0.0)
+    """
+    try:
+        code_a, code_b = language_code(a), language_code(b)
+    except ValueError:
+        return 1.0 if clean_text(a).lower() == clean_text(b).lower() else 0.0
+    if code_a == code_b:
+        return 1.0
+    macro_a, macro_b = _macrolanguage(code_a), _macrolanguage(code_b)
+    part3_a, part3_b = _part3(code_a), _part3(code_b)
+    if (macro_a is not None and macro_a == part3_b) or (macro_b is not None and macro_b == part3_a):
+        return 0.5
+    return 0.0
+
+
+def languages_compatible(a: str, b: str) -> bool:
+    """True when a speaker of ``a`` may be served in ``b`` (:func:`language_affinity` > 0).
+
+    >>> languages_compatible("zh", "cmn"), languages_compatible("cmn", "yue")
+    (True, False)
+    """
+    return language_affinity(a, b) > 0.0
+
+
+def _part3(code: str) -> str | None:
+    found = _iso639(code)
+    return None if found is None else str(found.part3)
+
+
+def _macrolanguage(code: str) -> str | None:
+    found = _iso639(code)
+    return None if found is None or not found.macrolanguage else str(found.macrolanguage)
 
 
 def normalize_phone(value: str) -> str:
@@ -213,6 +387,169 @@ def normalize_phone(value: str) -> str:
     if len(digits) == 10 and not text.startswith("+"):
         return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
     return re.sub(r"[^\d+()\- .x]", "", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneText:
+    """What one phone field holds: the numbers found and the text around them.
+
+    ``numbers`` are (as written, E.164, extension or None) per number found, in order;
+    ``rest`` is the text left once the numbers are taken out ("(24 hrs)", "or", ...), tidied.
+    No number found means the field is kept as text (see :func:`parse_phone_text`).
+    """
+
+    numbers: tuple[tuple[str, str, str | None], ...]
+    rest: str
+
+
+def parse_phone_text(value: str, region: str = "US") -> PhoneText:
+    """Find the phone numbers in a field with phonenumbers (phonenumberslite's metadata).
+
+    Reads extensions ("x 12", "ext. 12"), two numbers in one field ("415-555-1212 or
+    415-555-1313"), notes around a number ("(24 hrs)") and letters ("1-800-FLOWERS").
+    Numbers without a country code are read as ``region``'s. A field with no dialable number
+    (a short code such as 211, "call us") gives no numbers: keep it as text.
+
+    >>> found = parse_phone_text("(650) 372-6200 x 12 (24 hrs)")
+    >>> found.numbers, found.rest
+    ((('(650) 372-6200 x 12', '+16503726200', '12'),), '(24 hrs)')
+    >>> [n[1] for n in parse_phone_text("415-555-1212 or 415-555-1313").numbers]
+    ['+14155551212', '+14155551313']
+    >>> parse_phone_text("1-800-FLOWERS").numbers[0][1], parse_phone_text("211").numbers
+    ('+18003569377', ())
+    """
+    import phonenumbers
+
+    text = clean_text(value).strip("\"' ")
+    numbers: list[tuple[str, str, str | None]] = []
+    rest_parts: list[str] = []
+    last = 0
+    try:
+        matches = list(phonenumbers.PhoneNumberMatcher(text, region))
+    except Exception:  # the matcher must never crash a load
+        matches = []
+    for match in matches:
+        rest_parts.append(text[last : match.start])
+        last = match.end
+        number = match.number
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        numbers.append((match.raw_string.strip(), e164, number.extension or None))
+    rest_parts.append(text[last:])
+    if not numbers and re.search(r"[A-Za-z]{3}", text) and len(re.sub(r"\D", "", text)) >= 3:
+        try:  # vanity numbers: the matcher skips letters, parse() maps them to digits
+            vanity = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            vanity = None
+        if vanity is not None and phonenumbers.is_valid_number(vanity):
+            e164 = phonenumbers.format_number(vanity, phonenumbers.PhoneNumberFormat.E164)
+            return PhoneText(((text, e164, vanity.extension or None),), "")
+    rest = " ".join(" ".join(rest_parts).split())
+    rest = re.sub(r"^(?:[,;/&|-]|\b(?:or|and)\b)\s*|\s*(?:[,;/&|-]|\b(?:or|and)\b)$", "", rest,
+                  flags=re.IGNORECASE).strip()  # fmt: skip
+    return PhoneText(tuple(numbers), rest if numbers else text)
+
+
+_PLAIN_PHONE = re.compile(r"^[\"']?\+?[\d\s().\-]{7,24}[\"']?$")
+
+
+def is_plain_phone(value: str) -> bool:
+    """True when ``value`` is one phone number written with digits and punctuation only (no
+    extension, note, letters or second number), so nothing needs splitting.
+
+    >>> is_plain_phone("(650) 372-6200"), is_plain_phone("650-372-6200 x 12"), is_plain_phone("211")
+    (True, False, False)
+    """
+    if not _PLAIN_PHONE.match(value):
+        return False
+    digits = sum(ch.isdigit() for ch in value)
+    return 7 <= digits <= 15 and not (digits > 11 and not value.lstrip("\"' ").startswith("+"))
+
+
+def phone_e164(number: str, extension: str | None = None, region: str = "US") -> str | None:
+    """The E.164 form of a phone number ("+16503726200"), with " ext. N" when there is an
+    extension; None when the text holds no dialable number.
+
+    >>> phone_e164("(650) 372-6200", "12"), phone_e164("call us")
+    ('+16503726200 ext. 12', None)
+    """
+    found = parse_phone_text(number, region)
+    if not found.numbers:
+        return None
+    _, e164, ext = found.numbers[0]
+    ext = extension or ext
+    return e164 + (f" ext. {ext}" if ext else "")
+
+
+_DECIMAL_PAIR = re.compile(r"^\s*\(?\s*([+-]?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*([+-]?\d{1,3}(?:\.\d+)?)\s*\)?\s*$")
+_DECIMAL = re.compile(r"^\s*[+-]?\d{1,3}(?:\.\d+)?\s*$")
+_HEMISPHERE = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*([NSEWnsew])\s*$")
+_SEXAGESIMAL = re.compile(  # degree signs, or decimal degrees with hemisphere letters
+    r"[°º]|^\s*\d{1,3}(?:\.\d+)?\s*[NSns]\s*(?:[,;]?\s*\d{1,3}(?:\.\d+)?\s*[EWew])?\s*$"
+    r"|^\s*\d{1,3}(?:\.\d+)?\s*[EWew]\s*$"
+)
+
+
+def parse_coordinates(value: str) -> tuple[float, float]:
+    r"""Read a coordinate pair in decimal degrees (WGS 84) from text with geopy's point parser.
+
+    Accepts "42.108547, -87.974705", "(42.1; -87.9)", hemisphere letters ("42.1N, 87.9W") and
+    degrees-minutes-seconds ("42°06'30.8\"N 87°58'29\"W"). Raises ``ValueError`` for anything
+    else, or a latitude beyond +-90 / longitude beyond +-180 (never wrapped to another place).
+
+    >>> parse_coordinates("42.108547, -87.974705")
+    (42.108547, -87.974705)
+    >>> [round(v, 5) for v in parse_coordinates("42°06'30.8\"N 87°58'29.0\"W")]
+    [42.10856, -87.97472]
+    """
+    import warnings as _warnings
+
+    from geopy.point import Point
+
+    text = clean_text(str(value))
+    pair = _DECIMAL_PAIR.match(text)
+    if pair is not None:
+        latitude, longitude = float(pair[1]), float(pair[2])
+    elif _SEXAGESIMAL.search(text):
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("error")  # geopy warns where it would wrap a value: refuse
+            try:
+                point = Point.from_string(text)
+            except (ValueError, TypeError, Warning):
+                raise ValueError("not a coordinate pair in a recognised form") from None
+        latitude, longitude = float(point.latitude), float(point.longitude)
+        if point.altitude:
+            raise ValueError("not a coordinate pair in a recognised form")
+    else:
+        raise ValueError("not a coordinate pair in a recognised form")
+    if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
+        raise ValueError("coordinates out of range")
+    return latitude, longitude
+
+
+def parse_degrees(value: object, axis: str) -> float:
+    r"""One coordinate in decimal degrees from a number, decimal text or degrees-minutes-seconds
+    text ("42°06'30.8\"N"); ``axis`` is ``"latitude"`` or ``"longitude"``.
+
+    >>> parse_degrees("-87.974705", "longitude"), round(parse_degrees("87°58'29\"W", "longitude"), 4)
+    (-87.974705, -87.9747)
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = clean_text(str(value))
+    if _DECIMAL.match(text):
+        return float(text)
+    lettered = _HEMISPHERE.match(text)
+    if lettered is not None:
+        letter = lettered[2].upper()
+        if letter not in ("NS" if axis == "latitude" else "EW"):
+            raise ValueError("hemisphere letter does not fit the coordinate")
+        degrees = float(lettered[1])
+        return -degrees if letter in "SW" else degrees
+    if not re.search("[°º]", text):
+        raise ValueError("not a coordinate in a recognised form")
+    if axis == "latitude":
+        return parse_coordinates(f"{text}, 0°0'0\"E")[0]
+    return parse_coordinates(f"0°0'0\"N, {text}")[1]
 
 
 def parse_bool(value: object) -> bool:

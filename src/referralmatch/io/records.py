@@ -10,6 +10,7 @@ nested object is a record of its own type.
 from __future__ import annotations
 
 import math
+import re
 import types
 import typing
 from dataclasses import dataclass, replace
@@ -59,7 +60,10 @@ def is_blank(value: object) -> bool:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit cannot even be shown
+        return "<a number of more than 4300 digits>"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -126,13 +130,22 @@ def nested_fields(model: type[HSDSModel]) -> dict[str, tuple[type[HSDSModel], bo
     return out
 
 
-def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
+_AS_TEXT = "read a number as text (the field is text)"
+_NUMBERS_IN_HSDS = frozenset({"extension"})  # text in the models, a number in HSDS 3.0
+
+
+def _normalise(kind: str, value: Any, field: str = "") -> tuple[Any, str | None]:
     """Return (normalised value, note or None when unchanged in meaning)."""
     if kind == "text":
         if not isinstance(value, str):
+            if isinstance(value, bool):
+                return str(value).lower(), f"read a {type(value).__name__} as text"
+            note = None if field in _NUMBERS_IN_HSDS else _AS_TEXT
             if isinstance(value, float) and value.is_integer():
-                return str(int(value)), None
-            return (str(value), None) if isinstance(value, int | float) else (value, None)
+                return str(int(value)), note
+            if isinstance(value, int | float):
+                return str(value), note
+            return value, None  # objects and lists: validation drops or rejects them
         cleaned = normalize.clean_text(value)
         if value.isascii() and value.isprintable():
             return cleaned, None  # only spaces changed: not worth a note
@@ -175,6 +188,12 @@ def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
         return age, note
     if kind == "number":
         if isinstance(value, str):
+            if field in ("latitude", "longitude"):
+                degrees = normalize.parse_degrees(value, field)
+                plain = normalize.clean_text(value)
+                note = None if plain.lstrip("+-").replace(".", "", 1).isdigit() else (
+                    f"read {_short(value)} as {degrees:.6f} decimal degrees")
+                return degrees, note
             return float(value.strip()), None
         return value, None
     if kind == "language":
@@ -189,11 +208,17 @@ def _normalise(kind: str, value: Any) -> tuple[Any, str | None]:
 
 
 def build(
-    model: type[M], raw: dict[str, Any], ctx: RecordContext, record_type: str | None = None
+    model: type[M],
+    raw: dict[str, Any],
+    ctx: RecordContext,
+    record_type: str | None = None,
+    *,
+    repaired: bool = False,
 ) -> M | None:
     """Validate one record into ``model``, noting repairs; return None (and report) if rejected.
 
-    Counts the record as read and then as loaded (repaired or not) or rejected.
+    Counts the record as read and then as loaded (repaired or not) or rejected; ``repaired``
+    says the caller already repaired the record (and noted it).
     """
     rtype = record_type or record_type_of(model)
     report = ctx.report
@@ -203,11 +228,23 @@ def build(
     kinds = _field_kinds(model)
     fields, required = _fields(model)
     data: dict[str, Any] = {}
-    repaired = False
 
     def note(severity: typing.Literal["warning", "repair"], message: str, field: str) -> None:
         report.add(severity, rtype, message, file=ctx.file, row=ctx.row, pointer=ctx.pointer,
                    record_id=rid, field=field)  # fmt: skip
+
+    before = raw
+    if model.__name__ == "Schedule":
+        raw = _schedule_offset(raw, note)
+    if model.__name__ == "Location":
+        raw = _coordinate_pair(raw, note)
+    repaired = repaired or raw is not before
+
+    if model.__name__ == "Phone" and isinstance(raw.get("number"), str):
+        raw, phone_notes = _phone_fields(raw)
+        for severity, message, field in phone_notes:
+            note(severity, message, field)
+            repaired = True
 
     for key, value in raw.items():
         if key not in fields or is_blank(value):
@@ -217,7 +254,7 @@ def build(
             data[key] = value
             continue
         try:
-            normalised, message = _normalise(kind, value)
+            normalised, change = _normalise(kind, value, key)
         except (ValueError, TypeError, OverflowError) as exc:
             data[key] = value  # let validation decide: required fields reject, optional are dropped
             if key in required or key in NEVER_DROP:
@@ -226,8 +263,8 @@ def build(
             del data[key]
             repaired = True
             continue
-        if message:
-            note("repair", message, key)
+        if change:
+            note("repair", change, key)
             repaired = True
         data[key] = normalised
 
@@ -265,8 +302,86 @@ def build(
     return None
 
 
+def _schedule_offset(
+    raw: dict[str, Any], note: typing.Callable[[typing.Literal["warning", "repair"], str, str], None]
+) -> dict[str, Any]:
+    """Move a UTC offset written on ``opens_at``/``closes_at`` into ``timezone`` (hours)."""
+    offsets = {}
+    for key in ("opens_at", "closes_at"):
+        _, offset = normalize.split_time_offset(raw.get(key))
+        if offset is not None:
+            offsets[key] = offset
+    if not offsets:
+        return raw
+    values = set(offsets.values())
+    if not is_blank(raw.get("timezone")) or len(values) > 1:
+        if len(values) > 1:
+            note("warning", "opens_at and closes_at carry different UTC offsets; timezone not set",
+                 "timezone")  # fmt: skip
+        return raw
+    out = dict(raw)
+    (out["timezone"],) = values
+    note("repair", f"read the UTC offset of the times as timezone {out['timezone']:+g}", "timezone")
+    return out
+
+
+def _coordinate_pair(
+    raw: dict[str, Any], note: typing.Callable[[typing.Literal["warning", "repair"], str, str], None]
+) -> dict[str, Any]:
+    """Split "42.108547, -87.974705" (or DMS) written in ``latitude`` alone into both fields."""
+    latitude, longitude = raw.get("latitude"), raw.get("longitude")
+    if not isinstance(latitude, str) or not is_blank(longitude):
+        return raw
+    if not any(mark in latitude for mark in (",", ";", "°", " ")):
+        return raw
+    try:
+        lat, lon = normalize.parse_coordinates(latitude)
+    except ValueError:
+        return raw  # reported by the latitude field's own reading
+    note("repair", "latitude held a coordinate pair; split into latitude and longitude", "latitude")
+    return {**raw, "latitude": lat, "longitude": lon}
+
+
+def _phone_fields(
+    raw: dict[str, Any],
+) -> tuple[dict[str, Any], list[tuple[typing.Literal["warning", "repair"], str, str]]]:
+    """Split a phone field into number, extension and description (see parse_phone_text)."""
+    text = normalize.clean_text(raw["number"])
+    if not text.strip("\"' ") or normalize.is_plain_phone(text):
+        return raw, []  # the common case: one number and nothing else
+    found = normalize.parse_phone_text(text)
+    notes: list[tuple[typing.Literal["warning", "repair"], str, str]] = []
+    out = dict(raw)
+    if not found.numbers:
+        notes.append(("warning", "no full phone number found (text, or a short code such as 211); "
+                      "kept as written", "number"))  # fmt: skip
+        return out, notes
+    first, _, extension = found.numbers[0]
+    extra = [n[0] for n in found.numbers[1:]]
+    number = re.sub(r"\s*(?:,\s*)?(?:ext\.?|extension|x)\s*\d+\s*$", "", first,
+                    flags=re.IGNORECASE) if extension else first  # fmt: skip
+    if extension or extra or found.rest:
+        out["number"] = number  # else the number is left as written (quotes noted later)
+    if extension and is_blank(raw.get("extension")):
+        out["extension"] = extension
+        notes.append(("repair", "moved the extension out of the number into extension", "extension"))
+    moved = [*([f"also {', '.join(extra)}"] if extra else []), *([found.rest] if found.rest else [])]
+    if moved:
+        description = "" if is_blank(raw.get("description")) else str(raw["description"]).strip()
+        out["description"] = "; ".join([p for p in (description, *moved) if p])
+        what = f"{len(found.numbers)} numbers" if extra else "text around the number"
+        notes.append(("repair", f"the field held {what}; the first is the number, the rest "
+                      "was moved to description", "number"))  # fmt: skip
+    return out, notes
+
+
 def build_nested(
-    model: type[M], raw: Any, ctx: RecordContext, record_type: str | None = None
+    model: type[M],
+    raw: Any,
+    ctx: RecordContext,
+    record_type: str | None = None,
+    *,
+    repaired: bool = False,
 ) -> M | None:
     """Build ``model`` from HSDS 3 nested JSON, building (and accounting for) each nested object.
 
@@ -297,15 +412,40 @@ def build_nested(
             children = []
             for index, item in enumerate(value):
                 child_ctx = replace(ctx, pointer=f"{pointer}/{key}/{index}")
-                child = build_nested(child_model, item, child_ctx)
+                derived = _with_derived_id(item, child_ctx, child_model)
+                child = build_nested(child_model, derived, child_ctx, repaired=derived is not item)
                 if child is not None:
                     children.append(child)
             data[key] = children
         else:
-            child = build_nested(child_model, value, replace(ctx, pointer=f"{pointer}/{key}"))
+            child_ctx = replace(ctx, pointer=f"{pointer}/{key}")
+            derived = _with_derived_id(value, child_ctx, child_model)
+            child = build_nested(child_model, derived, child_ctx, repaired=derived is not value)
             if child is not None:
                 data[key] = child
-    return build(model, data, ctx, rtype)
+    return build(model, data, ctx, rtype, repaired=repaired)
+
+
+def _with_derived_id(raw: Any, ctx: RecordContext, model: type[HSDSModel]) -> Any:
+    """A nested object without an id (its parent links it) gets a stable one, with a repair note:
+    ``<file stem>-<12 hex digits>`` from the file name and the object's content."""
+    import hashlib
+    import json
+
+    if not isinstance(raw, dict) or not is_blank(raw.get("id")):
+        return raw
+    try:
+        content = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return raw
+    file = ctx.file or "input"
+    stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    key = "\n".join((file, ctx.pointer or "", content))
+    rid = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    ctx.report.add("repair", record_type_of(model), f"nested object has no id; derived the stable "
+                   f"id {rid!r} from the file name, its place and its content", file=ctx.file,
+                   pointer=ctx.pointer, record_id=rid, field="id")  # fmt: skip
+    return {**raw, "id": rid}
 
 
 def _rid(raw: dict[str, Any]) -> str | None:

@@ -42,7 +42,7 @@ from ..models.directory import (
 from .records import RecordContext, build, is_blank, nested_fields, record_type_of
 from .report import LoadReport
 
-__all__ = ["ROW_FILE_KEY", "TABLES", "TABLE_MODELS", "Table", "assemble", "count_nested"]
+__all__ = ["ROW_FILE_KEY", "TABLES", "TABLE_MODELS", "Table", "assemble", "count_nested", "derive_ids"]
 
 ROW_FILE_KEY = "__file__"
 """Row key naming the real source file of a row merged into a table from a second file."""
@@ -134,8 +134,94 @@ def _reject(report: LoadReport, rtype: str, table: Table, row: int, rid: str | N
     report.count_rejected(rtype)
 
 
+_LINK_KEYS = ("service_id", "location_id", "service_at_location_id")
+_UNLINKABLE_SHOWN = 5
+
+
+def derive_ids(tables: dict[str, Table], report: LoadReport) -> set[tuple[str, int, str]]:
+    """Give each id-less row that can be linked a stable id; reject the rest in one issue per file.
+
+    A row without an ``id`` whose ``service_id``, ``location_id`` or ``service_at_location_id``
+    (``phone_id``/``contact_id`` for languages and phones, ``link_id`` for attributes) links it to a
+    parent gets ``<file stem>-<12 hex digits>``, a hash of its file name and content: the same on
+    every load of the same file. Each such repair is noted. Id-less rows that nothing links are
+    removed from their table, counted as rejected, and reported once per file with their count and
+    first rows. Returns the (table, row, file) keys of the rows given an id.
+
+    >>> report = LoadReport(source="demo")
+    >>> tables = {"schedules": Table("regular_schedules.csv", [
+    ...     (1, {"service_id": "s1", "opens_at": "09:00"}), (2, {"opens_at": "10:00"})])}
+    >>> derived = derive_ids(tables, report)
+    >>> tables["schedules"].rows[0][1]["id"]
+    'regular_schedules-70926af73ed9'
+    >>> len(tables["schedules"].rows), report.counts["schedule"]
+    (1, Counts(read=1, loaded=0, repaired=0, rejected=1))
+    """
+    import hashlib
+    import json
+
+    derived: set[tuple[str, int, str]] = set()
+    for name, table in tables.items():
+        model = TABLE_MODELS.get(name)
+        if model is None:
+            continue
+        links = _link_keys(name)
+        kept: list[tuple[int, dict[str, Any]]] = []
+        unlinkable: dict[str, list[int]] = {}
+        seen: Counter[str] = Counter()
+        for row, values in table.rows:
+            if not is_blank(values.get("id")):
+                kept.append((row, values))
+                continue
+            file = _file(table, values)
+            if not any(not is_blank(values.get(k)) for k in links):
+                unlinkable.setdefault(file, []).append(row)
+                continue
+            content = json.dumps(
+                sorted((k, str(v)) for k, v in values.items() if k != ROW_FILE_KEY and not is_blank(v)),
+                ensure_ascii=False,
+            )
+            digest = hashlib.sha256(f"{file}\n{content}".encode()).hexdigest()[:12]
+            stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            rid = f"{stem}-{digest}"
+            seen[rid] += 1
+            if seen[rid] > 1:
+                rid = f"{rid}-{seen[rid]}"
+            values["id"] = rid
+            derived.add((name, row, file))
+            report.add("repair", record_type_of(model), f"row has no id; derived the stable id {rid!r} "
+                       "from the file name and the row's content", file=file, row=row,
+                       record_id=rid, field="id")  # fmt: skip
+            kept.append((row, values))
+        table.rows = kept
+        rtype = record_type_of(model)
+        for file, rows in unlinkable.items():
+            report.count_read(rtype, len(rows))
+            for _ in rows:
+                report.count_rejected(rtype)
+            first = ", ".join(str(r) for r in rows[:_UNLINKABLE_SHOWN])
+            what = f"none of id, {', '.join(links)}" if links else "no id"
+            report.add("error", rtype, f"{len(rows)} row(s) rejected: they have {what}, so "
+                       f"nothing can refer to them or link them (first rows: {first})",
+                       file=file, row=rows[0], field="id")  # fmt: skip
+    return derived
+
+
+def _link_keys(name: str) -> tuple[str, ...]:
+    """Foreign keys that link a row of table ``name`` to a parent (empty for top-level tables)."""
+    if name == "attributes":
+        return ("link_id",)
+    for table, _, links in _CHILDREN:
+        if table == name:
+            return tuple(dict.fromkeys(fk for fk, _, _ in links))
+    if name == "service_at_location":
+        return ("service_id",)
+    return ()
+
+
 def assemble(tables: dict[str, Table], report: LoadReport, label: str) -> Directory:
     """Build a Directory from HSDS 3 tables, accounting for every row in ``report``."""
+    derived = derive_ids(tables, report)
     raw_ids: dict[str, set[str]] = {
         name: {str(r["id"]).strip() for _, r in table.rows if not is_blank(r.get("id"))}
         for name, table in tables.items()
@@ -168,7 +254,8 @@ def assemble(tables: dict[str, Table], report: LoadReport, label: str) -> Direct
             if rid is not None:
                 for fld, items in children.get((name, rid), {}).items():
                     data[fld] = items
-            obj = build(model, data, RecordContext(report, file=_file(table, values), row=row), rtype)
+            obj = build(model, data, RecordContext(report, file=_file(table, values), row=row), rtype,
+                        repaired=(name, row, _file(table, values)) in derived)
             if obj is None:
                 lost = Counter[str]()
                 for items in children.get((name, rid or ""), {}).values():
@@ -212,7 +299,8 @@ def assemble(tables: dict[str, Table], report: LoadReport, label: str) -> Direct
             if rid is not None:
                 for fld, items in children.get((name, rid), {}).items():
                     data[fld] = items
-            obj = build(model, data, RecordContext(report, file=_file(table, values), row=row), rtype)
+            obj = build(model, data, RecordContext(report, file=_file(table, values), row=row), rtype,
+                        repaired=(name, row, _file(table, values)) in derived)
             if obj is not None:
                 children[(target[0], target[1])][target[2]].append(obj)
                 built[name][obj.id] = obj
@@ -234,7 +322,8 @@ def assemble(tables: dict[str, Table], report: LoadReport, label: str) -> Direct
                 _reject(report, "attribute", attributes, row, rid, "link_id",
                         "dangling reference: link_id names no service, organization or location")  # fmt: skip
                 continue
-            obj = build(Attribute, values, RecordContext(report, file=_file(attributes, values), row=row))
+            obj = build(Attribute, values, RecordContext(report, file=_file(attributes, values), row=row),
+                        repaired=("attributes", row, _file(attributes, values)) in derived)
             if obj is not None:
                 children[(parent, link)]["attributes"].append(obj)
     for name, model, links in _CHILDREN:

@@ -9,7 +9,7 @@ Example:
     >>> c = ClientProfile(id="c1", age=34, languages=["Spanish"], insurance=["Medi-Cal"],
     ...                   location=Place(postal_code="95814"), needs=["housing", "therapy"])
     >>> c
-    ClientProfile(id='c1', set=[age, insurance, languages, location, needs(2)])
+    ClientProfile(set=[age, insurance, languages, location, needs(2)])
     >>> c.languages, c.insurance, c.needs[0].category
     (('es',), ('medicaid',), 'housing')
     >>> ClientProfile(date_of_birth=date(1990, 6, 15)).age_on(date(2026, 6, 14))
@@ -36,7 +36,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from ..errors import ClientValidationError
-from ..io.normalize import language_code
+from ..io.normalize import client_language_code
 from ..needs.situations import normalize_situation
 from .need import Need
 
@@ -45,6 +45,7 @@ __all__ = [
     "ClientProfile",
     "ClientValidationError",
     "Place",
+    "merge_needs",
     "normalize_gender",
     "normalize_immigration_status",
     "normalize_insurance",
@@ -338,10 +339,45 @@ class AvailabilityWindow(_PrivateModel):
 
 
 def _need(text: str) -> Need:
+    key = text.strip().lower()
     try:
-        return Need(text)
-    except ValidationError:
+        return Need(key if _NEED_KEY.match(key) else text)
+    except (ValidationError, ValueError):
         raise ValueError("must not contain empty needs") from None
+
+
+_NEED_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_URGENCY_ORDER = ("routine", "soon", "urgent", "immediate")
+
+
+def merge_needs(needs: tuple[Need, ...] | list[Need]) -> tuple[Need, ...]:
+    """Merge needs of one category (``"food"``, ``"Food "``): the first one's place, the highest
+    priority (lowest number), the most urgent urgency, the first detail, every provenance.
+
+    >>> merged = merge_needs([Need("food", priority=3), Need("housing"), Need("food", priority=1)])
+    >>> [(n.category, n.priority) for n in merged]
+    [('food', 1), ('housing', 3)]
+    """
+    groups: dict[str, list[Need]] = {}
+    for need in needs:
+        key = need.category.strip().lower()
+        key = key if _NEED_KEY.match(key) else " ".join(need.category.split()).lower()
+        groups.setdefault(key, []).append(need)
+    out: list[Need] = []
+    for key, group in groups.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        first = group[0]
+        category = key if _NEED_KEY.match(key) else first.category
+        out.append(Need(
+            category,
+            priority=min(n.priority for n in group),
+            urgency=max((n.urgency for n in group), key=_URGENCY_ORDER.index),
+            detail=next((n.detail for n in group if n.detail), None),
+            provenance=tuple(dict.fromkeys(p for n in group for p in n.provenance)),
+        ))  # fmt: skip
+    return tuple(out)
 
 
 Years = Annotated[float, Field(ge=0.0, le=130.0, allow_inf_nan=False)]
@@ -359,10 +395,14 @@ class ClientProfile(_PrivateModel):
     (:mod:`referralmatch.needs.situations`: homeless, veteran, parenting, in_recovery, ...);
     labels and synonyms are accepted, unknown words raise an error naming the field.
 
-    ``repr``/``str`` show the id and which fields are set, never their values.
+    ``repr``/``str`` show which fields are set, never their values nor the id (often a medical
+    record number). Languages no ISO 639 table knows are kept as ``"und"`` (undetermined) with
+    an :class:`~referralmatch.io.normalize.UnknownLanguageWarning`, never rejected. Duplicate
+    needs are merged (:func:`merge_needs`); an ``age`` more than a year off ``date_of_birth``
+    is an error.
 
-    >>> ClientProfile(id="c7", age=47, annual_income=12345, needs=["food"])
-    ClientProfile(id='c7', set=[age, annual_income, needs(1)])
+    >>> ClientProfile(id="c7", age=47, annual_income=12345, needs=["food", "Food"])
+    ClientProfile(set=[age, annual_income, needs(1)])
     """
 
     _what: ClassVar[str] = "client profile"
@@ -430,7 +470,9 @@ class ClientProfile(_PrivateModel):
         for item in value:
             if not isinstance(item, str):
                 raise ValueError("must be a list of languages")
-            codes.append(language_code(item))  # its ValueError says "unknown language"
+            if not item.strip():
+                raise ValueError("must not contain empty names")
+            codes.append(client_language_code(item))  # unknown: "und", with a warning
         return tuple(dict.fromkeys(codes))
 
     @field_validator("situations", mode="before")
@@ -478,6 +520,21 @@ class ClientProfile(_PrivateModel):
             return tuple(_need(v) if isinstance(v, str) else v for v in value)
         return value
 
+    @field_validator("needs")
+    @classmethod
+    def _merge_needs(cls, value: tuple[Need, ...]) -> tuple[Need, ...]:
+        return merge_needs(value)
+
+    @model_validator(mode="after")
+    def _age_matches_birth_date(self) -> ClientProfile:
+        if self.age is not None and self.date_of_birth is not None:
+            today = date.today()
+            dob = self.date_of_birth
+            years = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+            if abs(years - self.age) > 1.0:
+                raise ValueError("age contradicts date_of_birth (give one, or make them agree)")
+        return self
+
     @field_validator("dependents_ages", "insurance", "availability", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
@@ -520,6 +577,7 @@ class ClientProfile(_PrivateModel):
                 names.append(name)
         if self.needs:
             names.append(f"needs({len(self.needs)})")
-        return f"ClientProfile(id={self.id!r}, set=[{', '.join(sorted(names))}])"
+        # The id is often a medical record number: never shown.
+        return f"ClientProfile(set=[{', '.join(sorted(names))}])"
 
     __str__ = __repr__

@@ -310,6 +310,7 @@ class Location(HSDSModel):
     addresses: list[Address] = Field(default_factory=list)
     accessibility: list[Accessibility] = Field(default_factory=list)
     phones: list[Phone] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
     schedules: list[Schedule] = Field(default_factory=list)
     attributes: list[Attribute] = Field(default_factory=list)
 

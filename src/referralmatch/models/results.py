@@ -151,7 +151,8 @@ class MatchResult:
         self.consent_to_share_sensitive = consent_to_share_sensitive
 
     def __repr__(self) -> str:
-        return f"MatchResult(client={self.client_id!r}, needs={len(self.needs)}, matches={len(self.matches)})"
+        # The client id is often a medical record number: never shown (it stays in .client_id).
+        return f"MatchResult(needs={len(self.needs)}, matches={len(self.matches)})"
 
     @property
     def matches(self) -> list[Match]:

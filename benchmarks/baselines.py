@@ -65,7 +65,7 @@ from referralmatch.matching.factors.population import (
 )
 from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
-from referralmatch.matching.filters import eligibility_certainty
+from referralmatch.matching.filters import eligibility_certainty, eligibility_profile
 from referralmatch.matching.index import MEMBER_FLOOR, insurance_bits
 from referralmatch.needs.categories import NeedCategories
 from referralmatch.needs.classify import match_need_text
@@ -170,6 +170,7 @@ class PythonLoopMatcher:
         uninsured = tuple(client.insurance or ()) == ("uninsured",)
         client_mask = availability_mask(client.availability) if client.availability else None
         client_has, client_not = client_populations(client)
+        judged_on = eligibility_profile(client, date.today())
         out: Ranked = {}
 
         def covered(area: str) -> bool | None:
@@ -187,7 +188,7 @@ class PythonLoopMatcher:
                     continue
                 verdicts = evaluate(
                     rules_for_service(service),
-                    client,
+                    judged_on,
                     year=config.poverty_year,
                     area_covered=covered,
                 )
@@ -490,9 +491,10 @@ class DuckDBMatcher:
 
         status, certainty = [], []
         on = date.today()
+        judged_on = eligibility_profile(client, on)
         for rules in ix.rule_sets:
             verdicts = evaluate(
-                list(rules), client, year=config.poverty_year, on=on, area_covered=covered
+                list(rules), judged_on, year=config.poverty_year, on=on, area_covered=covered
             )
             st, _ = summarize(verdicts)
             status.append({"met": 0, "unknown": 1, "unmet": 2}[st])

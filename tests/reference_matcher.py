@@ -10,6 +10,7 @@ service at a time.
 from __future__ import annotations
 
 import math
+from datetime import date
 from dataclasses import dataclass
 
 from geopy.distance import great_circle
@@ -18,6 +19,7 @@ from referralmatch.directory import Directory
 from referralmatch.eligibility import evaluate, rules_for_service, summarize
 from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
 from referralmatch.matching.config import MatchConfig
+from referralmatch.matching.filters import eligibility_profile
 from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.factors.access import capacity_one, cost_one, language_one
 from referralmatch.matching.factors.population import (
@@ -86,6 +88,7 @@ def reference_match(
     client_ins = insurance_kinds(client.insurance or ())
     client_mask = availability_mask(client.availability) if client.availability else None
     client_has, client_not = client_populations(client)
+    judged_on = eligibility_profile(client, date.today())
     services = list(directory.services.values())
     texts = []
     for service in services:
@@ -118,7 +121,7 @@ def reference_match(
                 return None if place is None else area_covers(area, None, None, None, place)
 
             verdicts = evaluate(
-                rules_for_service(service), client, year=config.poverty_year, area_covered=covered
+                rules_for_service(service), judged_on, year=config.poverty_year, area_covered=covered
             )
             status, _ = summarize(verdicts)
             if status == "unmet":

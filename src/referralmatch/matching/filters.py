@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import math
+from datetime import date
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,10 +50,22 @@ from .factors.access import language_factor
 
 if TYPE_CHECKING:
     from ..eligibility.evaluate import Verdict
+    from ..models.client import ClientProfile
     from .config import MatchConfig
     from .index import DirectoryIndex
 
-__all__ = ["UNKNOWN_RULE_VALUE", "Filters", "Verdicts", "eligibility_certainty"]
+__all__ = [
+    "NOT_PREGNANT_FROM_AGE",
+    "UNKNOWN_RULE_VALUE",
+    "Filters",
+    "Verdicts",
+    "eligibility_certainty",
+    "eligibility_profile",
+]
+
+NOT_PREGNANT_FROM_AGE = 50
+"""For eligibility, a client of this age or older whose pregnancy is not given is taken as not
+pregnant (pregnancy-only programmes would otherwise stay "unknown" for a 70-year-old)."""
 
 UNKNOWN_RULE_VALUE = 0.5
 """Eligibility factor share of a rule the profile cannot judge (met 1, unknown this)."""
@@ -71,6 +84,36 @@ def eligibility_certainty(verdicts: Sequence[Verdict]) -> float:
             share = 0.0 if v.status == "unmet" else UNKNOWN_RULE_VALUE
             value *= 1.0 - min(max(v.rule.confidence, 0.0), 1.0) * (1.0 - share)
     return round(value, 3)
+
+
+def eligibility_profile(client: ClientProfile, on: date) -> ClientProfile:
+    """The profile eligibility rules are judged on: the client's own, with the situations other
+    fields settle added (``veteran=True``, a dependant, ASL, an age of 60 or more) and, from
+    :data:`NOT_PREGNANT_FROM_AGE`, not pregnant unless the profile says so.
+
+    >>> from referralmatch.models.client import ClientProfile
+    >>> p = eligibility_profile(ClientProfile(age=70, veteran=True), date(2026, 1, 1))
+    >>> p.situations, p.pregnant
+    (('senior', 'veteran'), False)
+    """
+    settled = set(client.situations or ())
+    age = client.age_on(on)
+    if age is not None and age >= 60:
+        settled.add("senior")
+    if client.veteran:
+        settled.add("veteran")
+    if client.pregnant:
+        settled.add("pregnant")
+    if client.dependents_ages:
+        settled.add("parenting")
+    if client.languages and "ase" in client.languages:
+        settled.add("deaf_or_hard_of_hearing")
+    update: dict[str, Any] = {}
+    if settled != set(client.situations or ()):
+        update["situations"] = tuple(sorted(settled))
+    if client.pregnant is None and age is not None and age >= NOT_PREGNANT_FROM_AGE:
+        update["pregnant"] = False
+    return client.model_copy(update=update) if update else client
 
 
 @dataclass

@@ -60,7 +60,7 @@ from .factors.population import (
     population_mask,
 )
 from .factors.reach import distance_factor
-from .filters import Filters
+from .filters import Filters, eligibility_profile
 from .index import DirectoryIndex, insurance_bits
 from .rank import top_k, weighted_score
 
@@ -78,9 +78,6 @@ ReachCode = int
 """An exclusion code: bit flags of :mod:`referralmatch.matching.context`."""
 
 _URGENCY_ORDER = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
-_NOT_PREGNANT_FROM_AGE = 50
-"""For eligibility, a client of this age or older whose pregnancy is not given is taken as not
-pregnant (pregnancy-only programmes would otherwise stay "unknown" for a 70-year-old)."""
 _PLACE_CACHE_SIZE = 128
 
 
@@ -167,14 +164,7 @@ class Matcher:
         on = at.date() if at else date.today()
         has, not_has = client_populations(client, on)
         kinds = insurance_kinds(client.insurance or ())
-        settled = _settled_situations(client, on)
-        update: dict[str, Any] = {}
-        if not settled <= set(client.situations or ()):
-            update["situations"] = tuple(sorted(settled | set(client.situations or ())))
-        age = client.age_on(on)
-        if client.pregnant is None and age is not None and age >= _NOT_PREGNANT_FROM_AGE:
-            update["pregnant"] = False
-        judged_on = client.model_copy(update=update) if update else client
+        judged_on = eligibility_profile(client, on)
         return ClientContext(
             client=client,
             eligibility_client=judged_on,
@@ -521,23 +511,6 @@ class Matcher:
             codes=codes,
             reasons=reasons,
         )
-
-
-def _settled_situations(client: ClientProfile, on: date) -> set[str]:
-    """Situations another profile field settles, for judging eligibility rules."""
-    out = set()
-    age = client.age_on(on)
-    if age is not None and age >= 60:
-        out.add("senior")
-    if client.veteran:
-        out.add("veteran")
-    if client.pregnant:
-        out.add("pregnant")
-    if client.dependents_ages:
-        out.add("parenting")
-    if client.languages and "ase" in client.languages:
-        out.add("deaf_or_hard_of_hearing")
-    return out
 
 
 def _ordered_needs(client: ClientProfile) -> list[Need]:

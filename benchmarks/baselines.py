@@ -44,7 +44,6 @@ from referralmatch.geo import (
     normalize_state,
 )
 from referralmatch.matching.config import FACTORS, MatchConfig
-from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.factors.access import (
     CAPACITY_SCORES,
     LANGUAGE_NOT_LISTED,
@@ -65,8 +64,10 @@ from referralmatch.matching.factors.population import (
 )
 from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
+from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.filters import eligibility_certainty, eligibility_profile
 from referralmatch.matching.index import MEMBER_FLOOR, insurance_bits
+from referralmatch.matching.matcher import client_languages, related_languages
 from referralmatch.needs.categories import NeedCategories
 from referralmatch.needs.classify import match_need_text
 from referralmatch.schedule import availability_mask, pack_week_masks, week_mask
@@ -164,7 +165,7 @@ class PythonLoopMatcher:
         weights = config.weights()
         place = self.geocoder.resolve(client.location) if client.location is not None else None
         max_km = float(client.max_travel_km or config.max_travel_km)
-        client_langs = frozenset(client.languages or ())
+        client_langs = client_languages(client)
         client_ins = insurance_kinds(client.insurance or ())
         client_plans = insurer_keys(client.insurance or ())
         uninsured = tuple(client.insurance or ()) == ("uninsured",)
@@ -230,6 +231,7 @@ class PythonLoopMatcher:
                     client_langs,
                     listed=bool(facts.languages),
                     default_language=config.default_language,
+                    related=related_languages(client_langs, facts.languages),
                 )
                 if config.require_language and language == 0:
                     continue
@@ -320,7 +322,7 @@ scored AS (
         e.certainty AS f_elig,
         CASE WHEN NOT $has_lang THEN 1.0
              WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 THEN 1.0
-             WHEN u.interp THEN 0.7
+             WHEN u.interp OR (u.lang & CAST($related_mask AS UBIGINT)) <> 0 THEN 0.7
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
         CASE WHEN (u.population & {gender_mask}) <> 0
                   AND (u.population & {gender_mask} & ~CAST(n_not AS UINTEGER)) = 0 THEN {mismatch}
@@ -538,7 +540,7 @@ class DuckDBMatcher:
             for p in {str(x) for x in self.index.s_plan_only if x is not None}
             if client.insurance and p not in plans and INSURERS.get(p, ("", ""))[1] not in kinds
         )
-        languages = frozenset(client.languages or ())
+        languages = client_languages(client)
         avail = (
             pack_week_masks(availability_mask(client.availability))[0]
             if client.availability
@@ -551,6 +553,9 @@ class DuckDBMatcher:
             "max_km": float(client.max_travel_km or config.max_travel_km),
             "has_lang": bool(languages),
             "lang_mask": self.index.language_mask(languages),
+            "related_mask": self.index.language_mask(
+                related_languages(languages, self.index.languages)
+            ),
             "ins": insurance_bits(kinds),
             "uninsured": tuple(client.insurance or ()) == ("uninsured",),
             "blocked_plans": blocked,

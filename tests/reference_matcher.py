@@ -10,8 +10,8 @@ service at a time.
 from __future__ import annotations
 
 import math
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 
 from geopy.distance import great_circle
 
@@ -19,8 +19,6 @@ from referralmatch.directory import Directory
 from referralmatch.eligibility import evaluate, rules_for_service, summarize
 from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
 from referralmatch.matching.config import MatchConfig
-from referralmatch.matching.filters import eligibility_profile
-from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.factors.access import capacity_one, cost_one, language_one
 from referralmatch.matching.factors.population import (
     client_populations,
@@ -30,6 +28,9 @@ from referralmatch.matching.factors.population import (
 )
 from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
+from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
+from referralmatch.matching.filters import eligibility_profile
+from referralmatch.matching.matcher import client_languages, related_languages
 from referralmatch.models.client import ClientProfile
 from referralmatch.models.directory import Location
 from referralmatch.needs.categories import NeedCategories
@@ -84,7 +85,7 @@ def reference_match(
     weights = config.weights()
     place = OfflineGeocoder().resolve(client.location) if client.location is not None else None
     max_km = float(client.max_travel_km or config.max_travel_km)
-    client_langs = frozenset(client.languages or ())
+    client_langs = client_languages(client)
     client_ins = insurance_kinds(client.insurance or ())
     client_mask = availability_mask(client.availability) if client.availability else None
     client_has, client_not = client_populations(client)
@@ -177,6 +178,7 @@ def reference_match(
                 client_langs,
                 listed=bool(facts.languages),
                 default_language=config.default_language,
+                related=related_languages(client_langs, facts.languages),
             )
             if config.require_language and language == 0:
                 continue

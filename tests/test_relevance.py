@@ -296,3 +296,20 @@ def test_health_care_for_the_uninsured_is_health_care(sample: rm.Matcher) -> Non
                               needs=["health_care"])  # fmt: skip
     names = _names(sample.match(client))
     assert names and not {"Medical Ride Connection", "Record Clearance Clinic"} & set(names)
+
+
+def test_cantonese_is_served_partly_by_chinese_and_not_by_mandarin() -> None:
+    from referralmatch.models.directory import Language
+
+    directory = _directory([
+        ("zh", "Counseling A", {"languages": [Language(id="la", code="zh")]}),
+        ("cmn", "Counseling B", {"languages": [Language(id="lb", code="cmn")]}),
+        ("yue", "Counseling C", {"languages": [Language(id="lc", code="yue")]}),
+    ])  # fmt: skip
+    result = rm.Matcher(directory).match(_client(languages=["Cantonese"], needs=["therapy"]))
+    language = {m.service_id: next(f.value for f in m.factors if f.name == "language")
+                for m in result.matches}  # fmt: skip
+    assert language == {"yue": 1.0, "zh": 0.7, "cmn": 0.0}
+    unknown = rm.Matcher(directory).match(_client(languages=["Pashto-ish"], needs=["therapy"]))
+    assert all(next(f.value for f in m.factors if f.name == "language") == 1.0
+               for m in unknown.matches)  # fmt: skip

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -85,6 +85,7 @@ class ClientContext:
     place: ResolvedPlace | None
     max_km: float
     lang_mask: int
+    related_mask: int
     has_languages: bool
     languages: frozenset[str]
     insurance: int

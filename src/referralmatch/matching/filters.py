@@ -17,9 +17,9 @@ Example:
 from __future__ import annotations
 
 import math
-from datetime import date
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +45,8 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .facts import INSURERS
 from .factors.access import language_factor
+from .facts import INSURERS
 
 if TYPE_CHECKING:
     from ..eligibility.evaluate import Verdict
@@ -329,7 +329,9 @@ class Filters:
         status_of, certainty_of = self.rule_table(ctx, st.rule_sets, st.present_rules)
         codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
         codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
-        lang = language_factor(st.lang, st.interp, st.lang_listed, ctx.lang_mask, ctx.has_languages)
+        lang = language_factor(
+            st.lang, st.interp, st.lang_listed, ctx.lang_mask, ctx.has_languages, ctx.related_mask
+        )
         if self.config.require_language:
             codes |= np.where(lang == 0, LANGUAGE, 0)
         codes |= np.where(self._no_coverage(ctx, st), NO_COVERAGE, 0)

@@ -31,10 +31,10 @@ from ..eligibility.parse import rules_for_service, rules_key
 from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
 from ..schedule import describe, pack_week_masks, week_mask
-from .facts import INSURANCE_KINDS, service_facts
+from .factors.access import CAPACITY_CODES
 from .factors.population import population_mask, service_targets
 from .factors.relevance import ServiceText, relevance_table
-from .factors.access import CAPACITY_CODES
+from .facts import INSURANCE_KINDS, service_facts
 
 if TYPE_CHECKING:
     from ..directory import Directory
@@ -397,16 +397,16 @@ class DirectoryIndex:
             table.service.tolist(), table.category.tolist(), table.relevance.tolist(),
             table.evidence.tolist(), strict=True,
         ):  # fmt: skip
-            rows_, rels, evs = by_category.setdefault(table.keys[cat], ([], [], []))
-            rows_.append(row)
+            row_list, rels, evs = by_category.setdefault(table.keys[cat], ([], [], []))
+            row_list.append(row)
             rels.append(rel)
             evs.append(ev)
         unit_order = np.argsort(u_service, kind="stable")
         starts = np.searchsorted(u_service[unit_order], np.arange(n + 1))
         cells = cell_keys(u_lat, u_lon, u_virtual)
         members: dict[str, CategoryMembers] = {}
-        for category, (row_list, rel_list, ev_list) in by_category.items():
-            rows_ = np.array(row_list, dtype=np.int64)
+        for category, (member_rows, rel_list, ev_list) in by_category.items():
+            rows_ = np.array(member_rows, dtype=np.int64)
             confs = np.array(rel_list, dtype=np.float64)
             evidence = np.array(ev_list, dtype=np.uint8)
             counts = starts[rows_ + 1] - starts[rows_]

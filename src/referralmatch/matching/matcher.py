@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..geo import Geocoder, OfflineGeocoder
+from ..io.normalize import language_affinity
 from ..models.results import Exclusion, Factor, Match, MatchResult, NeedResult
 from ..schedule import availability_mask, pack_week_masks
 from . import explain
@@ -50,7 +51,6 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .facts import insurance_kinds, insurer_keys
 from .factors.access import CAPACITY_CODES, CAPACITY_SCORES, cost_factor, schedule_factor
 from .factors.population import (
     POPULATIONS,
@@ -60,6 +60,7 @@ from .factors.population import (
     population_mask,
 )
 from .factors.reach import distance_factor
+from .facts import insurance_kinds, insurer_keys
 from .filters import Filters, eligibility_profile
 from .index import DirectoryIndex, insurance_bits
 from .rank import top_k, weighted_score
@@ -70,7 +71,7 @@ if TYPE_CHECKING:
     from ..models.need import Need
     from ..needs.categories import NeedCategories
 
-__all__ = ["Matcher", "NeedOutcome", "ReachCode"]
+__all__ = ["Matcher", "NeedOutcome", "ReachCode", "client_languages", "related_languages"]
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ class Matcher:
     # ------------------------------------------------------------------ client context
     def _context(self, client: ClientProfile, at: datetime | None) -> ClientContext:
         place = self.geocoder.resolve(client.location) if client.location is not None else None
-        languages = frozenset(client.languages or ())
+        languages = client_languages(client)
         avail = None
         if client.availability:
             avail = pack_week_masks(availability_mask(client.availability))[0]
@@ -171,6 +172,7 @@ class Matcher:
             place=place,
             max_km=float(client.max_travel_km or self.config.max_travel_km),
             lang_mask=self.index.language_mask(languages),
+            related_mask=self.index.language_mask(related_languages(languages, self.index.languages)),
             has_languages=bool(languages),
             languages=languages,
             insurance=insurance_bits(kinds),
@@ -304,9 +306,18 @@ class Matcher:
         if build:
             matches = tuple(
                 self._make_match(
-                    ctx, key, label, need, sensitive, rank, st, int(p[i]), float(score[i]),
-                    {name: float(factors[name][i]) for name in FACTORS}, need_has,
-                )  # fmt: skip
+                    ctx,
+                    key,
+                    label,
+                    need,
+                    sensitive,
+                    rank,
+                    st,
+                    int(p[i]),
+                    float(score[i]),
+                    {name: float(factors[name][i]) for name in FACTORS},
+                    need_has,
+                )
                 for rank, i in enumerate(best, start=1)
             )
         member_services = sum(index.members[k].n_services for k, _ in cats if k in index.members)
@@ -511,6 +522,22 @@ class Matcher:
             codes=codes,
             reasons=reasons,
         )
+
+
+def client_languages(client: ClientProfile) -> frozenset[str]:
+    """The client's languages for matching: unknown ones ("und") say nothing, so they are
+    left out (a client whose only language is unknown is matched as one who gave none)."""
+    return frozenset(code for code in client.languages or () if code != "und")
+
+
+def related_languages(languages: frozenset[str], known: Iterable[str]) -> frozenset[str]:
+    """The codes among ``known`` that only partly serve ``languages`` (ISO 639 macrolanguage
+    and member: "zh" for a Cantonese speaker; Mandarin never serves Cantonese)."""
+    return frozenset(
+        code
+        for code in known
+        if code not in languages and any(language_affinity(c, code) > 0 for c in languages)
+    )
 
 
 def _ordered_needs(client: ClientProfile) -> list[Need]:

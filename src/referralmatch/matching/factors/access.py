@@ -50,17 +50,20 @@ def language_one(
     *,
     listed: bool,
     default_language: str = "en",
+    related: frozenset[str] = frozenset(),
 ) -> float:
     """Language factor: 1 if the service speaks a client language, 0.7 if it offers
-    interpretation; a service that lists no language (``listed`` False) is taken to work in
-    ``default_language`` and otherwise scores :data:`LANGUAGE_NOT_LISTED` (unknown); 0 only when
-    it lists languages and none is the client's; 1 when the client gave none."""
+    interpretation or speaks a ``related`` language (one ISO 639 macrolanguage of the client's:
+    "Chinese" for a Cantonese speaker); a service that lists no language (``listed`` False) is
+    taken to work in ``default_language`` and otherwise scores :data:`LANGUAGE_NOT_LISTED`
+    (unknown); 0 only when it lists languages and none is the client's; 1 when the client gave
+    none."""
     if not client_languages:
         return 1.0
     spoken = service_languages if listed else frozenset({default_language})
     if spoken & client_languages:
         return 1.0
-    if interpretation:
+    if interpretation or spoken & related:
         return 0.7
     return 0.0 if listed else LANGUAGE_NOT_LISTED
 
@@ -71,16 +74,19 @@ def language_factor(
     listed: BoolArray,
     client_mask: int,
     client_has_languages: bool,
+    related_mask: int = 0,
 ) -> FloatArray:
     """Vectorised :func:`language_one` over language bit masks (the index assigns the bits; a
     service listing no language has the default language's bit set and ``listed`` False).
     ``client_mask`` is 0 when no service lists any of the client's languages;
-    ``client_has_languages`` says whether the client gave any."""
+    ``client_has_languages`` says whether the client gave any; ``related_mask`` holds the bits
+    of languages related to the client's (see :func:`language_one`)."""
     if not client_has_languages:
         return np.ones(len(service_masks))
     spoken = (service_masks & np.uint64(client_mask)) != 0
+    related = interpretation | ((service_masks & np.uint64(related_mask)) != 0)
     unknown = np.where(listed, 0.0, LANGUAGE_NOT_LISTED)
-    return np.where(spoken, 1.0, np.where(interpretation, 0.7, unknown))
+    return np.where(spoken, 1.0, np.where(related, 0.7, unknown))
 
 
 def cost_one(

@@ -291,11 +291,11 @@ def relevance_table(
             else:
                 n_codes += 1
                 for cat, strength in _taxonomy_evidence(comp, code, term_name or ""):
-                    value = _OE_FACTOR * strength
-                    if value >= 0.5:
+                    term_value = _OE_FACTOR * strength
+                    if term_value >= 0.5:
                         code_hits[cat] += 1
-                    if value > tax[cat]:
-                        tax[cat], tax_kind[cat] = value, 2
+                    if term_value > tax[cat]:
+                        tax[cat], tax_kind[cat] = term_value, 2
         # focus: the share of the service's codes that are about the category
         focus = [
             _FOCUS_FLOOR + (1.0 - _FOCUS_FLOOR) * min(1.0, code_hits[c] / n_codes) if n_codes else 1.0

@@ -56,7 +56,10 @@ from referralmatch.matching.factors.population import (
     MISMATCH,
     NEUTRAL,
     NOT_KNOWN,
+    MATCHED_UNNAMED,
+    NAMED_SHIFT,
     client_populations,
+    named_targets,
     need_populations,
     population_mask,
     population_one,
@@ -206,7 +209,10 @@ class PythonLoopMatcher:
                     if facts.plan_only not in client_plans and kind not in client_ins:
                         continue
                 population = population_one(
-                    self.targets[service.id], client_has | need_has, client_not - need_has
+                    self.targets[service.id],
+                    client_has | need_has,
+                    client_not - need_has,
+                    named_targets(service.name),
                 )
                 states = {
                     a.state_province for loc in locations for a in loc.addresses if a.state_province
@@ -324,13 +330,13 @@ scored AS (
              WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 THEN 1.0
              WHEN u.interp OR (u.lang & CAST($related_mask AS UBIGINT)) <> 0 THEN 0.7
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
-        CASE WHEN (u.population & {gender_mask}) <> 0
-                  AND (u.population & {gender_mask} & ~CAST(n_not AS UINTEGER)) = 0 THEN {mismatch}
-             WHEN (u.population & ~{gender_mask} & CAST(n_has AS UINTEGER)) <> 0 THEN {matched}
-             WHEN (u.population & ~{gender_mask}) = 0 THEN
-                  CASE WHEN (u.population & CAST(n_has AS UINTEGER)) <> 0 THEN {matched}
-                       ELSE {neutral} END
-             WHEN (u.population & ~{gender_mask} & ~CAST(n_not AS UINTEGER)) = 0 THEN {mismatch}
+        CASE WHEN (u.pop & {gender_mask}) <> 0
+                  AND (u.pop & {gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
+             WHEN (u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN
+                  CASE WHEN (u.named & u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0
+                       THEN {matched} ELSE {matched_unnamed} END
+             WHEN (u.pop & ~{gender_mask}) = 0 THEN {neutral}
+             WHEN (u.pop & ~{gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              ELSE {not_known} END AS f_pop,
         CASE WHEN u.free THEN 1.0
              WHEN (u.insurance & CAST($ins AS UTINYINT)) <> 0 THEN 0.9
@@ -432,7 +438,8 @@ class DuckDBMatcher:
             "lang": ix.s_lang[s],
             "interp": ix.s_interp[s],
             "lang_listed": ix.s_lang_listed[s],
-            "population": ix.s_population[s],
+            "pop": (ix.s_population[s] & np.uint64(0xFFFFFFFF)).astype(np.uint64),
+            "named": (ix.s_population[s] >> np.uint64(NAMED_SHIFT)).astype(np.uint64),
             "ins_required": ix.s_insurance_required[s],
             "plan": ix.s_plan_only[s],
             "free": ix.s_free[s],
@@ -473,6 +480,7 @@ class DuckDBMatcher:
             lang_unknown=repr(LANGUAGE_NOT_LISTED),
             gender_mask=population_mask(["women", "men"]),
             matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
+            matched_unnamed=repr(MATCHED_UNNAMED),
             not_known=repr(NOT_KNOWN),
             **{f"w_{short}": repr(w[name]) for short, name in zip(
                 ("fit", "pop", "dist", "elig", "lang", "cost", "sched", "cap"), FACTORS, strict=True)},

@@ -43,11 +43,10 @@ NEED_KEYS = {"support_group": "support_groups", "substance_use": "substance_use_
 """Vignette need keys that differ from the library's category keys."""
 
 SEARCH: dict[str, Sequence[float]] = {
-    "weight_need_fit": (0.3, 0.45, 0.6),
-    "weight_population": (0.05, 0.1, 0.2),
+    "weight_need_fit": (0.45, 0.6, 0.75),
+    "weight_population": (0.1, 0.15, 0.2),
     "weight_distance": (0.1, 0.2),
     "weight_eligibility": (0.15, 0.3),
-    "min_need_fit": (0.4, 0.45),
 }
 """The weights the cross-validation searches (the other weights keep their defaults)."""
 

@@ -22,6 +22,7 @@ from referralmatch.matching.config import MatchConfig
 from referralmatch.matching.factors.access import capacity_one, cost_one, language_one
 from referralmatch.matching.factors.population import (
     client_populations,
+    named_targets,
     need_populations,
     population_one,
     service_targets,
@@ -139,7 +140,9 @@ def reference_match(
                 audience,
                 tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service)),
             )
-            population = population_one(targets, client_has | need_has, client_not - need_has)
+            population = population_one(
+                targets, client_has | need_has, client_not - need_has, named_targets(service.name)
+            )
             locations = directory.locations_of(service)
             facts = service_facts(service, locations)
             if facts.insurance_required and tuple(client.insurance or ()) == ("uninsured",):

@@ -9,6 +9,7 @@ import referralmatch as rm
 from referralmatch.matching.factors.access import cost_one, language_one
 from referralmatch.matching.factors.population import (
     MATCHED,
+    MATCHED_UNNAMED,
     MISMATCH,
     NEUTRAL,
     NOT_KNOWN,
@@ -210,7 +211,8 @@ def test_population_targets_and_values() -> None:
     has, not_has = client_populations(rm.ClientProfile(age=70, veteran=False, languages=["ASL"]))
     assert {"senior", "deaf_or_hard_of_hearing"} <= has and "veteran" in not_has
     targets = frozenset({"senior"})
-    assert population_one(targets, has, not_has) == MATCHED
+    assert population_one(targets, has, not_has, named=targets) == MATCHED
+    assert population_one(targets, has, not_has) == MATCHED_UNNAMED
     assert population_one(frozenset(), has, not_has) == NEUTRAL
     assert population_one(frozenset({"pregnant"}), frozenset(), frozenset()) == NOT_KNOWN
     assert population_one(frozenset({"youth"}), frozenset(), frozenset({"youth"})) == MISMATCH

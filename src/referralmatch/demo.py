@@ -35,6 +35,7 @@ def demo_clients() -> list[tuple[str, ClientProfile]]:
         languages=["en"],
         location=Place(postal_code="95811"),
         max_travel_km=15,
+        situations=["homeless", "veteran"],
         needs=[Need("housing", priority=1, urgency="urgent"), Need("therapy", priority=2)],
     )
     mother = ClientProfile(
@@ -49,6 +50,7 @@ def demo_clients() -> list[tuple[str, ClientProfile]]:
         location=Place(postal_code="95823"),
         max_travel_km=20,
         availability=[AvailabilityWindow(weekday=d, start=time(9), end=time(14)) for d in range(5)],
+        situations=["parenting", "low_income"],
         needs=[
             Need("employment", priority=1),
             Need("support_groups", priority=2),
@@ -63,6 +65,7 @@ def demo_clients() -> list[tuple[str, ClientProfile]]:
         annual_income=13_000,
         insurance=["medicare", "medicaid"],
         languages=["es"],
+        situations=["senior", "low_income"],
         location=Place(postal_code="95815"),
         max_travel_km=10,
         telehealth_ok=False,

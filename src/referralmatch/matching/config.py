@@ -38,10 +38,12 @@ class MatchConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    weight_need_fit: float = Field(default=0.30, ge=0)
-    weight_population: float = Field(default=0.10, ge=0)
-    weight_distance: float = Field(default=0.20, ge=0)
-    weight_eligibility: float = Field(default=0.15, ge=0)
+    # Defaults: the midpoints of the weights the two-fold cross-validation in
+    # benchmarks/relevance.py chose on each half of the judged Baltimore vignettes.
+    weight_need_fit: float = Field(default=0.55, ge=0)
+    weight_population: float = Field(default=0.15, ge=0)
+    weight_distance: float = Field(default=0.10, ge=0)
+    weight_eligibility: float = Field(default=0.20, ge=0)
     weight_language: float = Field(default=0.10, ge=0)
     weight_cost: float = Field(default=0.10, ge=0)
     weight_schedule: float = Field(default=0.08, ge=0)

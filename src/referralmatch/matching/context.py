@@ -136,7 +136,7 @@ class PlaceColumns:
     schedule: npt.NDArray[np.uint64]
     has_schedule: BoolArray
     capacity: npt.NDArray[np.uint8]
-    population: npt.NDArray[np.uint32]
+    population: npt.NDArray[np.uint64]
     id_rank: IntArray
     present_rules: IntArray
 

@@ -24,7 +24,7 @@ import numpy as np
 from ..io.normalize import language_name
 from ..needs.situations import situations
 from .context import INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
-from .factors.population import MATCHED, MISMATCH
+from .factors.population import MATCHED_UNNAMED, MISMATCH
 from .index import APPROX_CITY, APPROX_POSTAL_CODE
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def population_text(targets: frozenset[str], has: frozenset[str], value: float) 
     if not targets:
         return "open to the general public (no particular population)"
     shared = sorted(targets & has)
-    if value >= MATCHED and shared:
+    if value >= MATCHED_UNNAMED and shared:
         return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client"
     names = ", ".join(labels[k] for k in sorted(targets))
     if value <= MISMATCH:

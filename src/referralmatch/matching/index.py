@@ -32,7 +32,7 @@ from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
 from ..schedule import describe, pack_week_masks, week_mask
 from .factors.access import CAPACITY_CODES
-from .factors.population import population_mask, service_targets
+from .factors.population import NAMED_SHIFT, named_targets, population_mask, service_targets
 from .factors.relevance import ServiceText, relevance_table
 from .facts import INSURANCE_KINDS, service_facts
 
@@ -207,7 +207,7 @@ class DirectoryIndex:
     s_plan_only: npt.NDArray[np.object_]
     s_capacity: npt.NDArray[np.uint8]
     s_virtual: npt.NDArray[np.bool_]
-    s_population: npt.NDArray[np.uint32]
+    s_population: npt.NDArray[np.uint64]
     s_schedule: npt.NDArray[np.uint64]
     s_has_schedule: npt.NDArray[np.bool_]
     u_service: npt.NDArray[np.int32]
@@ -284,7 +284,7 @@ class DirectoryIndex:
         area_keys[()] = 0
         s_rule = np.empty(n, dtype=np.int32)
         s_area = np.empty(n, dtype=np.int32)
-        s_population = np.zeros(n, dtype=np.uint32)
+        s_population = np.zeros(n, dtype=np.uint64)
         lang_counts: Counter[str] = Counter()
         facts = []
         sched_masks = np.zeros((n, 168), dtype=np.bool_)
@@ -353,7 +353,7 @@ class DirectoryIndex:
             )
             s_population[i] = population_mask(
                 service_targets(service.name, service.eligibility_description or "", audience, triples)
-            )
+            ) | (population_mask(named_targets(service.name)) << NAMED_SHIFT)
             text_rows.append(
                 ServiceText(
                     service.name,

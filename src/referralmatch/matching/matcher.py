@@ -447,7 +447,8 @@ class Matcher:
         virtual = bool(index.u_virtual[unit])
         distance = float(st.distance[i])
         verdicts = self.filters.verdicts(ctx, int(st.rule_sets[i]))
-        targets = frozenset(k for b, k in enumerate(POPULATIONS) if int(index.s_population[s]) >> b & 1)
+        mask = int(index.s_population[s])
+        targets = frozenset(k for b, k in enumerate(POPULATIONS) if mask >> b & 1)
         details = {
             "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
             "population": explain.population_text(targets, ctx.has | need_has, values["population"]),

@@ -12,7 +12,8 @@ situations whose services serve them too, or implied by a field: 60 or older is 
 have (a known age, ``veteran=False``, a man is not ``pregnant``, a household of one with no
 dependants is not ``parenting``). Anything else is unknown, and unknown is neutral.
 
-Factor (0-1): 1.0 when the service is aimed at a situation the client has; 0.5 (neutral) when it
+Factor (0-1): 1.0 when the service's name says it is aimed at a situation the client has (0.8
+when only its taxonomy or eligibility text says so); 0.5 (neutral) when it
 is aimed at no one in particular; 0.3 when it is aimed at populations the client is not known to
 belong to; 0.1 when the client is known to be outside all of them. Restrictions that exclude
 are eligibility rules, not this factor.
@@ -21,8 +22,10 @@ Example:
     >>> targets = service_targets("Veterans Resource Center", "", "", ())
     >>> sorted(targets)
     ['veteran']
-    >>> population_one(targets, frozenset({"veteran"}), frozenset())
+    >>> population_one(targets, frozenset({"veteran"}), frozenset(), named=targets)
     1.0
+    >>> population_one(targets, frozenset({"veteran"}), frozenset())  # said only elsewhere
+    0.8
     >>> population_one(targets, frozenset(), frozenset({"veteran"}))
     0.1
     >>> population_one(frozenset(), frozenset({"veteran"}), frozenset())
@@ -52,6 +55,7 @@ __all__ = [
     "BROAD_TARGETS",
     "POPULATIONS",
     "client_populations",
+    "named_targets",
     "need_populations",
     "population_factor",
     "population_mask",
@@ -62,7 +66,10 @@ __all__ = [
 BROAD_TARGETS = 5
 """A service aimed at more distinct populations than this serves everyone."""
 
-MATCHED, NEUTRAL, NOT_KNOWN, MISMATCH = 1.0, 0.5, 0.3, 0.1
+MATCHED, MATCHED_UNNAMED, NEUTRAL, NOT_KNOWN, MISMATCH = 1.0, 0.8, 0.5, 0.3, 0.1
+NAMED_SHIFT = 32
+"""A population mask holds all targets in its low 32 bits and those the service's *name* gives
+("New Moms Support Group") in its high 32 bits."""
 
 _GENDER_AIRS = {"YS-2000": "women", "YS-5000": "men"}
 _CONDITION_AIRS = ("YF-3000", "YF-8500", "YF-2000", "YF-2200")
@@ -263,16 +270,28 @@ def client_populations(
     return frozenset(has), frozenset(not_has - has)
 
 
-def population_one(targets: frozenset[str], has: frozenset[str], not_has: frozenset[str]) -> float:
-    """The population factor of one service (see the module docstring)."""
+def named_targets(name: str) -> frozenset[str]:
+    """The populations a service's name gives ("Veterans Job Center": veteran)."""
+    return frozenset(_text_targets(name)) & service_targets(name, "", "", ())
+
+
+def population_one(
+    targets: frozenset[str],
+    has: frozenset[str],
+    not_has: frozenset[str],
+    named: frozenset[str] = frozenset(),
+) -> float:
+    """The population factor of one service (see the module docstring); ``named`` are the
+    targets its name gives: a match there scores 1.0, a match found only elsewhere (taxonomy,
+    eligibility text) 0.8. A gender target alone is no boost."""
     situations_targeted = targets - {"women", "men"}
     genders = targets & {"women", "men"}
     if genders and genders <= not_has:
         return MISMATCH
     if situations_targeted & has:
-        return MATCHED
+        return MATCHED if named & situations_targeted & has else MATCHED_UNNAMED
     if not situations_targeted:
-        return MATCHED if genders & has else NEUTRAL
+        return NEUTRAL
     if situations_targeted <= not_has:
         return MISMATCH
     return NOT_KNOWN
@@ -282,20 +301,23 @@ _GENDER_MASK = population_mask(["women", "men"])
 
 
 def population_factor(
-    masks: npt.NDArray[np.uint32], has_mask: int, not_mask: int
+    masks: npt.NDArray[np.uint64], has_mask: int, not_mask: int
 ) -> npt.NDArray[np.float64]:
-    """Vectorised :func:`population_one` over population bit masks.
+    """Vectorised :func:`population_one` over population masks (see :data:`NAMED_SHIFT`).
 
-    >>> m = np.array([population_mask(["veteran"]), 0, population_mask(["senior"])], np.uint32)
-    >>> population_factor(m, population_mask(["veteran"]), population_mask(["senior"])).tolist()
-    [1.0, 0.5, 0.1]
+    >>> vet = population_mask(["veteran"])
+    >>> m = np.array([vet | vet << NAMED_SHIFT, vet, 0, population_mask(["senior"])], np.uint64)
+    >>> population_factor(m, vet, population_mask(["senior"])).tolist()
+    [1.0, 0.8, 0.5, 0.1]
     """
     masks = masks.astype(np.int64)
+    named = (masks >> NAMED_SHIFT) & 0xFFFFFFFF
+    masks = masks & 0xFFFFFFFF
     g = masks & _GENDER_MASK
     sit = masks & ~_GENDER_MASK
     gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
     matched = (sit & has_mask) != 0
-    out = np.where(sit == 0, np.where((g & has_mask) != 0, MATCHED, NEUTRAL), NOT_KNOWN)
+    out = np.where(sit == 0, NEUTRAL, NOT_KNOWN)
     out = np.where((sit != 0) & ((sit & ~not_mask) == 0), MISMATCH, out)
-    out = np.where(matched, MATCHED, out)
+    out = np.where(matched, np.where((named & sit & has_mask) != 0, MATCHED, MATCHED_UNNAMED), out)
     return np.where(gender_mismatch, MISMATCH, out)

@@ -916,6 +916,8 @@ _REWRITES = (
     (re.compile(r"\bfrom\s+0\s*(?:-|to|through|thru)\s*(?:age\s+)?(\d{1,2})\b", _I), r"ages 0-\1"),
     # "4 years of age or younger"
     (re.compile(r"\byears?\s+of\s+age\s+(?=(?:or|and)\s+(?:younger|under|older|over)\b)", _I), "years "),
+    # "Homeless families" (a shelter's wording): families with children
+    (re.compile(r"\bhomeless\s+families\b(?!\s+(?:with|and|or|of|who|in)\b)", _I), "homeless families with children"),
     # "cannot help the homeless"
     (re.compile(r"\b(?:cannot|can't|can not|does not|do not|unable to)\s+(?:help|serve|assist)\s+(?:the\s+)?homeless(?:\s+(?:persons|people|individuals|clients))?\b", _I), "no homeless clients"),
 )

@@ -13,7 +13,12 @@ Example:
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..eligibility.poverty import available_years
+from ..errors import ConfigurationError
 
 __all__ = ["FACTORS", "MatchConfig"]
 
@@ -33,7 +38,13 @@ FACTORS = (
 class MatchConfig(BaseModel):
     """Weights of the score factors and the defaults matching uses when a client does not say.
 
-    Weights are relative (they need not sum to one). Distances are in kilometres.
+    Weights are relative (they need not sum to one). Distances are in kilometres. A bad value
+    raises :class:`~referralmatch.errors.ConfigurationError` naming the field, never the value.
+
+    >>> MatchConfig(poverty_year=2019)
+    Traceback (most recent call last):
+    ...
+    referralmatch.errors.ConfigurationError: invalid MatchConfig: poverty_year (Value error, no HHS poverty guidelines for that year; known: 2025, 2026)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -79,9 +90,27 @@ class MatchConfig(BaseModel):
         default=0.3, ge=0, le=1, description="distance factor when a distance cannot be known"
     )
 
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:  # name the fields, never echo what was given
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'config'} ({e['msg']})"
+                for e in exc.errors(include_input=False, include_url=False)
+            )
+            raise ConfigurationError(f"invalid MatchConfig: {problems}") from None
+
+    @field_validator("poverty_year")
+    @classmethod
+    def _known_year(cls, year: int) -> int:
+        years = available_years()
+        if year not in years:
+            raise ValueError(f"no HHS poverty guidelines for that year; known: {', '.join(map(str, years))}")
+        return year
+
     @model_validator(mode="after")
     def _some_weight(self) -> MatchConfig:
-        if sum(self.weights().values()) <= 0:
+        if sum(float(getattr(self, f"weight_{name}")) for name in FACTORS) <= 0:
             raise ValueError("at least one weight must be positive")
         return self
 

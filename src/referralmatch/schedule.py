@@ -64,6 +64,8 @@ __all__ = [
     "schedule_fit",
     "schedule_fit_many",
     "unpack_week_mask",
+    "utc_offset_hours",
+    "validity",
     "week_mask",
 ]
 
@@ -428,6 +430,65 @@ def week_mask(schedules: Iterable[Schedule]) -> BoolArray:
         for wd in rule.mask_days():
             _mark(mask, wd * _DAY + rule.start, wd * _DAY + rule.end)
     return mask
+
+
+@dataclass(frozen=True, slots=True)
+class Validity:
+    """When a service's weekly hours apply: ``first`` and ``last`` dates (inclusive; None is
+    unbounded) over its regular schedules, and its whole-day ``closures`` as (first, last) date
+    pairs. Special (holiday) hours and closures of only some hours are not summarised here."""
+
+    first: date | None
+    last: date | None
+    closures: tuple[tuple[date, date], ...]
+
+
+def validity(schedules: Iterable[Schedule]) -> Validity:
+    """The validity bounds and whole-day closures of a service's schedules (what the week mask
+    ignores), for judging the mask at a moment.
+
+    The service's regular hours apply from the earliest ``valid_from``/``dtstart`` of its
+    regular schedules to the latest ``valid_to``/``until``; a schedule without a bound leaves
+    that side unbounded. No regular schedule gives both bounds None.
+
+    >>> from referralmatch.models.directory import Schedule
+    >>> v = validity([Schedule(id="a", byday="MO", opens_at="09:00", closes_at="12:00",
+    ...                        valid_to=date(2025, 6, 30)),
+    ...               Schedule(id="c", description="Closed for the holiday",
+    ...                        valid_from=date(2025, 5, 26), valid_to=date(2025, 5, 26))])
+    >>> v.first, v.last, v.closures
+    (None, datetime.date(2025, 6, 30), ((datetime.date(2025, 5, 26), datetime.date(2025, 5, 26)),))
+    """
+    rules = _rules(schedules)
+    regular = [r for r in rules if not r.closure and not r.special]
+    first = None if not regular or any(r.first is None for r in regular) else min(
+        r.first for r in regular if r.first is not None
+    )
+    last = None if not regular or any(r.last is None for r in regular) else max(
+        r.last for r in regular if r.last is not None
+    )
+    closures = tuple(
+        (r.first, r.last)
+        for r in rules
+        if r.closure and r.whole_day and r.first is not None and r.last is not None
+    )
+    return Validity(first, last, closures)
+
+
+def utc_offset_hours(schedules: Sequence[Schedule]) -> float | None:
+    """The service's UTC offset in hours from its schedules' HSDS ``timezone`` when they agree
+    (None otherwise: times are then read on the caller's wall clock).
+
+    >>> from referralmatch.models.directory import Schedule
+    >>> utc_offset_hours([Schedule(id="a", byday="MO", opens_at="09:00", closes_at="12:00",
+    ...                            timezone=-8)])
+    -8.0
+    """
+    zone = _service_zone(schedules, None)
+    if zone is None:
+        return None
+    offset = datetime(2000, 1, 1, tzinfo=zone).utcoffset()
+    return None if offset is None else offset.total_seconds() / 3600
 
 
 def availability_mask(windows: Iterable[AvailabilityWindow]) -> BoolArray:

@@ -30,12 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..geo import Geocoder, OfflineGeocoder
+from ..geo import Geocoder, OfflineGeocoder, resolve_place
 from ..models.results import Exclusion, Factor, Match, MatchResult, NeedResult
-from ..schedule import availability_mask, pack_week_masks
+from ..needs.fallbacks import FALLBACK_CATEGORIES, fallbacks_for
+from ..schedule import availability_mask, is_open, next_open, pack_week_masks
 from . import explain
 from .candidates import candidates, need_categories
 from .config import FACTORS, MatchConfig
+from .contact import CONTACT_NAMES, REACH_REMOTE
 from .context import (
     INACTIVE,
     INELIGIBLE,
@@ -62,6 +64,7 @@ from .factors.population import (
 from .factors.reach import distance_factor
 from .filters import Filters
 from .index import DirectoryIndex, insurance_bits
+from .moment import hours_until_open
 from .rank import top_k, weighted_score
 
 if TYPE_CHECKING:
@@ -156,7 +159,10 @@ class Matcher:
 
     # ------------------------------------------------------------------ client context
     def _context(self, client: ClientProfile, at: datetime | None) -> ClientContext:
-        place = self.geocoder.resolve(client.location) if client.location is not None else None
+        resolution = (
+            resolve_place(self.geocoder, client.location) if client.location is not None else None
+        )
+        place = resolution.place if resolution is not None else None
         languages = frozenset(client.languages or ())
         avail = None
         if client.availability:
@@ -188,6 +194,9 @@ class Matcher:
             has_mask=population_mask(has),
             not_mask=population_mask(not_has),
             on=on,
+            at=at,
+            warnings=resolution.warnings if resolution is not None else (),
+            location_unresolved=resolution is not None and place is None,
         )
 
     def need_categories(self, need: Need) -> list[tuple[str, float]]:
@@ -229,8 +238,17 @@ class Matcher:
     ) -> MatchResult:
         """Rank services for each of ``client``'s needs; at most ``limit`` per need.
 
-        ``at`` is the moment of referral (schedules and validity dates are judged then; default
-        now). Needs are ordered immediate first, then by priority.
+        ``at`` is the moment of referral: schedules are judged then (a service closed then
+        ranks lower the longer it stays closed, see
+        :func:`~referralmatch.matching.factors.access.soon_one`; one past its ``valid_to`` or in
+        a whole-day closure is closed) and each match says whether it is open then and when it
+        next opens. Without ``at`` schedules are judged by their weekly hours only (results
+        do not depend on the clock) and ``open_now``/``next_open`` are None; eligibility ages
+        are judged on ``at``'s date, else today. Needs are ordered immediate first, then by
+        priority. Crisis and safety needs are always answered: with the directory's reachable
+        services, else with the built-in national lines (``NeedResult.fallbacks``), which are
+        also listed after the matches of an immediate one. ``MatchResult.warnings`` says what
+        of the client's place could not be read.
         """
         ctx = self._context(client, at)
         results: list[NeedResult] = []
@@ -249,6 +267,8 @@ class Matcher:
             results,
             build_exclusions,
             consent_to_share_sensitive=bool(client.consent_to_share_sensitive),
+            warnings=ctx.warnings,
+            at=at,
         )
 
     def _label(self, need: Need, cats: list[tuple[str, float]]) -> tuple[str, str]:
@@ -284,7 +304,12 @@ class Matcher:
             "cost": cost_factor(
                 st.free[p], st.sliding[p], st.fee_known[p], st.insurance[p], ctx.insurance
             ),
-            "schedule": schedule_factor(st.schedule[p], st.has_schedule[p], ctx.avail),
+            "schedule": schedule_factor(
+                st.schedule[p],
+                st.has_schedule[p],
+                ctx.avail,
+                None if ctx.at is None else hours_until_open(self.index, st.services[p], ctx.at),
+            ),
             "capacity": CAPACITY_SCORES[st.capacity[p]],
         }
 
@@ -315,6 +340,7 @@ class Matcher:
                 for rank, i in enumerate(best, start=1)
             )
         member_services = sum(index.members[k].n_services for k, _ in cats if k in index.members)
+        fallbacks, fallback_note = _fallbacks(need, cats, bool(len(best)))
         need_result = NeedResult(
             need=key,
             label=label,
@@ -327,6 +353,8 @@ class Matcher:
             eligible=len(p_services) if index.one_unit_per_service else len(np.unique(p_services)),
             gravity_code=gravity,
             provenance=need.provenance,
+            fallbacks=fallbacks,
+            fallback_note=fallback_note,
         )
 
         def exclusions() -> list[Exclusion]:
@@ -439,19 +467,27 @@ class Matcher:
         unit = int(st.units[i])
         s = int(index.u_service[unit])
         virtual = bool(index.u_virtual[unit])
+        contact = int(index.s_contact[s]) if virtual else REACH_REMOTE
         distance = float(st.distance[i])
         verdicts = self.filters.verdicts(ctx, int(st.rule_sets[i]))
+        open_now, opens = self._moment(ctx, s)
         targets = frozenset(k for b, k in enumerate(POPULATIONS) if int(index.s_population[s]) >> b & 1)
         details = {
             "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
             "population": explain.population_text(targets, ctx.has | need_has, values["population"]),
-            "distance": explain.distance_text(virtual, distance, int(st.approx[i])),
+            "distance": explain.distance_text(
+                virtual, distance, int(st.approx[i]), contact=contact,
+                hours=index.schedule_text[s], unresolved=ctx.location_unresolved,
+            ),  # fmt: skip
             "eligibility": "" if verdicts.judged else "no eligibility requirements listed",
             "language": explain.language_text(
                 index, s, values["language"], ctx.languages, ctx.lang_mask
             ),
             "cost": explain.cost_text(index, s, values["cost"]),
-            "schedule": explain.schedule_text(index, s, values["schedule"], ctx.avail is not None),
+            "schedule": explain.schedule_text(
+                index, s, values["schedule"], ctx.avail is not None,
+                open_now=open_now, next_open=opens, judged_at=ctx.at is not None,
+            ),  # fmt: skip
             "capacity": explain.CAPACITY_TEXT[int(index.s_capacity[s])],
         }
         factors = tuple(
@@ -475,7 +511,24 @@ class Matcher:
             phone=index.phones[s],
             sensitive=sensitive,
             provenance=need.provenance,
+            reached_by="in_person" if not virtual else CONTACT_NAMES[contact],  # type: ignore[arg-type]
+            inactive=not bool(index.s_active[s]),
+            open_now=open_now,
+            next_open=opens,
         )
+
+    def _moment(self, ctx: ClientContext, s: int) -> tuple[bool | None, Any]:
+        """Whether service ``s`` is open at the moment of referral and when it next opens
+        (within 14 days), read exactly from its schedules; (None, None) without a moment or
+        known hours."""
+        k = int(self.index.s_schedule_set[s])
+        if ctx.at is None or k < 0:
+            return None, None
+        schedules = self.index.schedule_sets[k]
+        now = is_open(schedules, ctx.at)
+        if now is None:
+            return None, None
+        return now, (ctx.at if now else next_open(schedules, ctx.at))
 
     def _exclusion(
         self,
@@ -516,6 +569,27 @@ class Matcher:
             codes=codes,
             reasons=reasons,
         )
+
+
+def _fallbacks(
+    need: Need, cats: list[tuple[str, float]], any_match: bool
+) -> tuple[tuple[Any, ...], str | None]:
+    """The built-in lines a crisis or safety need carries, and the note that introduces them:
+    every such need without a reachable directory service gets them; an immediate one gets
+    them after its directory matches too."""
+    keys = [k for k, _ in cats if k in FALLBACK_CATEGORIES]
+    if not keys:
+        return (), None
+    if not any_match:
+        note = (
+            "the directory has nothing reachable for this need; built-in national lines, "
+            "not from the directory"
+        )
+    elif need.urgency == "immediate":
+        note = "also, for an immediate need: built-in national lines, not from the directory"
+    else:
+        return (), None
+    return fallbacks_for(keys), note
 
 
 def _settled_situations(client: ClientProfile, on: date) -> set[str]:

@@ -102,7 +102,9 @@ class NeedOutcome:
     language (or offers interpretation), is open when the client is available and is not full.
     Otherwise ``reason`` says which test failed first: ``no_service`` (nothing in the directory
     fits the need), ``weak_fit`` (only services that mention it in passing), ``not_eligible``,
-    ``out_of_reach``, ``language``, ``hours`` or ``at_capacity``.
+    ``out_of_reach``, ``language``, ``hours`` or ``at_capacity``. ``status`` is
+    ``"location_unknown"`` (no reason) when the client gave a location that could not be
+    resolved and the need would otherwise be met or out of reach: reach cannot be judged.
     """
 
     need: str
@@ -405,6 +407,9 @@ class Matcher:
                 status, reason = "unmet", "hours"
             elif not (usable & (diag.capacity != CAPACITY_CODES["full"])).any():
                 status, reason = "unmet", "at_capacity"
+            if ctx.location_unresolved and (status == "met" or reason == "out_of_reach"):
+                # reach cannot be judged for a place that could not be resolved: said, not guessed
+                status, reason = "location_unknown", None
             best_id, best_score = diag.best[0] if diag.best else (None, None)
             place = ctx.place
             out.append(

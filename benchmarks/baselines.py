@@ -44,8 +44,11 @@ from referralmatch.geo import (
     normalize_state,
 )
 from referralmatch.matching.config import FACTORS, MatchConfig
-from referralmatch.matching.contact import SAFETY_CATEGORIES, contact_mode, reaches_without_telehealth
-from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
+from referralmatch.matching.contact import (
+    SAFETY_CATEGORIES,
+    contact_mode,
+    reaches_without_telehealth,
+)
 from referralmatch.matching.factors.access import (
     CAPACITY_SCORES,
     LANGUAGE_NOT_LISTED,
@@ -66,6 +69,7 @@ from referralmatch.matching.factors.population import (
 )
 from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
+from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.filters import eligibility_certainty
 from referralmatch.matching.index import MEMBER_FLOOR, insurance_bits
 from referralmatch.needs.categories import NeedCategories

@@ -20,7 +20,6 @@ from referralmatch.eligibility import evaluate, rules_for_service, summarize
 from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
 from referralmatch.matching.config import MatchConfig
 from referralmatch.matching.contact import contact_mode
-from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.factors.access import capacity_one, cost_one, language_one, soon_one
 from referralmatch.matching.factors.population import (
     client_populations,
@@ -30,11 +29,11 @@ from referralmatch.matching.factors.population import (
 )
 from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
+from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.models.client import ClientProfile
-from referralmatch.models.directory import Location
+from referralmatch.models.directory import Location, Schedule
 from referralmatch.needs.categories import NeedCategories
 from referralmatch.needs.classify import match_need_text
-from referralmatch.models.directory import Schedule
 from referralmatch.schedule import availability_mask, utc_offset_hours, validity, week_mask
 
 URGENCY = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}

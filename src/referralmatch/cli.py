@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from .errors import ConfigurationError, DirectoryValidationError, ReferralMatchError
@@ -89,6 +90,16 @@ def _screening_needs(path: str) -> list[Any]:
     return list(screening.needs_from_screenings(*results))
 
 
+def _moment(value: str | None) -> datetime | None:
+    """``--at``: an ISO 8601 date-time, or None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError("--at must be an ISO 8601 date-time") from None
+
+
 def _match(args: argparse.Namespace) -> int:
     from .matching.matcher import Matcher
     from .models.client import ClientProfile
@@ -101,10 +112,13 @@ def _match(args: argparse.Namespace) -> int:
     if args.screening:
         data["needs"] = [*data.get("needs", []), *_screening_needs(args.screening)]
     client = ClientProfile.model_validate(data)
-    result = Matcher(directory).match(client, limit=args.limit)
+    at = _moment(args.at)
+    result = Matcher(directory).match(client, limit=args.limit, at=at)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
     else:
+        # warnings (an unresolved place), built-in fallback lines and inactive labels are part
+        # of the explanation
         print(result.explain())
         counts = result.exclusion_counts()
         if counts:
@@ -196,6 +210,9 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--screening", help="screening answers as JSON, keyed by instrument")
     match.add_argument("--limit", type=int, default=5, help="services per need (default 5)")
     match.add_argument("--json", action="store_true", help="print the result as JSON")
+    match.add_argument(
+        "--at", help="moment of referral, ISO 8601 (default: judge weekly hours only)"
+    )
     match.set_defaults(handler=_match)
 
     gaps = sub.add_parser("gaps", help="resource gap analysis of a caseload (tables and figures)")

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from ..eligibility import FACTS_READ, evaluate, summarize
 from ..geo import AreaMatcher, haversine_km
 from ..models.results import EligibilityNote
+from .contact import REACH_REMOTE
 from .context import (
     INACTIVE,
     INELIGIBLE,
@@ -44,9 +45,8 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .contact import REACH_REMOTE
-from .facts import INSURERS
 from .factors.access import language_factor
+from .facts import INSURERS
 
 if TYPE_CHECKING:
     from ..eligibility.evaluate import Verdict

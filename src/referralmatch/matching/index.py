@@ -31,11 +31,11 @@ from ..eligibility import rules_for_service
 from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
 from ..schedule import describe, pack_week_masks, week_mask
-from .facts import INSURANCE_KINDS, service_facts
+from .contact import SAFETY_CATEGORIES, contact_mode
+from .factors.access import CAPACITY_CODES
 from .factors.population import population_mask, service_targets
 from .factors.relevance import ServiceText, relevance_table
-from .factors.access import CAPACITY_CODES
-from .contact import SAFETY_CATEGORIES, contact_mode
+from .facts import INSURANCE_KINDS, service_facts
 from .moment import moment_columns
 
 if TYPE_CHECKING:

@@ -52,7 +52,6 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .facts import insurance_kinds, insurer_keys
 from .factors.access import CAPACITY_CODES, CAPACITY_SCORES, cost_factor, schedule_factor
 from .factors.population import (
     POPULATIONS,
@@ -62,6 +61,7 @@ from .factors.population import (
     population_mask,
 )
 from .factors.reach import distance_factor
+from .facts import insurance_kinds, insurer_keys
 from .filters import Filters
 from .index import DirectoryIndex, insurance_bits
 from .moment import hours_until_open
@@ -483,7 +483,7 @@ class Matcher:
             "distance": explain.distance_text(
                 virtual, distance, int(st.approx[i]), contact=contact,
                 hours=index.schedule_text[s], unresolved=ctx.location_unresolved,
-            ),  # fmt: skip
+            ),
             "eligibility": "" if verdicts.judged else "no eligibility requirements listed",
             "language": explain.language_text(
                 index, s, values["language"], ctx.languages, ctx.lang_mask
@@ -492,7 +492,7 @@ class Matcher:
             "schedule": explain.schedule_text(
                 index, s, values["schedule"], ctx.avail is not None,
                 open_now=open_now, next_open=opens, judged_at=ctx.at is not None,
-            ),  # fmt: skip
+            ),
             "capacity": explain.CAPACITY_TEXT[int(index.s_capacity[s])],
         }
         factors = tuple(
@@ -516,7 +516,7 @@ class Matcher:
             phone=index.phones[s],
             sensitive=sensitive,
             provenance=need.provenance,
-            reached_by="in_person" if not virtual else CONTACT_NAMES[contact],  # type: ignore[arg-type]
+            reached_by="in_person" if not virtual else CONTACT_NAMES[contact],
             inactive=not bool(index.s_active[s]),
             open_now=open_now,
             next_open=opens,

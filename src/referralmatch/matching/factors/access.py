@@ -28,13 +28,13 @@ __all__ = [
     "CAPACITY_CODES",
     "CAPACITY_SCORES",
     "LANGUAGE_NOT_LISTED",
+    "SOON_FLOOR",
+    "SOON_HALF_LIFE_H",
     "capacity_one",
     "cost_factor",
     "cost_one",
     "language_factor",
     "language_one",
-    "SOON_FLOOR",
-    "SOON_HALF_LIFE_H",
     "schedule_factor",
     "soon_factor",
     "soon_one",
@@ -146,7 +146,7 @@ def soon_one(wait_hours: float | None) -> float:
         return 1.0
     if math.isinf(wait_hours):
         return 0.0
-    return SOON_FLOOR + (1.0 - SOON_FLOOR) * 2.0 ** (-max(wait_hours, 0.0) / SOON_HALF_LIFE_H)
+    return float(SOON_FLOOR + (1.0 - SOON_FLOOR) * 2.0 ** (-max(wait_hours, 0.0) / SOON_HALF_LIFE_H))
 
 
 def soon_factor(wait_hours: FloatArray) -> FloatArray:

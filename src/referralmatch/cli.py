@@ -101,6 +101,7 @@ def _moment(value: str | None) -> datetime | None:
 
 
 def _match(args: argparse.Namespace) -> int:
+    from .matching.config import MatchConfig
     from .matching.matcher import Matcher
     from .models.client import ClientProfile
 
@@ -113,7 +114,8 @@ def _match(args: argparse.Namespace) -> int:
         data["needs"] = [*data.get("needs", []), *_screening_needs(args.screening)]
     client = ClientProfile.model_validate(data)
     at = _moment(args.at)
-    result = Matcher(directory).match(client, limit=args.limit, at=at)
+    config = MatchConfig(include_inactive=True) if args.include_inactive else None
+    result = Matcher(directory, config=config).match(client, limit=args.limit, at=at)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
     else:
@@ -213,6 +215,10 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument(
         "--at", help="moment of referral, ISO 8601 (default: judge weekly hours only)"
     )
+    match.add_argument(
+        "--include-inactive", action="store_true",
+        help="also rank inactive services (each labelled INACTIVE)",
+    )  # fmt: skip
     match.set_defaults(handler=_match)
 
     gaps = sub.add_parser("gaps", help="resource gap analysis of a caseload (tables and figures)")

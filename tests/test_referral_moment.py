@@ -198,7 +198,7 @@ schedule_strategy = st.builds(
         id="s", byday=",".join(days), opens_at=f"{start:02d}:00",
         closes_at=f"{(start + length) % 24:02d}:30", timezone=tz,
         valid_from=vf, valid_to=vt,
-    ),  # fmt: skip
+    ),
     st.lists(st.sampled_from(_DAYS), min_size=1, max_size=7, unique=True),
     st.integers(0, 22),
     st.integers(1, 10),
@@ -208,7 +208,7 @@ schedule_strategy = st.builds(
 )
 closure_strategy = st.builds(
     lambda a, days: Schedule(id="c", description="Closed", valid_from=a,
-                             valid_to=a + timedelta(days=days)),  # fmt: skip
+                             valid_to=a + timedelta(days=days)),
     st.dates(date(2026, 6, 1), date(2027, 3, 1)),
     st.integers(0, 5),
 )

@@ -608,8 +608,10 @@ def resolve_place(geocoder: Geocoder, place: PlaceLike) -> PlaceResolution:
         if resolved is None:
             warnings.append(f"the coordinates are out of range; {_UNRESOLVED}")
         return PlaceResolution(resolved, tuple(warnings))
-    zip_known = raw_zip is None or (
-        (z := _zip5(raw_zip)) is not None and OfflineGeocoder.by_postal_code(z) is not None
+    zip_known = (
+        raw_zip is None
+        or (resolved is not None and resolved.precision == "postal_code")
+        or ((z := _zip5(raw_zip)) is not None and z in _zip_table().by_zip)
     )
     if resolved is not None:
         if offline and not zip_known:

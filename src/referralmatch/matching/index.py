@@ -30,7 +30,7 @@ import numpy.typing as npt
 from ..eligibility import rules_for_service
 from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
-from ..schedule import describe, pack_week_masks, week_mask
+from ..schedule import CompiledSchedules, describe, pack_week_masks, week_mask
 from .contact import SAFETY_CATEGORIES, contact_mode
 from .factors.access import CAPACITY_CODES
 from .factors.population import population_mask, service_targets
@@ -239,7 +239,7 @@ class DirectoryIndex:
     closure_first: npt.NDArray[np.int64]
     closure_last: npt.NDArray[np.int64]
     s_schedule_set: npt.NDArray[np.int32]
-    schedule_sets: tuple[tuple[Schedule, ...], ...]
+    schedule_sets: tuple[CompiledSchedules, ...]
 
     @property
     def n_services(self) -> int:

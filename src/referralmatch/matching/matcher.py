@@ -33,7 +33,7 @@ import numpy as np
 from ..geo import Geocoder, OfflineGeocoder, resolve_place
 from ..models.results import Exclusion, Factor, Match, MatchResult, NeedResult
 from ..needs.fallbacks import FALLBACK_CATEGORIES, fallbacks_for
-from ..schedule import availability_mask, is_open, next_open, pack_week_masks
+from ..schedule import availability_mask, pack_week_masks
 from . import explain
 from .candidates import candidates, need_categories
 from .config import FACTORS, MatchConfig
@@ -82,6 +82,7 @@ ReachCode = int
 
 _URGENCY_ORDER = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
 _PLACE_CACHE_SIZE = 128
+_MOMENT_CACHE_SIZE = 4096
 
 
 @dataclass
@@ -149,6 +150,8 @@ class Matcher:
         self._weights = self.config.weights()
         self.filters = Filters(self.index, self.config)
         self._place_cache: OrderedDict[tuple[Any, ...], PlaceColumns] = OrderedDict()
+        # (schedule set, moment) -> (open then, next opening), for the returned matches
+        self._moment_cache: OrderedDict[tuple[int, datetime], tuple[bool | None, Any]] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"Matcher({self.index.n_services} services, {self.index.n_units} units)"
@@ -157,6 +160,7 @@ class Matcher:
         state = dict(self.__dict__)
         state["filters"] = Filters(self.index, self.config)  # caches: not worth shipping
         state["_place_cache"] = OrderedDict()
+        state["_moment_cache"] = OrderedDict()
         return state
 
     # ------------------------------------------------------------------ client context
@@ -529,11 +533,17 @@ class Matcher:
         k = int(self.index.s_schedule_set[s])
         if ctx.at is None or k < 0:
             return None, None
-        schedules = self.index.schedule_sets[k]
-        now = is_open(schedules, ctx.at)
-        if now is None:
-            return None, None
-        return now, (ctx.at if now else next_open(schedules, ctx.at))
+        key = (k, ctx.at)
+        cached = self._moment_cache.get(key)
+        if cached is not None:
+            return cached
+        compiled = self.index.schedule_sets[k]
+        now = compiled.is_open(ctx.at)
+        answer = (None, None) if now is None else (now, ctx.at if now else compiled.next_open(ctx.at))
+        self._moment_cache[key] = answer
+        if len(self._moment_cache) > _MOMENT_CACHE_SIZE:
+            self._moment_cache.popitem(last=False)
+        return answer
 
     def _exclusion(
         self,

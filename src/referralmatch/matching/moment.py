@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..schedule import HOURS_PER_WEEK, utc_offset_hours, validity
+from ..schedule import (
+    HOURS_PER_WEEK,
+    CompiledSchedules,
+    compile_schedules,
+    utc_offset_hours,
+    validity,
+)
 from .context import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -73,8 +79,8 @@ def moment_columns(
 ) -> dict[str, Any]:
     """The index columns this module reads (keyword arguments of ``DirectoryIndex``): week
     pattern and wait table, validity bounds (day ordinals), UTC offsets (hours; NaN unknown),
-    whole-day closures, and each service's schedules (``schedule_sets``; -1 for none) for the
-    exact reading of the returned matches."""
+    whole-day closures, and each service's compiled schedules (``schedule_sets`` indexed by
+    ``s_schedule_set``; -1 for none) for the exact reading of the returned matches."""
     n = len(services)
     if n:
         patterns, inverse = np.unique(week_masks, axis=0, return_inverse=True)
@@ -84,7 +90,7 @@ def moment_columns(
     last = np.full(n, _NO_LAST, dtype=np.int64)
     offset = np.full(n, np.nan)
     set_of = np.full(n, -1, dtype=np.int32)
-    sets: list[tuple[Schedule, ...]] = []
+    sets: list[CompiledSchedules] = []
     set_keys: dict[tuple[Any, ...], int] = {}
     closure_rows: list[tuple[int, int, int]] = []
     for i, service in enumerate(services):
@@ -95,7 +101,7 @@ def moment_columns(
         known = set_keys.get(key)
         if known is None:
             known = set_keys[key] = len(sets)
-            sets.append(schedules)
+            sets.append(compile_schedules(schedules))
         set_of[i] = known
         v = validity(schedules)
         if v.first is not None:
@@ -147,7 +153,11 @@ def hours_until_open(index: DirectoryIndex, services: IntArray, at: datetime) ->
     last = index.s_valid_last[services]
     not_yet = _day(start) < first
     start[not_yet] = (first[not_yet] - _EPOCH_DAY) * 24.0
-    relevant = np.flatnonzero(np.isin(index.closure_service, services))
+    relevant = (
+        np.flatnonzero(np.isin(index.closure_service, services))
+        if len(index.closure_service)
+        else np.empty(0, dtype=np.int64)
+    )
     if len(relevant):
         for _ in range(2):  # a closure may end where the next one starts
             for c in relevant.tolist():

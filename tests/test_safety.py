@@ -270,3 +270,27 @@ def test_a_routine_crisis_need_with_matches_gets_no_appended_lines(matcher: rm.M
     client = rm.ClientProfile(age=30, location=SAC, needs=[rm.Need("crisis", urgency="routine")])
     (need,) = matcher.match(client, at=datetime(2026, 12, 1, 10)).needs
     assert need.matches and need.fallbacks == ()
+
+
+@pytest.mark.parametrize("text", ["my husband hits me", "mi pareja me pega"])
+def test_violence_in_the_clients_words_reaches_hotline_and_confidential_shelters(
+    matcher: rm.Matcher, text: str
+) -> None:
+    """The issue's "my husband hits me" without telehealth: the DV hotline (phone) and the
+    confidential shelters are listed, each saying how it is reached."""
+    client = rm.ClientProfile(age=30, gender="female", location=rm.Place(postal_code="95823"),
+                              telehealth_ok=False, needs=[rm.Need(text)])  # fmt: skip
+    (need,) = matcher.match(client).needs
+    assert need.need == "domestic_violence"
+    reach = {m.service_name: m.reached_by for m in need.matches}
+    assert reach.get("Safe Harbor Domestic Violence Hotline") == "phone"
+    assert {k for k, v in reach.items() if v == "confidential"} == CONFIDENTIAL_SHELTERS
+
+
+@pytest.mark.parametrize("text", ["I want to kill myself", "quiero morir"])
+def test_danger_in_the_clients_words_without_telehealth(matcher: rm.Matcher, text: str) -> None:
+    client = rm.ClientProfile(age=30, location=SAC, telehealth_ok=False, needs=[rm.Need(text)])
+    (need,) = matcher.match(client).needs
+    assert (need.need, need.urgency) == ("crisis", "immediate")
+    assert "outreach" in {m.reached_by for m in need.matches}
+    assert [f.key for f in need.fallbacks] == ["988", "911"]

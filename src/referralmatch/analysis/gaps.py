@@ -268,7 +268,8 @@ def gap_analysis(
         caseload: a frame from :func:`read_caseload`, or a path / raw frame it can read.
         directory: a Directory, a path to one, a DirectoryIndex or a ready Matcher.
         config: matching configuration (ignored when a Matcher is given).
-        at: the moment of referral (default now).
+        at: the moment of referral (schedules judged then, see ``Matcher.match``); None judges
+            weekly hours only, so the report does not depend on the clock.
         by: columns of the per-client-need table that ``by_area`` groups by.
         progress: show a tqdm progress bar; default: only when stderr is a terminal.
         chunk_size: client-need rows per kernel call (the unit of progress).

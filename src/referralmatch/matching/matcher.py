@@ -342,7 +342,7 @@ class Matcher:
                 self._make_match(
                     ctx, key, label, need, sensitive, rank, st, int(p[i]), float(score[i]),
                     {name: float(factors[name][i]) for name in FACTORS}, need_has,
-                )  # fmt: skip
+                )
                 for rank, i in enumerate(best, start=1)
             )
         member_services = sum(index.members[k].n_services for k, _ in cats if k in index.members)

@@ -44,6 +44,11 @@ from referralmatch.geo import (
     normalize_state,
 )
 from referralmatch.matching.config import FACTORS, MatchConfig
+from referralmatch.matching.contact import (
+    SAFETY_CATEGORIES,
+    contact_mode,
+    reaches_without_telehealth,
+)
 from referralmatch.matching.factors.access import (
     CAPACITY_SCORES,
     LANGUAGE_NOT_LISTED,
@@ -158,6 +163,19 @@ class PythonLoopMatcher:
         self.classified: dict[str, dict[str, float]] = {s.id: {} for s in services}
         for row, cat, rel, _ in relevance_table(texts, self.categories, floor=MEMBER_FLOOR).rows():
             self.classified[services[row].id][cat] = rel
+        # phone lines, mobile teams and confidential shelters are not telehealth
+        self.phone_or_outreach: dict[str, bool] = {
+            s.id: reaches_without_telehealth(
+                contact_mode(
+                    " ".join(t for t in (s.name, s.alternate_name) if t),
+                    s.description or "",
+                    crisis_or_safety=any(
+                        self.classified[s.id].get(c, 0.0) >= 0.5 for c in SAFETY_CATEGORIES
+                    ),
+                )
+            )
+            for s in services
+        }
         self.positions: dict[str, tuple[float, float] | None] = {
             loc.id: _position(loc) for loc in directory.locations.values()
         }
@@ -253,7 +271,11 @@ class PythonLoopMatcher:
                     virtual = (location is None and facts.virtual) or (
                         location is not None and location.location_type == "virtual"
                     )
-                    if virtual and client.telehealth_ok is False:
+                    if (
+                        virtual
+                        and client.telehealth_ok is False
+                        and not self.phone_or_outreach[service.id]
+                    ):
                         continue
                     distance: float | None = None
                     point = self.positions.get(location.id) if location is not None else None
@@ -355,7 +377,7 @@ scored AS (
     WHERE ({inactive_ok} OR u.active)
       AND e.status <> 2
       AND a.cover <> -1
-      AND ($telehealth OR NOT u.virtual)
+      AND ($telehealth OR NOT u.video_only)
       AND NOT (u.ins_required AND $uninsured)
       AND (u.plan IS NULL OR NOT list_contains($blocked_plans, u.plan))
 ),
@@ -432,6 +454,7 @@ class DuckDBMatcher:
             "lat": ix.u_lat,
             "lon": ix.u_lon,
             "virtual": ix.u_virtual,
+            "video_only": ix.u_virtual & (ix.s_contact[s] == 0),
             "active": ix.s_active[s],
             "rule_set": ix.s_rule_set[s],
             "area_set": ix.s_area_set[s],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from geopy.distance import great_circle
 
@@ -19,7 +19,8 @@ from referralmatch.directory import Directory
 from referralmatch.eligibility import evaluate, rules_for_service, summarize
 from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
 from referralmatch.matching.config import MatchConfig
-from referralmatch.matching.factors.access import capacity_one, cost_one, language_one
+from referralmatch.matching.contact import contact_mode
+from referralmatch.matching.factors.access import capacity_one, cost_one, language_one, soon_one
 from referralmatch.matching.factors.population import (
     client_populations,
     named_targets,
@@ -33,10 +34,10 @@ from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys
 from referralmatch.matching.filters import eligibility_profile
 from referralmatch.matching.matcher import client_languages, related_languages
 from referralmatch.models.client import ClientProfile
-from referralmatch.models.directory import Location
+from referralmatch.models.directory import Location, Schedule
 from referralmatch.needs.categories import NeedCategories
 from referralmatch.needs.classify import match_need_text
-from referralmatch.schedule import availability_mask, week_mask
+from referralmatch.schedule import availability_mask, utc_offset_hours, validity, week_mask
 
 URGENCY = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
 
@@ -52,6 +53,35 @@ def _position(location: Location) -> tuple[float, float] | None:
         if found is not None:
             return (found.latitude, found.longitude)
     return None
+
+
+def _wait_hours(schedules: list[Schedule], mask: object, at: datetime) -> float:
+    """Hours from ``at`` until the weekly hours next open, hour by hour: from the first valid
+    day, outside whole-day closures, never after the last valid day (inf)."""
+    offset = utc_offset_hours(schedules)
+    if at.tzinfo is None:
+        local = at
+    elif offset is None:
+        local = at.replace(tzinfo=None)
+    else:
+        local = at.astimezone(UTC).replace(tzinfo=None) + timedelta(hours=offset)
+    v = validity(schedules)
+    start = local
+    if v.first is not None and start.date() < v.first:
+        start = datetime.combine(v.first, time())
+    for _ in range(2):
+        for a, b in v.closures:
+            if a <= start.date() <= b:
+                start = datetime.combine(b + timedelta(days=1), time())
+    hour = start.replace(minute=0, second=0, microsecond=0)
+    for k in range(169):
+        h = hour + timedelta(hours=k)
+        if mask[h.weekday() * 24 + h.hour]:  # type: ignore[index]
+            opens = start if k == 0 else h
+            if v.last is not None and opens.date() > v.last:
+                return math.inf
+            return (opens - local).total_seconds() / 3600
+    return math.inf
 
 
 @dataclass
@@ -80,6 +110,7 @@ def reference_match(
     *,
     limit: int = 5,
     config: MatchConfig | None = None,
+    at: datetime | None = None,
 ) -> dict[str, list[RefMatch]]:
     config = config or MatchConfig()
     categories = NeedCategories.default()
@@ -89,8 +120,9 @@ def reference_match(
     client_langs = client_languages(client)
     client_ins = insurance_kinds(client.insurance or ())
     client_mask = availability_mask(client.availability) if client.availability else None
-    client_has, client_not = client_populations(client)
-    judged_on = eligibility_profile(client, date.today())
+    on = at.date() if at is not None else None
+    client_has, client_not = client_populations(client, on)
+    judged_on = eligibility_profile(client, on or date.today())
     services = list(directory.services.values())
     texts = []
     for service in services:
@@ -123,7 +155,7 @@ def reference_match(
                 return None if place is None else area_covers(area, None, None, None, place)
 
             verdicts = evaluate(
-                rules_for_service(service), judged_on, year=config.poverty_year, area_covered=covered
+                rules_for_service(service), judged_on, year=config.poverty_year, on=on, area_covered=covered
             )
             status, _ = summarize(verdicts)
             if status == "unmet":
@@ -185,18 +217,31 @@ def reference_match(
             )
             if config.require_language and language == 0:
                 continue
-            mask = week_mask(directory.schedules_of(service))
+            schedules = directory.schedules_of(service)
+            mask = week_mask(schedules)
             has = bool(mask.any())
             if client_mask is None or not client_mask.any():
                 schedule = 1.0 if has else 0.5
             else:
                 schedule = float((mask & client_mask).sum() / client_mask.sum()) if has else 0.5
+            if at is not None and has:
+                schedule *= soon_one(_wait_hours(list(schedules), mask, at))
             best: tuple[float, float, RefMatch] | None = None
             for location in locations or [None]:
                 virtual = (location is None and facts.virtual) or (
                     location is not None and location.location_type == "virtual"
                 )
-                if virtual and client.telehealth_ok is False:
+                # a crisis line, a mobile team or a confidential shelter reached by its hotline
+                # is not telehealth: only video/online units are refused
+                crisis_or_safety = any(
+                    relevance.get((row, c), 0.0) >= 0.5 for c in ("crisis", "domestic_violence")
+                )
+                by_phone_or_visit = contact_mode(
+                    " ".join(t for t in (service.name, service.alternate_name) if t),
+                    service.description or "",
+                    crisis_or_safety=crisis_or_safety,
+                ) != 0
+                if virtual and client.telehealth_ok is False and not by_phone_or_visit:
                     continue
                 distance: float | None = None
                 point = _position(location) if location is not None else None

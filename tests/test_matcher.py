@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from datetime import time
+from datetime import UTC, datetime, time
 
 import numpy as np
 import pytest
@@ -76,12 +76,23 @@ clients = st.builds(
 )
 
 
+moments = st.one_of(
+    st.none(),
+    st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)),
+    st.datetimes(
+        min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+    ),
+)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(client=clients, seed=st.integers(0, 3))
-def test_fast_matcher_equals_reference_on_synthetic(client: rm.ClientProfile, seed: int) -> None:
+@given(client=clients, seed=st.integers(0, 3), at=moments)
+def test_fast_matcher_equals_reference_on_synthetic(
+    client: rm.ClientProfile, seed: int, at: datetime | None
+) -> None:
     directory = _synthetic(seed)
-    fast = _matcher(seed).match(client, limit=5)
-    _assert_same(fast, reference_match(directory, client, limit=5))
+    fast = _matcher(seed).match(client, limit=5, at=at)
+    _assert_same(fast, reference_match(directory, client, limit=5, at=at))
 
 
 _CACHE: dict[int, tuple[rm.Directory, rm.Matcher]] = {}
@@ -100,11 +111,14 @@ def _matcher(seed: int) -> rm.Matcher:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(client=clients)
+@given(client=clients, at=moments)
 def test_fast_matcher_equals_reference_on_sample(
-    sample: rm.Directory, sample_matcher: rm.Matcher, client: rm.ClientProfile
+    sample: rm.Directory, sample_matcher: rm.Matcher, client: rm.ClientProfile,
+    at: datetime | None,
 ) -> None:
-    _assert_same(sample_matcher.match(client, limit=4), reference_match(sample, client, limit=4))
+    _assert_same(
+        sample_matcher.match(client, limit=4, at=at), reference_match(sample, client, limit=4, at=at)
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from .errors import ConfigurationError, DirectoryValidationError, ReferralMatchError
@@ -142,7 +143,18 @@ def _screening_needs(path: str) -> list[Any]:
     return list(screening.needs_from_screenings(*results))
 
 
+def _moment(value: str | None) -> datetime | None:
+    """``--at``: an ISO 8601 date-time, or None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError("--at must be an ISO 8601 date-time") from None
+
+
 def _match(args: argparse.Namespace) -> int:
+    from .matching.config import MatchConfig
     from .matching.matcher import Matcher
     from .models.client import ClientProfile
 
@@ -156,10 +168,14 @@ def _match(args: argparse.Namespace) -> int:
     if args.screening:
         data["needs"] = [*data.get("needs", []), *_screening_needs(args.screening)]
     client = ClientProfile.model_validate(data)
-    result = Matcher(directory).match(client, limit=args.limit)
+    at = _moment(args.at)
+    config = MatchConfig(include_inactive=True) if args.include_inactive else None
+    result = Matcher(directory, config=config).match(client, limit=args.limit, at=at)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
     else:
+        # warnings (an unresolved place), built-in fallback lines and inactive labels are part
+        # of the explanation
         print(result.explain())
         counts = result.exclusion_counts()
         if counts:
@@ -281,6 +297,13 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--screening", help="screening answers as JSON, keyed by instrument")
     match.add_argument("--limit", type=_count(1), default=5, help="services per need, 1 or more (default 5)")
     match.add_argument("--json", action="store_true", help="print the result as JSON")
+    match.add_argument(
+        "--at", help="moment of referral, ISO 8601 (default: judge weekly hours only)"
+    )
+    match.add_argument(
+        "--include-inactive", action="store_true",
+        help="also rank inactive services (each labelled INACTIVE)",
+    )  # fmt: skip
     _add_mapping_options(match)
     match.set_defaults(handler=_match)
 

@@ -46,15 +46,18 @@ __all__ = [
     "GeopyGeocoder",
     "OfflineGeocoder",
     "PlaceLike",
+    "PlaceResolution",
     "Precision",
     "ResolvedPlace",
     "area_covers",
     "chord_threshold",
+    "correct_city",
     "haversine_km",
     "normalize_city",
     "normalize_county",
     "normalize_state",
     "point_in_geojson",
+    "resolve_place",
     "unit_vectors",
 ]
 
@@ -527,6 +530,117 @@ class OfflineGeocoder:
             timezone=table.timezone[i],
             precision="coordinates",
         )
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution with warnings (what a result says about the client's place)
+# --------------------------------------------------------------------------------------------
+
+CITY_SPELLING_CUTOFF = 85.0
+"""Least rapidfuzz ``ratio`` (0-100) for an unknown city name to be read as a city of the same
+state in the offline table."""
+
+
+@lru_cache(maxsize=64)
+def _state_cities(state: str) -> tuple[str, ...]:
+    table = _zip_table()
+    return tuple(sorted({city for city, st in table.by_city if st == state}))
+
+
+def correct_city(city: str, state: str | None) -> ResolvedPlace | None:
+    """The offline table's city of ``state`` closest in spelling to an unknown ``city`` (ratio at
+    least :data:`CITY_SPELLING_CUTOFF`), resolved; None without a state or a close name.
+
+    >>> correct_city("Sacremento", "CA").city
+    'Sacramento'
+    >>> correct_city("Xqzv", "CA") is None
+    True
+    """
+    from rapidfuzz import fuzz, process
+
+    code = normalize_state(state)
+    if code is None or not city.strip():
+        return None
+    found = process.extractOne(
+        normalize_city(city), _state_cities(code), scorer=fuzz.ratio,
+        score_cutoff=CITY_SPELLING_CUTOFF,
+    )  # fmt: skip
+    return None if found is None else OfflineGeocoder.by_city(found[0], code)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class PlaceResolution:
+    """A client place as resolved, with what the caller must be told about it: ``warnings``
+    name the field that could not be read (never its value), ``corrected`` says a city name was
+    read as a close spelling."""
+
+    place: ResolvedPlace | None
+    warnings: tuple[str, ...] = ()
+    corrected: bool = False
+
+    def __repr__(self) -> str:
+        return f"PlaceResolution(resolved={self.place is not None}, warnings={len(self.warnings)})"
+
+
+_UNRESOLVED = "distances are unknown and service areas are not judged for this client"
+
+
+def resolve_place(geocoder: Geocoder, place: PlaceLike) -> PlaceResolution:
+    """Resolve a client place and say what could not be read: an unknown ZIP code, an unknown
+    city (a close misspelling within the state is corrected, with a warning naming the city it
+    was read as), coordinates out of range. A place that cannot be resolved at all is said so,
+    never guessed.
+
+    >>> r = resolve_place(OfflineGeocoder(), _Place(postal_code="99999"))
+    >>> r.place is None, r.warnings[0]
+    (True, 'the ZIP code is not in the offline ZIP table; distances are unknown and service areas are not judged for this client')
+    >>> r = resolve_place(OfflineGeocoder(), _Place(city="Sacremento", state="CA"))
+    >>> r.place.city, r.warnings[0]
+    ('Sacramento', 'city name not found; read as Sacramento, CA (closest spelling in the offline table)')
+    """
+    resolved = geocoder.resolve(place)
+    lat, lon = getattr(place, "latitude", None), getattr(place, "longitude", None)
+    raw_zip = getattr(place, "postal_code", None)
+    city, state = getattr(place, "city", None), getattr(place, "state", None)
+    warnings: list[str] = []
+    offline = isinstance(geocoder, OfflineGeocoder)
+    if lat is not None and lon is not None:
+        if resolved is None:
+            warnings.append(f"the coordinates are out of range; {_UNRESOLVED}")
+        return PlaceResolution(resolved, tuple(warnings))
+    zip_known = (
+        raw_zip is None
+        or (resolved is not None and resolved.precision == "postal_code")
+        or ((z := _zip5(raw_zip)) is not None and z in _zip_table().by_zip)
+    )
+    if resolved is not None:
+        if offline and not zip_known:
+            warnings.append("the ZIP code is not in the offline ZIP table; located by city instead")
+        return PlaceResolution(resolved, tuple(warnings))
+    if city:
+        corrected = correct_city(city, state)
+        if corrected is not None:
+            if not zip_known:
+                warnings.append("the ZIP code is not in the offline ZIP table")
+            warnings.append(
+                f"city name not found; read as {corrected.city}, {corrected.state} "
+                "(closest spelling in the offline table)"
+            )
+            return PlaceResolution(corrected, tuple(warnings), corrected=True)
+    what: list[str] = []
+    if raw_zip is not None:
+        what.append("the ZIP code is not in the offline ZIP table")
+    if city:
+        what.append(
+            "the city is not in the offline table for the state" if normalize_state(state)
+            else "the city is unknown or ambiguous without a state"
+        )  # fmt: skip
+    if not what and state:
+        what.append("only a state was given")
+    if not what:
+        what.append("the location has no coordinates, ZIP code or city")
+    warnings.append(f"{' and '.join(what)}; {_UNRESOLVED}")
+    return PlaceResolution(None, tuple(warnings))
 
 
 class GeopyGeocoder:

@@ -55,7 +55,9 @@ from .models.directory import Schedule
 __all__ = [
     "HOURS_PER_WEEK",
     "AvailabilityWindow",
+    "CompiledSchedules",
     "availability_mask",
+    "compile_schedules",
     "describe",
     "is_open",
     "next_open",
@@ -64,6 +66,8 @@ __all__ = [
     "schedule_fit",
     "schedule_fit_many",
     "unpack_week_mask",
+    "utc_offset_hours",
+    "validity",
     "week_mask",
 ]
 
@@ -330,11 +334,7 @@ def is_open(
     >>> is_open([], datetime(2025, 3, 8, 3, 0)) is None
     True
     """
-    items = list(schedules)
-    rules = _rules(items)
-    if not any(not r.closure for r in rules):
-        return None
-    return _open_local(rules, _to_local(at, _service_zone(items, tz)))
+    return compile_schedules(schedules, tz=tz).is_open(at)
 
 
 def next_open(
@@ -351,34 +351,63 @@ def next_open(
     >>> next_open(week, datetime(2025, 3, 7, 18, 0))  # Friday evening -> Monday
     datetime.datetime(2025, 3, 10, 9, 0)
     """
-    items = list(schedules)
-    rules = _rules(items)
-    if not any(not r.closure for r in rules):
+    return compile_schedules(schedules, tz=tz).next_open(after)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSchedules:
+    """A service's schedules read once, for many :meth:`is_open` / :meth:`next_open` questions
+    (what :func:`is_open` and :func:`next_open` do for one). Picklable."""
+
+    rules: tuple[_Rule, ...]
+    zone: tzinfo | None
+
+    def is_open(self, at: datetime) -> bool | None:
+        """As :func:`is_open`."""
+        if not any(not r.closure for r in self.rules):
+            return None
+        return _open_local(self.rules, _to_local(at, self.zone))
+
+    def next_open(self, after: datetime) -> datetime | None:
+        """As :func:`next_open`."""
+        rules, zone = self.rules, self.zone
+        if not any(not r.closure for r in rules):
+            return None
+        local = _to_local(after, zone)
+        if _open_local(rules, local):
+            return after.astimezone(zone) if (zone is not None and after.tzinfo) else after
+        # Closed-to-open changes happen only at an opening start, a closure's end, or midnight.
+        base = datetime.combine(local.date(), time())
+        candidates: set[datetime] = set()
+        for d in range(-1, _NEXT_OPEN_DAYS + 1):
+            day = base + timedelta(days=d)
+            candidates.add(day)
+            for rule in rules:
+                if not rule.closure:
+                    candidates.add(day + timedelta(seconds=rule.start))
+                elif not rule.whole_day:
+                    candidates.add(day + timedelta(seconds=rule.end))
+        limit = local + timedelta(days=_NEXT_OPEN_DAYS)
+        for moment in sorted(c for c in candidates if local < c <= limit):
+            if _open_local(rules, moment):
+                if after.tzinfo is None:
+                    return moment
+                if zone is not None:
+                    return _localize(moment, zone)
+                return moment.replace(tzinfo=after.tzinfo)  # read in after's own wall clock
         return None
-    zone = _service_zone(items, tz)
-    local = _to_local(after, zone)
-    if _open_local(rules, local):
-        return after.astimezone(zone) if (zone is not None and after.tzinfo) else after
-    # Closed-to-open changes happen only at an opening start, a closure's end, or midnight.
-    base = datetime.combine(local.date(), time())
-    candidates: set[datetime] = set()
-    for d in range(-1, _NEXT_OPEN_DAYS + 1):
-        day = base + timedelta(days=d)
-        candidates.add(day)
-        for rule in rules:
-            if not rule.closure:
-                candidates.add(day + timedelta(seconds=rule.start))
-            elif not rule.whole_day:
-                candidates.add(day + timedelta(seconds=rule.end))
-    limit = local + timedelta(days=_NEXT_OPEN_DAYS)
-    for moment in sorted(c for c in candidates if local < c <= limit):
-        if _open_local(rules, moment):
-            if after.tzinfo is None:
-                return moment
-            if zone is not None:
-                return _localize(moment, zone)
-            return moment.replace(tzinfo=after.tzinfo)  # read in after's own wall clock
-    return None
+
+
+def compile_schedules(schedules: Iterable[Schedule], *, tz: str | None = None) -> CompiledSchedules:
+    """Read a service's schedules once (``tz`` as for :func:`is_open`).
+
+    >>> from referralmatch.models.directory import Schedule
+    >>> c = compile_schedules([Schedule(id="w", byday="TH", opens_at="09:00", closes_at="12:00")])
+    >>> c.is_open(datetime(2025, 3, 6, 10, 0)), c.next_open(datetime(2025, 3, 4, 10, 0))
+    (True, datetime.datetime(2025, 3, 6, 9, 0))
+    """
+    items = list(schedules)
+    return CompiledSchedules(tuple(_rules(items)), _service_zone(items, tz))
 
 
 def _localize(naive: datetime, zone: tzinfo) -> datetime:
@@ -428,6 +457,65 @@ def week_mask(schedules: Iterable[Schedule]) -> BoolArray:
         for wd in rule.mask_days():
             _mark(mask, wd * _DAY + rule.start, wd * _DAY + rule.end)
     return mask
+
+
+@dataclass(frozen=True, slots=True)
+class Validity:
+    """When a service's weekly hours apply: ``first`` and ``last`` dates (inclusive; None is
+    unbounded) over its regular schedules, and its whole-day ``closures`` as (first, last) date
+    pairs. Special (holiday) hours and closures of only some hours are not summarised here."""
+
+    first: date | None
+    last: date | None
+    closures: tuple[tuple[date, date], ...]
+
+
+def validity(schedules: Iterable[Schedule]) -> Validity:
+    """The validity bounds and whole-day closures of a service's schedules (what the week mask
+    ignores), for judging the mask at a moment.
+
+    The service's regular hours apply from the earliest ``valid_from``/``dtstart`` of its
+    regular schedules to the latest ``valid_to``/``until``; a schedule without a bound leaves
+    that side unbounded. No regular schedule gives both bounds None.
+
+    >>> from referralmatch.models.directory import Schedule
+    >>> v = validity([Schedule(id="a", byday="MO", opens_at="09:00", closes_at="12:00",
+    ...                        valid_to=date(2025, 6, 30)),
+    ...               Schedule(id="c", description="Closed for the holiday",
+    ...                        valid_from=date(2025, 5, 26), valid_to=date(2025, 5, 26))])
+    >>> v.first, v.last, v.closures
+    (None, datetime.date(2025, 6, 30), ((datetime.date(2025, 5, 26), datetime.date(2025, 5, 26)),))
+    """
+    rules = _rules(schedules)
+    regular = [r for r in rules if not r.closure and not r.special]
+    first = None if not regular or any(r.first is None for r in regular) else min(
+        r.first for r in regular if r.first is not None
+    )
+    last = None if not regular or any(r.last is None for r in regular) else max(
+        r.last for r in regular if r.last is not None
+    )
+    closures = tuple(
+        (r.first, r.last)
+        for r in rules
+        if r.closure and r.whole_day and r.first is not None and r.last is not None
+    )
+    return Validity(first, last, closures)
+
+
+def utc_offset_hours(schedules: Sequence[Schedule]) -> float | None:
+    """The service's UTC offset in hours from its schedules' HSDS ``timezone`` when they agree
+    (None otherwise: times are then read on the caller's wall clock).
+
+    >>> from referralmatch.models.directory import Schedule
+    >>> utc_offset_hours([Schedule(id="a", byday="MO", opens_at="09:00", closes_at="12:00",
+    ...                            timezone=-8)])
+    -8.0
+    """
+    zone = _service_zone(schedules, None)
+    if zone is None:
+        return None
+    offset = datetime(2000, 1, 1, tzinfo=zone).utcoffset()
+    return None if offset is None else offset.total_seconds() / 3600
 
 
 def availability_mask(windows: Iterable[AvailabilityWindow]) -> BoolArray:

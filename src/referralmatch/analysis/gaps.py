@@ -12,6 +12,8 @@ Example:
     >>> report = rm.gap_analysis(rm.sample_caseload_path(), rm.sample_directory_path())
     >>> sorted(report.per_client_need.status.unique())
     ['met', 'unmet']
+    >>> STATUSES
+    ('met', 'unmet', 'location_unknown')
     >>> int(report.by_need.client_needs.sum()) == len(report.per_client_need)
     True
 """
@@ -41,7 +43,19 @@ if TYPE_CHECKING:
 
     from ..models.client import ClientProfile
 
-__all__ = ["GAP_COLUMNS", "REASONS", "GapReport", "empty_gap_frame", "gap_analysis", "gap_kernel"]
+__all__ = [
+    "GAP_COLUMNS",
+    "REASONS",
+    "STATUSES",
+    "GapReport",
+    "empty_gap_frame",
+    "gap_analysis",
+    "gap_kernel",
+]
+
+STATUSES = ("met", "unmet", "location_unknown")
+"""A client-need's status: met, unmet (with a reason), or location_unknown (the client's
+location could not be resolved, so reach cannot be judged; counted apart from both)."""
 
 GAP_COLUMNS: dict[str, str] = {
     "client_id": "string",
@@ -121,8 +135,10 @@ class GapReport:
 
     @property
     def by_need(self) -> pd.DataFrame:
-        """Per need: client-needs, met, unmet, met share, median distance to the nearest eligible
-        site (km) and the most common reason when unmet."""
+        """Per need: client-needs, met, unmet, location_unknown (counted apart), met share (of
+        the client-needs whose location was resolved: met / (met + unmet); NA when none was),
+        median distance to the nearest eligible site (km) and the most common reason when
+        unmet."""
         return _summarise(self.per_client_need, ["need"])
 
     @property
@@ -147,18 +163,26 @@ class GapReport:
         frame = self.per_client_need
         total = len(frame)
         met = int((frame.status == "met").sum())
+        unknown = int((frame.status == "location_unknown").sum())
+        unmet = total - met - unknown
         clients = frame.client_id.nunique()
         if not total:
             return "no client needs"
-        lines = [
-            f"{total} needs of {clients} clients: {met} met ({met / total:.0%}), {total - met} unmet"
-        ]
+        judged = met + unmet
+        share = f" ({met / judged:.0%})" if judged else ""
+        lines = [f"{total} needs of {clients} clients: {met} met{share}, {unmet} unmet"]
+        if unknown:
+            lines[0] += (
+                f", {unknown} with the location unknown (not resolved; counted apart from met "
+                "and unmet)"
+            )
         by_reason = frame[frame.status == "unmet"].reason.value_counts()
         for reason, n in by_reason.items():
             lines.append(f"  unmet, {reason}: {n}")
         worst = self.by_need.sort_values(["met_share", "need"]).head(3)
         for need, row in worst.iterrows():
-            lines.append(f"  lowest coverage: {need} {row.met_share:.0%} of {row.client_needs}")
+            if pd.notna(row.met_share):
+                lines.append(f"  lowest coverage: {need} {row.met_share:.0%} of {row.client_needs}")
         return "\n".join(lines)
 
     def plot_coverage(self, ax: Axes | None = None) -> Axes:
@@ -200,11 +224,21 @@ def _summarise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         "met": (data.status == "met").groupby([data[k] for k in keys], observed=True, sort=True)
         .sum().astype("Int64"),
     })  # fmt: skip
-    out["unmet"] = out.client_needs - out.met
-    out["met_share"] = out.met / out.client_needs
+    out["location_unknown"] = (
+        (data.status == "location_unknown")
+        .groupby([data[k] for k in keys], observed=True, sort=True)
+        .sum()
+        .astype("Int64")
+    )
+    out["unmet"] = out.client_needs - out.met - out.location_unknown
+    judged = out.met + out.unmet
+    out["met_share"] = (out.met / judged.where(judged > 0)).astype("Float64")
     out["median_nearest_km"] = grouped.nearest_eligible_km.median()
     out["top_reason"] = grouped.reason.agg(_top_reason)
-    return out.astype({"client_needs": "Int64", "met": "Int64", "unmet": "Int64", "met_share": "Float64",
+    out = out[["client_needs", "met", "unmet", "location_unknown", "met_share",
+               "median_nearest_km", "top_reason"]]  # fmt: skip
+    return out.astype({"client_needs": "Int64", "met": "Int64", "unmet": "Int64",
+                       "location_unknown": "Int64", "met_share": "Float64",
                        "median_nearest_km": "Float64", "top_reason": "string"})  # fmt: skip
 
 
@@ -234,7 +268,8 @@ def gap_analysis(
         caseload: a frame from :func:`read_caseload`, or a path / raw frame it can read.
         directory: a Directory, a path to one, a DirectoryIndex or a ready Matcher.
         config: matching configuration (ignored when a Matcher is given).
-        at: the moment of referral (default now).
+        at: the moment of referral (schedules judged then, see ``Matcher.match``); None judges
+            weekly hours only, so the report does not depend on the clock.
         by: columns of the per-client-need table that ``by_area`` groups by.
         progress: show a tqdm progress bar; default: only when stderr is a terminal.
         chunk_size: client-need rows per kernel call (the unit of progress).

@@ -45,6 +45,7 @@ __all__ = ["plot_area_coverage", "plot_coverage", "plot_distance", "plot_reasons
 
 _MET_COLOR = "#2a9d8f"
 _UNMET_COLOR = "#e76f51"
+_UNKNOWN_COLOR = "#9e9e9e"
 _REASON_COLORS = {
     "no_service": "#6d597a",
     "weak_fit": "#9a8c98",
@@ -97,7 +98,7 @@ def _by_need(report: GapReport) -> pd.DataFrame:
     """``report.by_need``, or an empty table of its columns when there are no client-needs."""
     if len(report.per_client_need):
         return report.by_need
-    columns = ["client_needs", "met", "unmet", "met_share"]
+    columns = ["client_needs", "met", "unmet", "location_unknown", "met_share"]
     return pd.DataFrame({c: pd.Series([], dtype="Float64") for c in columns}).rename_axis("need")
 
 
@@ -115,8 +116,10 @@ def _height(rows: int) -> float:
 def plot_coverage(report: GapReport, ax: Axes | None = None) -> Axes:
     """Horizontal stacked bars of met and unmet client-needs per need, lowest met share on top.
 
-    Each need gets two bars (met, unmet; counts of client-needs) and its met share (%) is
-    written at the end of the bar. Returns the Axes.
+    Each need gets stacked bars (met, unmet and, when any, location unknown: clients whose
+    location could not be resolved, counted apart; counts of client-needs) and its met share
+    (%, of the needs whose location was resolved) is written at the end of the bar. Returns the
+    Axes.
 
     Example:
         >>> from referralmatch.analysis.gaps import GapReport, empty_gap_frame
@@ -133,9 +136,12 @@ def plot_coverage(report: GapReport, ax: Axes | None = None) -> Axes:
     unmet = table["unmet"].to_numpy(dtype=float, na_value=0.0)
     ax.barh(y, met, color=_MET_COLOR, label="met")
     ax.barh(y, unmet, left=met, color=_UNMET_COLOR, label="unmet")
-    total = met + unmet
+    unknown = table["location_unknown"].to_numpy(dtype=float, na_value=0.0)
+    if unknown.any():
+        ax.barh(y, unknown, left=met + unmet, color=_UNKNOWN_COLOR, label="location unknown")
+    total = met + unmet + unknown
     for row, (count, share) in enumerate(zip(total, table["met_share"], strict=True)):
-        if count:
+        if count and pd.notna(share):
             ax.text(count, row, f" {share:.0%}", va="center", ha="left", fontsize=8)
     ax.set_yticks(y, needs, fontsize=9)
     ax.set_ylim(-0.6, max(len(needs), 1) - 0.4)
@@ -282,8 +288,10 @@ def area_column(report: GapReport) -> str | None:
 
 
 def _area_data(report: GapReport) -> pd.DataFrame:
-    """need, area, met (0.0/1.0) per client-need; area from :func:`area_column`."""
+    """need, area, met (0.0/1.0) per client-need whose location was resolved (location_unknown
+    rows are left out: they are neither met nor unmet); area from :func:`area_column`."""
     frame = report.per_client_need
+    frame = frame[(frame["status"] != "location_unknown").fillna(True).to_numpy(dtype=bool)]
     column = area_column(report)
     area = (
         frame[column].astype("string").fillna("unknown")

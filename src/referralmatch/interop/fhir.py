@@ -34,12 +34,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from ..io.normalize import phone_e164
+from ..models.results import BUILT_IN_NOTE
 
 if TYPE_CHECKING:
     from ..directory import Directory
     from ..models.directory import Location, Phone, Schedule, Service, TaxonomyTerm
     from ..models.need import Provenance
-    from ..models.results import Match, MatchResult, NeedResult
+    from ..models.results import Fallback, Match, MatchResult, NeedResult
 
 __all__ = [
     "GRAVITY_SYSTEM",
@@ -172,7 +173,47 @@ def service_requests(
                 continue
             out.append(_service_request(result.client_id, need, match, total, patient_reference,
                                         authored_on))  # fmt: skip
+        for fallback in need.fallbacks:
+            out.append(_fallback_request(result.client_id, need, fallback, patient_reference,
+                                         authored_on))  # fmt: skip
     return out
+
+
+SOURCE_TAG_SYSTEM = "urn:referralmatch:source"
+"""``meta.tag`` system marking a ServiceRequest for a built-in national line (code
+``built-in``), not a service of the directory."""
+
+
+def _fallback_request(
+    client_id: str,
+    need: NeedResult,
+    fallback: Fallback,
+    patient_reference: str,
+    authored_on: datetime | None,
+) -> Resource:
+    """A draft ServiceRequest for a built-in national line (988, 911, the National Domestic
+    Violence Hotline): tagged built-in, performer by display only (it is no HealthcareService of
+    the directory), and a note saying so."""
+    key = _SEP.join(("fallback", client_id, need.need, fallback.key))
+    meta: Resource = {"tag": [{"system": SOURCE_TAG_SYSTEM, "code": "built-in",
+                               "display": BUILT_IN_NOTE}]}  # fmt: skip
+    if need.sensitive:
+        meta["security"] = [{"system": CONFIDENTIALITY_SYSTEM, "code": "R", "display": "restricted"}]
+    resource: Resource = {
+        "resourceType": "ServiceRequest",
+        "id": str(uuid.uuid5(_NAMESPACE, key)),
+        "meta": meta,
+        "status": "draft",
+        "intent": "proposal",
+        "priority": _priority(need.urgency),
+        "code": {"text": f"{need.label}: {fallback.name} ({fallback.contact})"},
+        "subject": {"reference": patient_reference},
+    }
+    if authored_on is not None:
+        resource["authoredOn"] = authored_on.isoformat()
+    resource["performer"] = [{"display": fallback.name}]
+    resource["note"] = [{"text": f"{BUILT_IN_NOTE}: {fallback.contact}. {need.fallback_note or ''}".strip()}]
+    return resource
 
 
 def _service_request(
@@ -216,7 +257,10 @@ def _service_request(
     if provenance:
         resource["reasonCode"] = [cc for p in provenance for cc in _reason_codes(p)]
         resource["supportingInfo"] = [{"display": p.describe()} for p in provenance]
-    resource["note"] = [{"text": f"rank {match.rank} of {total}, score {match.score:.2f}"}]
+    note = f"rank {match.rank} of {total}, score {match.score:.2f}"
+    if match.inactive:
+        note += "; the service is INACTIVE in the directory (included on request)"
+    resource["note"] = [{"text": note}]
     return resource
 
 

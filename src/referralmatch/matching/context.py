@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -78,7 +78,10 @@ class ClientContext:
 
     ``eligibility_client`` is the profile eligibility rules are judged on: the client's own,
     with the situations that other fields settle added (``veteran=True``, a dependant, ASL,
-    an age of 60 or more) and, from 50, not pregnant unless said."""
+    an age of 60 or more) and, from 50, not pregnant unless said. ``at`` is the moment of
+    referral (None: schedules are judged by their weekly hours only); ``warnings`` say what of
+    the client's place could not be read, ``location_unresolved`` that a location was given
+    and could not be resolved."""
 
     client: ClientProfile
     eligibility_client: ClientProfile
@@ -98,6 +101,9 @@ class ClientContext:
     has_mask: int
     not_mask: int
     on: date
+    at: datetime | None = None
+    warnings: tuple[str, ...] = ()
+    location_unresolved: bool = False
     verdicts: dict[int, Verdicts] = field(default_factory=dict)
     coverage: dict[int, bool | None] = field(default_factory=dict)
     facts: dict[frozenset[str], dict[int, Verdicts]] = field(default_factory=dict)

@@ -17,12 +17,14 @@ Example:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..io.normalize import language_name
 from ..needs.situations import situations
+from .contact import CONTACT_TEXT, REACH_PHONE, REACH_REMOTE
 from .context import INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
 from .factors.population import MATCHED_UNNAMED, MISMATCH
 from .index import APPROX_CITY, APPROX_POSTAL_CODE
@@ -65,11 +67,32 @@ def need_fit_text(label: str, value: float, evidence: int) -> str:
     return f"fits {label} (relevance {value:.2f}{where})"
 
 
-def distance_text(virtual: bool, distance_km: float, approx: int) -> str:
-    """Distance in km, or how the service is reached; approximate positions are said so."""
+def distance_text(
+    virtual: bool,
+    distance_km: float,
+    approx: int,
+    *,
+    contact: int = REACH_REMOTE,
+    hours: str | None = None,
+    unresolved: bool = False,
+) -> str:
+    """Distance in km, or how the service is reached (``contact``: a mode of :mod:`.contact`;
+    ``hours`` the schedule text, so a 24-hour line says so); approximate positions are said so,
+    and a client place that could not be resolved (``unresolved``) too.
+
+    >>> distance_text(True, float("nan"), 0, contact=REACH_PHONE, hours="24 hours, 7 days")
+    'reached by phone: 24-hour line'
+    >>> distance_text(False, float("nan"), 0, unresolved=True)
+    "distance unknown (the client's location could not be resolved)"
+    """
     if virtual:
-        return "available remotely (phone/online)"
+        if contact == REACH_PHONE:
+            line = "24-hour line" if hours and hours.startswith("24 hours") else "phone or text line"
+            return f"{CONTACT_TEXT[REACH_PHONE]}: {line}"
+        return CONTACT_TEXT[contact]
     if np.isnan(distance_km):
+        if unresolved:
+            return "distance unknown (the client's location could not be resolved)"
         return "distance unknown"
     if approx == APPROX_POSTAL_CODE:
         return f"about {distance_km:.0f} km (ZIP centroid; the service has no map point)"
@@ -89,14 +112,33 @@ def cost_text(index: DirectoryIndex, s: int, value: float) -> str:
     return "fees apply" if index.s_fee_known[s] else "cost not stated (unknown)"
 
 
-def schedule_text(index: DirectoryIndex, s: int, value: float, has_windows: bool) -> str:
-    """Opening hours, and how much of the client's available time they cover."""
+def schedule_text(
+    index: DirectoryIndex,
+    s: int,
+    value: float,
+    has_windows: bool,
+    *,
+    open_now: bool | None = None,
+    next_open: datetime | None = None,
+    judged_at: bool = False,
+) -> str:
+    """Opening hours, how much of the client's available time they cover, and, at a moment of
+    referral (``judged_at``), whether the service is open then or when it opens ("opens Thu
+    09:00")."""
     hours = index.schedule_text[s]
     if not index.s_has_schedule[s]:
         return "hours unknown"
+    text = str(hours)
     if has_windows:
-        return f"{hours}; open during {value:.0%} of the client's available hours"
-    return str(hours)
+        text = f"{hours}; open during {value:.0%} of the client's available hours"
+    if judged_at and open_now is not None:
+        if open_now:
+            text += "; open now"
+        elif next_open is not None:
+            text += f"; closed now, opens {next_open:%a %H:%M}"
+        else:
+            text += "; closed now and not open in the next 14 days"
+    return text
 
 
 def language_text(
@@ -161,7 +203,9 @@ def exclusion_reasons(
         reasons.append("service area does not cover the client's location")
     if codes & NO_REMOTE:
         names.append("no_remote")
-        reasons.append("remote-only service, and the client does not accept remote services")
+        reasons.append(
+            "video/online-only service, and the client does not accept telehealth"
+        )
     if codes & LANGUAGE:
         names.append("language")
         reasons.append("no shared language and no interpretation")

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from ..eligibility import FACTS_READ, evaluate, summarize
 from ..geo import AreaMatcher, haversine_km
 from ..models.results import EligibilityNote
+from .contact import REACH_REMOTE
 from .context import (
     INACTIVE,
     INELIGIBLE,
@@ -273,7 +274,7 @@ class Filters:
     def place_columns(
         self, ctx: ClientContext, units: IntArray, fit: FloatArray, evidence: npt.NDArray[np.uint8]
     ) -> PlaceColumns:
-        """Place-level codes (inactive, weak fit, out of area, remote refused) and the columns
+        """Place-level codes (inactive, weak fit, out of area, video/online refused) and the columns
         scoring reads, for ``units`` whose need relevance is ``fit``."""
         index, config = self.index, self.config
         services = index.u_service[units].astype(np.int64)
@@ -293,7 +294,10 @@ class Filters:
         else:
             distance = np.full(len(units), np.nan)
         if ctx.client.telehealth_ok is False:
-            codes |= np.where(virtual, NO_REMOTE, 0)
+            # phone lines, teams that come to the client and confidential shelters reached by
+            # their hotline are not telehealth (:mod:`.contact`): only video/online is refused
+            remote = index.s_contact[services] == REACH_REMOTE
+            codes |= np.where(virtual & remote, NO_REMOTE, 0)
         return PlaceColumns(
             units=units,
             fit=fit,

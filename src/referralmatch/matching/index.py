@@ -30,11 +30,13 @@ import numpy.typing as npt
 from ..eligibility.parse import rules_for_service, rules_key
 from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
-from ..schedule import describe, pack_week_masks, week_mask
+from ..schedule import CompiledSchedules, describe, pack_week_masks, week_mask
+from .contact import SAFETY_CATEGORIES, contact_mode
 from .factors.access import CAPACITY_CODES
 from .factors.population import NAMED_SHIFT, named_targets, population_mask, service_targets
 from .factors.relevance import ServiceText, relevance_table
 from .facts import INSURANCE_KINDS, service_facts
+from .moment import moment_columns
 
 if TYPE_CHECKING:
     from ..directory import Directory
@@ -226,6 +228,18 @@ class DirectoryIndex:
     categories: NeedCategories
     unclassified: tuple[str, ...]
     one_unit_per_service: bool
+    # --- added for issue 10 (contact mode, schedule validity at a moment) ---
+    s_contact: npt.NDArray[np.uint8]
+    s_week_pattern: npt.NDArray[np.int32]
+    week_wait: npt.NDArray[np.int16]
+    s_valid_first: npt.NDArray[np.int64]
+    s_valid_last: npt.NDArray[np.int64]
+    s_tz_offset_h: npt.NDArray[np.float64]
+    closure_service: npt.NDArray[np.int32]
+    closure_first: npt.NDArray[np.int64]
+    closure_last: npt.NDArray[np.int64]
+    s_schedule_set: npt.NDArray[np.int32]
+    schedule_sets: tuple[CompiledSchedules, ...]
 
     @property
     def n_services(self) -> int:
@@ -472,4 +486,36 @@ class DirectoryIndex:
             categories=categories,
             unclassified=unclassified,
             one_unit_per_service=len(u_service) == n,
+            # --- added for issue 10 ---
+            s_contact=_contact_modes(services, by_category),
+            **moment_columns(services, directory, sched_masks),
         )
+
+
+SAFETY_MEMBER_FIT = 0.5
+"""Least relevance to a crisis or safety category for a remote service to count as a phone line
+(:func:`.contact.contact_mode` ``crisis_or_safety``)."""
+
+
+def _contact_modes(
+    services: list[Any], by_category: dict[str, tuple[list[int], list[float], list[int]]]
+) -> npt.NDArray[np.uint8]:
+    """Contact mode (:mod:`.contact`) of each service (added for issue 10)."""
+    safety = {
+        row
+        for key in SAFETY_CATEGORIES
+        if key in by_category
+        for row, rel in zip(by_category[key][0], by_category[key][1], strict=True)
+        if rel >= SAFETY_MEMBER_FIT
+    }
+    return np.array(
+        [
+            contact_mode(
+                " ".join(t for t in (s.name, s.alternate_name) if t),
+                s.description or "",
+                crisis_or_safety=i in safety,
+            )
+            for i, s in enumerate(services)
+        ],
+        dtype=np.uint8,
+    )

@@ -30,13 +30,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..geo import Geocoder, OfflineGeocoder
+from ..geo import Geocoder, OfflineGeocoder, resolve_place
 from ..io.normalize import language_affinity
 from ..models.results import Exclusion, Factor, Match, MatchResult, NeedResult
+from ..needs.fallbacks import FALLBACK_CATEGORIES, fallbacks_for
 from ..schedule import availability_mask, pack_week_masks
 from . import explain
 from .candidates import candidates, need_categories
 from .config import FACTORS, MatchConfig
+from .contact import CONTACT_NAMES, REACH_REMOTE
 from .context import (
     INACTIVE,
     INELIGIBLE,
@@ -63,6 +65,7 @@ from .factors.reach import distance_factor
 from .facts import insurance_kinds, insurer_keys
 from .filters import Filters, eligibility_profile
 from .index import DirectoryIndex, insurance_bits
+from .moment import hours_until_open
 from .rank import top_k, weighted_score
 
 if TYPE_CHECKING:
@@ -80,6 +83,7 @@ ReachCode = int
 
 _URGENCY_ORDER = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
 _PLACE_CACHE_SIZE = 128
+_MOMENT_CACHE_SIZE = 4096
 
 
 @dataclass
@@ -100,7 +104,9 @@ class NeedOutcome:
     language (or offers interpretation), is open when the client is available and is not full.
     Otherwise ``reason`` says which test failed first: ``no_service`` (nothing in the directory
     fits the need), ``weak_fit`` (only services that mention it in passing), ``not_eligible``,
-    ``out_of_reach``, ``language``, ``hours`` or ``at_capacity``.
+    ``out_of_reach``, ``language``, ``hours`` or ``at_capacity``. ``status`` is
+    ``"location_unknown"`` (no reason) when the client gave a location that could not be
+    resolved and the need would otherwise be met or out of reach: reach cannot be judged.
     """
 
     need: str
@@ -145,6 +151,8 @@ class Matcher:
         self._weights = self.config.weights()
         self.filters = Filters(self.index, self.config)
         self._place_cache: OrderedDict[tuple[Any, ...], PlaceColumns] = OrderedDict()
+        # (schedule set, moment) -> (open then, next opening), for the returned matches
+        self._moment_cache: OrderedDict[tuple[int, datetime], tuple[bool | None, Any]] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"Matcher({self.index.n_services} services, {self.index.n_units} units)"
@@ -153,11 +161,15 @@ class Matcher:
         state = dict(self.__dict__)
         state["filters"] = Filters(self.index, self.config)  # caches: not worth shipping
         state["_place_cache"] = OrderedDict()
+        state["_moment_cache"] = OrderedDict()
         return state
 
     # ------------------------------------------------------------------ client context
     def _context(self, client: ClientProfile, at: datetime | None) -> ClientContext:
-        place = self.geocoder.resolve(client.location) if client.location is not None else None
+        resolution = (
+            resolve_place(self.geocoder, client.location) if client.location is not None else None
+        )
+        place = resolution.place if resolution is not None else None
         languages = client_languages(client)
         avail = None
         if client.availability:
@@ -185,6 +197,9 @@ class Matcher:
             has_mask=population_mask(has),
             not_mask=population_mask(not_has),
             on=on,
+            at=at,
+            warnings=resolution.warnings if resolution is not None else (),
+            location_unresolved=resolution is not None and place is None,
         )
 
     def need_categories(self, need: Need) -> list[tuple[str, float]]:
@@ -226,8 +241,17 @@ class Matcher:
     ) -> MatchResult:
         """Rank services for each of ``client``'s needs; at most ``limit`` per need.
 
-        ``at`` is the moment of referral (schedules and validity dates are judged then; default
-        now). Needs are ordered immediate first, then by priority.
+        ``at`` is the moment of referral: schedules are judged then (a service closed then
+        ranks lower the longer it stays closed, see
+        :func:`~referralmatch.matching.factors.access.soon_one`; one past its ``valid_to`` or in
+        a whole-day closure is closed) and each match says whether it is open then and when it
+        next opens. Without ``at`` schedules are judged by their weekly hours only (results
+        do not depend on the clock) and ``open_now``/``next_open`` are None; eligibility ages
+        are judged on ``at``'s date, else today. Needs are ordered immediate first, then by
+        priority. Crisis and safety needs are always answered: with the directory's reachable
+        services, else with the built-in national lines (``NeedResult.fallbacks``), which are
+        also listed after the matches of an immediate one. ``MatchResult.warnings`` says what
+        of the client's place could not be read.
         """
         ctx = self._context(client, at)
         results: list[NeedResult] = []
@@ -246,6 +270,8 @@ class Matcher:
             results,
             build_exclusions,
             consent_to_share_sensitive=bool(client.consent_to_share_sensitive),
+            warnings=ctx.warnings,
+            at=at,
         )
 
     def _label(self, need: Need, cats: list[tuple[str, float]]) -> tuple[str, str]:
@@ -281,7 +307,12 @@ class Matcher:
             "cost": cost_factor(
                 st.free[p], st.sliding[p], st.fee_known[p], st.insurance[p], ctx.insurance
             ),
-            "schedule": schedule_factor(st.schedule[p], st.has_schedule[p], ctx.avail),
+            "schedule": schedule_factor(
+                st.schedule[p],
+                st.has_schedule[p],
+                ctx.avail,
+                None if ctx.at is None else hours_until_open(self.index, st.services[p], ctx.at),
+            ),
             "capacity": CAPACITY_SCORES[st.capacity[p]],
         }
 
@@ -321,6 +352,7 @@ class Matcher:
                 for rank, i in enumerate(best, start=1)
             )
         member_services = sum(index.members[k].n_services for k, _ in cats if k in index.members)
+        fallbacks, fallback_note = _fallbacks(need, cats, bool(len(best)))
         need_result = NeedResult(
             need=key,
             label=label,
@@ -333,6 +365,8 @@ class Matcher:
             eligible=len(p_services) if index.one_unit_per_service else len(np.unique(p_services)),
             gravity_code=gravity,
             provenance=need.provenance,
+            fallbacks=fallbacks,
+            fallback_note=fallback_note,
         )
 
         def exclusions() -> list[Exclusion]:
@@ -383,6 +417,9 @@ class Matcher:
                 status, reason = "unmet", "hours"
             elif not (usable & (diag.capacity != CAPACITY_CODES["full"])).any():
                 status, reason = "unmet", "at_capacity"
+            if ctx.location_unresolved and (status == "met" or reason == "out_of_reach"):
+                # reach cannot be judged for a place that could not be resolved: said, not guessed
+                status, reason = "location_unknown", None
             best_id, best_score = diag.best[0] if diag.best else (None, None)
             place = ctx.place
             out.append(
@@ -445,20 +482,28 @@ class Matcher:
         unit = int(st.units[i])
         s = int(index.u_service[unit])
         virtual = bool(index.u_virtual[unit])
+        contact = int(index.s_contact[s]) if virtual else REACH_REMOTE
         distance = float(st.distance[i])
         verdicts = self.filters.verdicts(ctx, int(st.rule_sets[i]))
+        open_now, opens = self._moment(ctx, s)
         mask = int(index.s_population[s])
         targets = frozenset(k for b, k in enumerate(POPULATIONS) if mask >> b & 1)
         details = {
             "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
             "population": explain.population_text(targets, ctx.has | need_has, values["population"]),
-            "distance": explain.distance_text(virtual, distance, int(st.approx[i])),
+            "distance": explain.distance_text(
+                virtual, distance, int(st.approx[i]), contact=contact,
+                hours=index.schedule_text[s], unresolved=ctx.location_unresolved,
+            ),
             "eligibility": "" if verdicts.judged else "no eligibility requirements listed",
             "language": explain.language_text(
                 index, s, values["language"], ctx.languages, ctx.lang_mask
             ),
             "cost": explain.cost_text(index, s, values["cost"]),
-            "schedule": explain.schedule_text(index, s, values["schedule"], ctx.avail is not None),
+            "schedule": explain.schedule_text(
+                index, s, values["schedule"], ctx.avail is not None,
+                open_now=open_now, next_open=opens, judged_at=ctx.at is not None,
+            ),
             "capacity": explain.CAPACITY_TEXT[int(index.s_capacity[s])],
         }
         factors = tuple(
@@ -482,7 +527,30 @@ class Matcher:
             phone=index.phones[s],
             sensitive=sensitive,
             provenance=need.provenance,
+            reached_by="in_person" if not virtual else CONTACT_NAMES[contact],
+            inactive=not bool(index.s_active[s]),
+            open_now=open_now,
+            next_open=opens,
         )
+
+    def _moment(self, ctx: ClientContext, s: int) -> tuple[bool | None, Any]:
+        """Whether service ``s`` is open at the moment of referral and when it next opens
+        (within 14 days), read exactly from its schedules; (None, None) without a moment or
+        known hours."""
+        k = int(self.index.s_schedule_set[s])
+        if ctx.at is None or k < 0:
+            return None, None
+        key = (k, ctx.at)
+        cached = self._moment_cache.get(key)
+        if cached is not None:
+            return cached
+        compiled = self.index.schedule_sets[k]
+        now = compiled.is_open(ctx.at)
+        answer = (None, None) if now is None else (now, ctx.at if now else compiled.next_open(ctx.at))
+        self._moment_cache[key] = answer
+        if len(self._moment_cache) > _MOMENT_CACHE_SIZE:
+            self._moment_cache.popitem(last=False)
+        return answer
 
     def _exclusion(
         self,
@@ -539,6 +607,29 @@ def related_languages(languages: frozenset[str], known: Iterable[str]) -> frozen
         for code in known
         if code not in languages and any(language_affinity(c, code) > 0 for c in languages)
     )
+
+
+def _fallbacks(
+    need: Need, cats: list[tuple[str, float]], any_match: bool
+) -> tuple[tuple[Any, ...], str | None]:
+    """The built-in lines a crisis or safety need carries, and the note that introduces them:
+    every such need without a reachable directory service gets them; an immediate one gets
+    them after its directory matches too."""
+    keys = [k for k, _ in cats if k in FALLBACK_CATEGORIES]
+    if not keys:
+        return (), None
+    if not any_match:
+        note = (
+            "the directory has nothing reachable for this need; built-in national lines, "
+            "not from the directory"
+        )
+    elif need.urgency == "immediate":
+        note = "also, for an immediate need: built-in national lines, not from the directory"
+    else:
+        return (), None
+    return fallbacks_for(keys), note
+
+
 
 
 def _ordered_needs(client: ClientProfile) -> list[Need]:

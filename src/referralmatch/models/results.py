@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,7 +24,22 @@ from .need import Provenance
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EligibilityNote", "Exclusion", "Factor", "Match", "MatchResult", "NeedResult"]
+__all__ = [
+    "EligibilityNote",
+    "Exclusion",
+    "Factor",
+    "Fallback",
+    "Match",
+    "MatchResult",
+    "NeedResult",
+]
+
+BUILT_IN_NOTE = "built-in national line, not from the directory"
+"""How every fallback is labelled wherever it shows."""
+
+Reach = Literal["in_person", "remote", "phone", "outreach", "confidential"]
+"""How a matched unit is reached: a site to visit, video/online, a phone or text line, a team
+that comes to the client, a confidential site reached through its hotline."""
 
 
 class Factor(BaseModel):
@@ -73,6 +89,10 @@ class Match(BaseModel):
     phone: str | None = None
     sensitive: bool = False
     provenance: tuple[Provenance, ...] = ()
+    reached_by: Reach = "in_person"
+    inactive: bool = False
+    open_now: bool | None = None
+    next_open: datetime | None = None
 
     def factor(self, name: str) -> Factor:
         """The factor called ``name``."""
@@ -85,11 +105,23 @@ class Match(BaseModel):
         """A few readable lines: what, how well, where, when, and eligibility met/unknown."""
         org = f" ({self.organization_name})" if self.organization_name else ""
         lines = [f"{self.rank}. {self.service_name}{org} — score {self.score:.2f} for {self.need}"]
+        if self.inactive:
+            lines[0] += " [INACTIVE: included on request]"
         details = [f.detail for f in self.factors if f.detail]
         lines.extend(f"   {d}" for d in details)
         if self.eligibility:
             judged = "; ".join(n.reason for n in self.eligibility)
             lines.append(f"   eligibility: {judged}")
+        said = any("open now" in f.detail or "closed now" in f.detail for f in self.factors)
+        if self.open_now is not None and not said:
+            when = "open now" if self.open_now else "closed now"
+            if not self.open_now:
+                when += (
+                    f"; opens {self.next_open:%a %d %b %H:%M}"
+                    if self.next_open is not None
+                    else "; does not open in the next 14 days"
+                )
+            lines.append(f"   {when}")
         if self.provenance:
             lines.append("   why referred: " + "; ".join(p.describe() for p in self.provenance))
         return "\n".join(lines)
@@ -111,6 +143,29 @@ class Exclusion(BaseModel):
     reasons: tuple[str, ...]
 
 
+class Fallback(BaseModel):
+    """A national line built into the library (not from the directory) for a crisis or safety
+    need: 988, 911, the National Domestic Violence Hotline."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    name: str
+    contact: str
+    detail: str = ""
+    source: Literal["built-in"] = "built-in"
+
+    def explain(self) -> str:
+        """One line: the name, how to reach it, and that it is built in.
+
+        >>> print(Fallback(key="988", name="988 Suicide & Crisis Lifeline",
+        ...                contact="call or text 988").explain())
+        * 988 Suicide & Crisis Lifeline — call or text 988 [built-in national line, not from the directory]
+        """
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"* {self.name} — {self.contact}{detail} [{BUILT_IN_NOTE}]"
+
+
 class NeedResult(BaseModel):
     """Matches and exclusions for one need."""
 
@@ -127,6 +182,8 @@ class NeedResult(BaseModel):
     eligible: int = Field(default=0, description="of those, services eligible and within reach")
     gravity_code: str | None = None
     provenance: tuple[Provenance, ...] = ()
+    fallbacks: tuple[Fallback, ...] = ()
+    fallback_note: str | None = None
 
 
 class MatchResult:
@@ -143,9 +200,13 @@ class MatchResult:
         excluded: Callable[[], list[Exclusion]],
         *,
         consent_to_share_sensitive: bool = False,
+        warnings: tuple[str, ...] = (),
+        at: datetime | None = None,
     ) -> None:
         self.client_id = client_id
         self.needs = needs
+        self.warnings = tuple(warnings)
+        self.at = at
         self._excluded_factory = excluded
         self._excluded: list[Exclusion] | None = None
         self.consent_to_share_sensitive = consent_to_share_sensitive
@@ -184,15 +245,24 @@ class MatchResult:
 
     def explain(self) -> str:
         """Every need's ranked matches as readable text."""
-        blocks = []
+        blocks = [f"warning: {w}" for w in self.warnings]
+        if self.at is not None:
+            blocks.append(f"judged at {self.at:%a %d %b %Y %H:%M}")
         for need in self.needs:
             head = f"{need.label} (priority {need.priority}, {need.urgency})"
             body = "\n".join(m.explain() for m in need.matches) or "   no matching service"
+            if need.fallbacks:
+                body += f"\n   {need.fallback_note or BUILT_IN_NOTE}:"
+                body += "".join(f"\n   {f.explain()}" for f in need.fallbacks)
             blocks.append(f"{head}\n{body}")
         return "\n\n".join(blocks)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per match: need, rank, service, location, distance_km, score and each factor."""
+        """One row per match: need, rank, service, location, distance_km, score and each factor,
+        then whether it is open at the moment of referral (``open_now``, ``next_open``; NA
+        without one), ``inactive``, ``reached_by`` and ``source``: ``"directory"``, or
+        ``"built-in"`` for a national fallback line (listed after the need's matches, ranked
+        on from them, ``service_id`` ``"built-in:<key>"``, no score)."""
         import pandas as pd
 
         from ..matching.config import FACTORS
@@ -208,26 +278,47 @@ class MatchResult:
             "virtual",
             "score",
             *FACTORS,
+            "open_now",
+            "next_open",
+            "inactive",
+            "reached_by",
+            "source",
         ]
         rows = []
-        for m in self.matches:
-            values = {f.name: f.value for f in m.factors}
-            rows.append(
-                [
-                    m.need,
-                    m.rank,
-                    m.service_id,
-                    m.service_name,
-                    m.organization_name,
-                    m.location_id,
-                    m.distance_km,
-                    m.virtual,
-                    m.score,
-                    *(values.get(f) for f in FACTORS),
-                ]
-            )
+        for need in self.needs:
+            for m in need.matches:
+                values = {f.name: f.value for f in m.factors}
+                rows.append(
+                    [
+                        m.need,
+                        m.rank,
+                        m.service_id,
+                        m.service_name,
+                        m.organization_name,
+                        m.location_id,
+                        m.distance_km,
+                        m.virtual,
+                        m.score,
+                        *(values.get(f) for f in FACTORS),
+                        m.open_now,
+                        m.next_open,
+                        m.inactive,
+                        m.reached_by,
+                        "directory",
+                    ]
+                )
+            for k, f in enumerate(need.fallbacks, start=len(need.matches) + 1):
+                rows.append(
+                    [need.need, k, f"built-in:{f.key}", f.name, None, None, None, True,
+                     float("nan"), *(None for _ in FACTORS), None, None, False, "phone",
+                     "built-in"]
+                )  # fmt: skip
         frame = pd.DataFrame(rows, columns=columns)
-        return frame.astype({"rank": "int64", "distance_km": "float64", "score": "float64"})
+        return frame.astype(
+            {"rank": "int64", "distance_km": "float64", "score": "float64",
+             "open_now": "boolean", "next_open": "object", "inactive": "bool",
+             "reached_by": "string", "source": "string"}
+        )  # fmt: skip
 
     def to_fhir(
         self, patient_reference: str, *, include_sensitive: bool = False
@@ -244,6 +335,8 @@ class MatchResult:
         """A JSON-serialisable dict of the needs, matches (with factors) and exclusions."""
         return {
             "client_id": self.client_id,
+            "at": None if self.at is None else self.at.isoformat(),
+            "warnings": list(self.warnings),
             "needs": [n.model_dump(mode="json") for n in self.needs],
             "excluded": [e.model_dump(mode="json") for e in self.excluded],
         }

@@ -58,11 +58,11 @@ from referralmatch.matching.factors.access import (
 )
 from referralmatch.matching.factors.population import (
     MATCHED,
+    MATCHED_UNNAMED,
     MISMATCH,
+    NAMED_SHIFT,
     NEUTRAL,
     NOT_KNOWN,
-    MATCHED_UNNAMED,
-    NAMED_SHIFT,
     client_populations,
     named_targets,
     need_populations,

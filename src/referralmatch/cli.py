@@ -11,8 +11,8 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from .errors import ConfigurationError, DirectoryValidationError, ReferralMatchError

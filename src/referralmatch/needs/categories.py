@@ -63,6 +63,9 @@ class NeedCategory(BaseModel):
     synonyms: tuple[str, ...] = ()
     negative_keywords: tuple[str, ...] = ()
     context_keywords: tuple[str, ...] = ()
+    parent_lift: float = Field(default=1.0, ge=0, le=1)
+    """How much of this category's relevance its parent gets: a shelter *is* housing (1.0), a
+    rent-help programme is housing help rather than a place to live (0.85)."""
     airs_codes: tuple[tuple[str, float], ...] = ()
     """AIRS/211 LA taxonomy code prefixes and how strongly a code under each says the service
     *is* this need (0-1; the longest matching prefix decides, so ``ND-9200`` volunteer

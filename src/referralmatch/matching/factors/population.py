@@ -310,11 +310,11 @@ def population_factor(
     >>> population_factor(m, vet, population_mask(["senior"])).tolist()
     [1.0, 0.8, 0.5, 0.1]
     """
-    masks = masks.astype(np.int64)
-    named = (masks >> NAMED_SHIFT) & 0xFFFFFFFF
-    masks = masks & 0xFFFFFFFF
-    g = masks & _GENDER_MASK
-    sit = masks & ~_GENDER_MASK
+    wide = masks.astype(np.int64)
+    named = (wide >> NAMED_SHIFT) & 0xFFFFFFFF
+    low = wide & 0xFFFFFFFF
+    g = low & _GENDER_MASK
+    sit = low & ~_GENDER_MASK
     gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
     matched = (sit & has_mask) != 0
     out = np.where(sit == 0, NEUTRAL, NOT_KNOWN)

@@ -25,8 +25,8 @@ users are organisations ("allowing stores to benefit from tax breaks", "for empl
 0.6 of its relevance: it is not a client service.
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
-the gap to 1 (corroboration); a child category lifts its parent to 0.85 of its own relevance
-(a rent-help programme is about housing, but less than a shelter is). Relevance is a number, not a
+the gap to 1 (corroboration); a child category lifts its parent by its ``parent_lift`` (a shelter
+*is* housing, 1.0; a rent-help programme is housing help, 0.85). Relevance is a number, not a
 gate: the matcher ranks by it and lists services below ``MatchConfig.min_need_fit`` as
 ``weak_fit`` exclusions.
 
@@ -95,7 +95,6 @@ _FOR_ORGANIZATIONS = re.compile(
     re.I,
 )
 _ORGANIZATION_FACTOR = 0.6  # a service whose users are organisations is not a client service
-_PARENT_LIFT = 0.85  # a rental-assistance programme is housing help, not a place to live
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
@@ -151,6 +150,7 @@ class ServiceText:
 class _Registry:
     keys: tuple[str, ...]
     parent: tuple[int, ...]
+    lift: tuple[float, ...]  # share of a category's relevance its parent gets
     top: tuple[int, ...]  # the top-level ancestor of each category
     bottom_up: tuple[int, ...]
     airs: dict[str, tuple[tuple[int, float], ...]]  # prefix -> (category, strength)
@@ -175,6 +175,7 @@ def _registry(categories: NeedCategories) -> _Registry:
     return _Registry(
         keys=keys,
         parent=parent,
+        lift=tuple(c.parent_lift for c in categories),
         top=tuple(top),
         bottom_up=tuple(sorted(range(len(keys)), key=lambda i: -depth[i])),
         airs={k: tuple(v) for k, v in airs.items()},
@@ -343,10 +344,10 @@ def relevance_table(
             extra = sum(v for v, _ in parts[1:3])
             rel[c] = min(1.0, best + _CORROBORATION * extra * (1.0 - best))
             kind_of[c] = kind if best > 0 else 0
-        for c in reg.bottom_up:  # a child lifts its parent, a little less than itself
+        for c in reg.bottom_up:  # a child lifts its parent (by the child's parent_lift)
             p = reg.parent[c]
-            if p >= 0 and _PARENT_LIFT * rel[c] > rel[p]:
-                rel[p], kind_of[p] = _PARENT_LIFT * rel[c], kind_of[c]
+            if p >= 0 and reg.lift[c] * rel[c] > rel[p]:
+                rel[p], kind_of[p] = reg.lift[c] * rel[c], kind_of[c]
         for c in context:
             p = reg.parent[c]
             if p >= 0 and rel[p] > 0:

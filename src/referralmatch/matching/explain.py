@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -162,10 +163,16 @@ def language_text(
     return "no shared language listed"
 
 
-def population_text(targets: frozenset[str], has: frozenset[str], value: float) -> str:
-    """Whom the service is aimed at, and whether the client is among them."""
+@cache
+def _population_labels() -> dict[str, str]:
     labels = {s.key: s.label.lower() for s in situations()}
     labels.update(women="women", men="men", condition="people with a specific condition or loss")
+    return labels
+
+
+def population_text(targets: frozenset[str], has: frozenset[str], value: float) -> str:
+    """Whom the service is aimed at, and whether the client is among them."""
+    labels = _population_labels()
     if not targets:
         return "open to the general public (no particular population)"
     shared = sorted(targets & has)

@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -127,10 +127,12 @@ class Verdicts:
     unmet_kinds: tuple[str, ...]
     unmet_reasons: tuple[str, ...]
 
-    @property
+    @cached_property
     def notes(self) -> tuple[EligibilityNote, ...]:
         """The judged rules as result notes."""
-        return tuple(EligibilityNote(kind=k, status=s, reason=r) for k, s, r in self.judged)
+        return tuple(
+            EligibilityNote(kind=k, status=s, reason=r) for k, s, r in self.judged
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -147,14 +149,18 @@ class Filters:
         self.config = config
         # verdicts by (rule kinds, the client facts they read) -> rule set -> verdict
         self.shared: dict[tuple[Any, ...], dict[int, Verdicts]] = {}
+        self._fields: dict[frozenset[str], tuple[str, ...]] = {}  # rule kinds -> fields read
 
     # ------------------------------------------------------------------ eligibility
     def _facts(self, ctx: ClientContext, kinds: frozenset[str]) -> tuple[Any, ...]:
         """The client facts that rules of ``kinds`` read (``eligibility.FACTS_READ``), as a key;
         a kind the table does not know reads every field."""
-        fields = sorted(
-            set().union(*(FACTS_READ.get(k, tuple(type(ctx.client).model_fields)) for k in kinds))
-        )
+        fields = self._fields.get(kinds)
+        if fields is None:
+            every = tuple(type(ctx.client).model_fields)
+            fields = self._fields[kinds] = tuple(
+                sorted(set().union(*(FACTS_READ.get(k, every) for k in kinds)))
+            )
         c, p = ctx.eligibility_client, ctx.place
         out: list[Any] = []
         for name in fields:
@@ -162,10 +168,16 @@ class Filters:
                 age = c.age_on(ctx.on)
                 out.append(None if age is None else math.floor(age))
             elif name == "location":
+                # the place itself only for residency (judged through area_covered); other
+                # kinds read the client's state (poverty-guideline region) from it
                 out.append(
-                    None if p is None else (p.latitude, p.longitude, p.postal_code, p.city,
-                                            p.county, p.state)
+                    c.state if p is None or "residency" not in kinds
+                    else (p.latitude, p.longitude, p.postal_code, p.city, p.county, p.state)
                 )  # fmt: skip
+            elif name == "household_size" and "income" not in kinds:
+                # outside income limits only "a household of one" matters
+                size = c.household_size
+                out.append(None if size is None else size == 1)
             else:
                 out.append(getattr(c, name))
         return tuple(out)

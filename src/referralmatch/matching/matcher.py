@@ -25,6 +25,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -151,6 +152,7 @@ class Matcher:
         self._weights = self.config.weights()
         self.filters = Filters(self.index, self.config)
         self._place_cache: OrderedDict[tuple[Any, ...], PlaceColumns] = OrderedDict()
+        self._need_pops: dict[tuple[str, ...], frozenset[str]] = {}
         # (schedule set, moment) -> (open then, next opening), for the returned matches
         self._moment_cache: OrderedDict[tuple[int, datetime], tuple[bool | None, Any]] = OrderedDict()
 
@@ -208,9 +210,11 @@ class Matcher:
 
     def _need_populations(self, cats: list[tuple[str, float]]) -> frozenset[str]:
         """Populations that asking for these categories implies (for targeting only)."""
-        found: frozenset[str] = frozenset()
-        for key, _ in cats:
-            found |= need_populations(key, self.index.categories)
+        key = tuple(k for k, _ in cats)
+        found = self._need_pops.get(key)
+        if found is None:
+            found = frozenset().union(*(need_populations(k, self.index.categories) for k in key))
+            self._need_pops[key] = found
         return found
 
     def _near(self, ctx: ClientContext, cats: list[tuple[str, float]]) -> PlaceColumns:
@@ -486,8 +490,7 @@ class Matcher:
         distance = float(st.distance[i])
         verdicts = self.filters.verdicts(ctx, int(st.rule_sets[i]))
         open_now, opens = self._moment(ctx, s)
-        mask = int(index.s_population[s])
-        targets = frozenset(k for b, k in enumerate(POPULATIONS) if mask >> b & 1)
+        targets = _targets(int(index.s_population[s]))
         details = {
             "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
             "population": explain.population_text(targets, ctx.has | need_has, values["population"]),
@@ -593,6 +596,17 @@ class Matcher:
         )
 
 
+@lru_cache(maxsize=4096)
+def _targets(mask: int) -> frozenset[str]:
+    """The population keys set in the low bits of a population mask."""
+    return frozenset(k for b, k in enumerate(POPULATIONS) if mask >> b & 1)
+
+
+@lru_cache(maxsize=65_536)
+def _affinity(a: str, b: str) -> float:
+    return language_affinity(a, b)
+
+
 def client_languages(client: ClientProfile) -> frozenset[str]:
     """The client's languages for matching: unknown ones ("und") say nothing, so they are
     left out (a client whose only language is unknown is matched as one who gave none)."""
@@ -605,7 +619,7 @@ def related_languages(languages: frozenset[str], known: Iterable[str]) -> frozen
     return frozenset(
         code
         for code in known
-        if code not in languages and any(language_affinity(c, code) > 0 for c in languages)
+        if code not in languages and any(_affinity(c, code) > 0 for c in languages)
     )
 
 

@@ -464,7 +464,9 @@ class DuckDBMatcher:
             "pop": (ix.s_population[s] & np.uint64(0xFFFFFFFF)).astype(np.uint64),
             "named": (ix.s_population[s] >> np.uint64(NAMED_SHIFT)).astype(np.uint64),
             "ins_required": ix.s_insurance_required[s],
-            "plan": ix.s_plan_only[s],
+            "plan": np.array(
+                [ix.plan_keys[c] if c >= 0 else None for c in ix.s_plan_only[s]], dtype=object
+            ),
             "free": ix.s_free[s],
             "sliding": ix.s_sliding[s],
             "fee_known": ix.s_fee_known[s],
@@ -568,7 +570,7 @@ class DuckDBMatcher:
         plans = insurer_keys(client.insurance or ())
         blocked = sorted(
             p
-            for p in {str(x) for x in self.index.s_plan_only if x is not None}
+            for p in self.index.plan_keys
             if client.insurance and p not in plans and INSURERS.get(p, ("", ""))[1] not in kinds
         )
         languages = client_languages(client)

@@ -95,6 +95,7 @@ class ClientContext:
     uninsured: bool
     insurers: frozenset[str]
     insurance_kinds: frozenset[str]
+    blocked_plans: npt.NDArray[np.int16]
     avail: npt.NDArray[np.uint64] | None
     has: frozenset[str]
     not_has: frozenset[str]
@@ -118,7 +119,8 @@ class PlaceColumns:
 
     ``fit`` is the need relevance of each unit (0-1), ``codes`` the exclusion codes that do not
     depend on the client's own facts (inactive, weak fit, out of area, remote refused),
-    ``distance`` kilometres from the place (NaN when remote or unknown).
+    ``distance`` kilometres from the place (NaN when remote or unknown). The service columns
+    scoring reads are gathered by the matcher for the units that pass only.
     """
 
     units: IntArray
@@ -128,22 +130,9 @@ class PlaceColumns:
     codes: IntArray
     distance: FloatArray
     virtual: BoolArray
-    approx: npt.NDArray[np.uint8]
     rule_sets: npt.NDArray[np.int32]
-    lang: npt.NDArray[np.uint64]
-    lang_listed: BoolArray
-    interp: BoolArray
-    free: BoolArray
-    sliding: BoolArray
-    fee_known: BoolArray
-    insurance: npt.NDArray[np.uint8]
     insurance_required: BoolArray
-    plan_only: npt.NDArray[np.object_]
-    schedule: npt.NDArray[np.uint64]
-    has_schedule: BoolArray
-    capacity: npt.NDArray[np.uint8]
-    population: npt.NDArray[np.uint64]
-    id_rank: IntArray
+    plan_only: npt.NDArray[np.int16]
     present_rules: IntArray
 
 
@@ -160,4 +149,4 @@ class UnitCodes:
     virtual: BoolArray
     rule_sets: npt.NDArray[np.int32]
     certainty_of: FloatArray
-    language: FloatArray
+    language: FloatArray | None  # per unit when required language can exclude, else None

@@ -243,17 +243,23 @@ class Filters:
 
     def _no_coverage(self, ctx: ClientContext, st: PlaceColumns) -> BoolArray:
         """Units that need insurance the client is known to lack (uninsured) or a plan the
-        client is known not to hold (the client named coverage, and neither the plan nor its
-        kind is among it: a generic "private" may be any private plan)."""
+        client is known not to hold (``ctx.blocked_plans``: the client named coverage, and
+        neither the plan nor its kind is among it; a generic "private" may be any plan)."""
         out = st.insurance_required & ctx.uninsured
-        plans = st.plan_only
-        if ctx.client.insurance and plans.any():
-            for i in np.flatnonzero(plans != None).tolist():  # noqa: E711 (object array)
-                plan = str(plans[i])
-                kind = INSURERS[plan][1] if plan in INSURERS else None
-                if plan not in ctx.insurers and kind not in ctx.insurance_kinds:
-                    out[i] = True
+        if len(ctx.blocked_plans):
+            out = out | np.isin(st.plan_only, ctx.blocked_plans)
         return out
+
+    def blocked_plans(self, client: ClientProfile, insurers: frozenset[str],
+                      kinds: frozenset[str]) -> npt.NDArray[np.int16]:  # fmt: skip
+        """The plan codes of the index a client is known not to hold."""
+        if not client.insurance:
+            return np.empty(0, dtype=np.int16)
+        return np.array(
+            [code for code, plan in enumerate(self.index.plan_keys)
+             if plan not in insurers and (INSURERS[plan][1] if plan in INSURERS else None) not in kinds],
+            dtype=np.int16,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ reach
     def coverage(self, ctx: ClientContext, area_set: int) -> bool | None:
@@ -318,22 +324,9 @@ class Filters:
             codes=codes,
             distance=distance,
             virtual=virtual,
-            approx=index.u_approx[units],
             rule_sets=index.s_rule_set[services],
-            lang=index.s_lang[services],
-            lang_listed=index.s_lang_listed[services],
-            interp=index.s_interp[services],
-            free=index.s_free[services],
-            sliding=index.s_sliding[services],
-            fee_known=index.s_fee_known[services],
-            insurance=index.s_insurance[services],
             insurance_required=index.s_insurance_required[services],
             plan_only=index.s_plan_only[services],
-            schedule=index.s_schedule[services],
-            has_schedule=index.s_has_schedule[services],
-            capacity=index.s_capacity[services],
-            population=index.s_population[services],
-            id_rank=index.s_id_rank[services],
             present_rules=np.flatnonzero(
                 np.bincount(index.s_rule_set[services], minlength=len(index.rule_sets))
             ),
@@ -345,10 +338,14 @@ class Filters:
         status_of, certainty_of = self.rule_table(ctx, st.rule_sets, st.present_rules)
         codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
         codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
-        lang = language_factor(
-            st.lang, st.interp, st.lang_listed, ctx.lang_mask, ctx.has_languages, ctx.related_mask
-        )
+        lang = None  # the matcher computes it for the passing units, unless it can exclude
         if self.config.require_language:
+            s = st.services
+            index = self.index
+            lang = language_factor(
+                index.s_lang[s], index.s_interp[s], index.s_lang_listed[s],
+                ctx.lang_mask, ctx.has_languages, ctx.related_mask,
+            )  # fmt: skip
             codes |= np.where(lang == 0, LANGUAGE, 0)
         codes |= np.where(self._no_coverage(ctx, st), NO_COVERAGE, 0)
         return UnitCodes(

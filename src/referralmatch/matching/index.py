@@ -206,7 +206,7 @@ class DirectoryIndex:
     s_fee_known: npt.NDArray[np.bool_]
     s_insurance: npt.NDArray[np.uint8]
     s_insurance_required: npt.NDArray[np.bool_]
-    s_plan_only: npt.NDArray[np.object_]
+    s_plan_only: npt.NDArray[np.int16]  # index into plan_keys, -1 for none
     s_capacity: npt.NDArray[np.uint8]
     s_virtual: npt.NDArray[np.bool_]
     s_population: npt.NDArray[np.uint64]
@@ -220,6 +220,7 @@ class DirectoryIndex:
     u_approx: npt.NDArray[np.uint8]
     u_xyz: npt.NDArray[np.float64]
     u_virtual: npt.NDArray[np.bool_]
+    plan_keys: tuple[str, ...]  # insurer keys of "members only" services (``s_plan_only`` codes)
     rule_sets: tuple[tuple[Rule, ...], ...]
     rule_kinds: tuple[frozenset[str], ...]
     area_sets: tuple[tuple[AreaMatcher, ...], ...]
@@ -291,6 +292,7 @@ class DirectoryIndex:
         id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(n)
 
         rule_keys: dict[tuple[Any, ...], int] = {}
+        plan_codes: dict[str, int] = {}
         rule_sets: list[tuple[Rule, ...]] = []
         rule_ids: dict[tuple[Rule, ...], int] = {}
         area_keys: dict[tuple[Any, ...], int] = {}
@@ -460,7 +462,12 @@ class DirectoryIndex:
             s_fee_known=np.array([f.fee_known for f in facts], dtype=np.bool_),
             s_insurance=np.array([insurance_bits(f.insurance) for f in facts], dtype=np.uint8),
             s_insurance_required=np.array([f.insurance_required for f in facts], dtype=np.bool_),
-            s_plan_only=np.array([f.plan_only for f in facts], dtype=object),
+            s_plan_only=np.array(
+                [plan_codes.setdefault(f.plan_only, len(plan_codes)) if f.plan_only else -1
+                 for f in facts],
+                dtype=np.int16,
+            ),
+            plan_keys=tuple(plan_codes),
             s_capacity=np.array([CAPACITY_CODES[f.capacity] for f in facts], dtype=np.uint8),
             s_virtual=s_virtual,
             s_population=s_population,

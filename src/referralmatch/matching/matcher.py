@@ -25,8 +25,8 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,7 +54,13 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .factors.access import CAPACITY_CODES, CAPACITY_SCORES, cost_factor, schedule_factor
+from .factors.access import (
+    CAPACITY_CODES,
+    CAPACITY_SCORES,
+    cost_factor,
+    language_factor,
+    schedule_factor,
+)
 from .factors.population import (
     POPULATIONS,
     client_populations,
@@ -94,6 +100,7 @@ class _NeedDiagnostics:
     passing: IntArray
     schedule: FloatArray
     capacity: np.ndarray[Any, np.dtype[np.uint8]]
+    language: FloatArray
     best: list[tuple[str, float]]
 
 
@@ -179,6 +186,7 @@ class Matcher:
         on = at.date() if at else date.today()
         has, not_has = client_populations(client, on)
         kinds = insurance_kinds(client.insurance or ())
+        insurers = insurer_keys(client.insurance or ())
         judged_on = eligibility_profile(client, on)
         return ClientContext(
             client=client,
@@ -191,8 +199,9 @@ class Matcher:
             languages=languages,
             insurance=insurance_bits(kinds),
             uninsured=tuple(client.insurance or ()) == ("uninsured",),
-            insurers=insurer_keys(client.insurance or ()),
+            insurers=insurers,
             insurance_kinds=kinds,
+            blocked_plans=self.filters.blocked_plans(client, insurers, kinds),
             avail=avail,
             has=has,
             not_has=not_has,
@@ -293,11 +302,12 @@ class Matcher:
         self, ctx: ClientContext, st: PlaceColumns, u: UnitCodes, p: IntArray, need_mask: int
     ) -> dict[str, FloatArray]:
         """Every named factor (0-1) of the passing units ``p``."""
-        config = self.config
+        config, index = self.config, self.index
+        sp = st.services[p]  # the service columns are read for the passing units only
         return {
             "need_fit": st.fit[p],
             "population": population_factor(
-                st.population[p], ctx.has_mask | need_mask, ctx.not_mask & ~need_mask
+                index.s_population[sp], ctx.has_mask | need_mask, ctx.not_mask & ~need_mask
             ),
             "distance": distance_factor(
                 st.distance[p],
@@ -307,17 +317,21 @@ class Matcher:
                 unknown_score=config.unknown_distance_score,
             ),
             "eligibility": u.certainty_of[st.rule_sets[p]],
-            "language": u.language[p],
+            "language": u.language[p] if u.language is not None else language_factor(
+                index.s_lang[sp], index.s_interp[sp], index.s_lang_listed[sp],
+                ctx.lang_mask, ctx.has_languages, ctx.related_mask,
+            ),
             "cost": cost_factor(
-                st.free[p], st.sliding[p], st.fee_known[p], st.insurance[p], ctx.insurance
+                index.s_free[sp], index.s_sliding[sp], index.s_fee_known[sp],
+                index.s_insurance[sp], ctx.insurance,
             ),
             "schedule": schedule_factor(
-                st.schedule[p],
-                st.has_schedule[p],
+                index.s_schedule[sp],
+                index.s_has_schedule[sp],
                 ctx.avail,
-                None if ctx.at is None else hours_until_open(self.index, st.services[p], ctx.at),
+                None if ctx.at is None else hours_until_open(index, sp, ctx.at),
             ),
-            "capacity": CAPACITY_SCORES[st.capacity[p]],
+            "capacity": CAPACITY_SCORES[index.s_capacity[sp]],
         }
 
     def _match_need(
@@ -336,7 +350,7 @@ class Matcher:
         p_services = st.services[p]
         factors = self._factors(ctx, st, u, p, population_mask(need_has))
         score = weighted_score(factors, self._weights)
-        best = top_k(score, st.distance[p], st.id_rank[p], p_services, limit)
+        best = top_k(score, st.distance[p], index.s_id_rank[p_services], p_services, limit)
         matches: tuple[Match, ...] = ()
         if build:
             matches = tuple(
@@ -396,7 +410,8 @@ class Matcher:
             near=u,
             passing=p,
             schedule=factors["schedule"],
-            capacity=st.capacity[p],
+            capacity=index.s_capacity[p_services],
+            language=factors["language"],
             best=[(str(index.service_ids[p_services[i]]), float(score[i])) for i in best],
         )
         return need_result, exclusions, diagnostics
@@ -412,7 +427,7 @@ class Matcher:
         for need in _ordered_needs(client):
             result, _, diag = self._match_need(ctx, need, 1, build=False)
             status, reason = "met", None
-            usable = diag.near.language[diag.passing] > 0
+            usable = diag.language > 0
             if not diag.best:
                 status, reason = "unmet", self._unmet_reason(ctx, diag)
             elif not usable.any():
@@ -495,7 +510,7 @@ class Matcher:
             "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
             "population": explain.population_text(targets, ctx.has | need_has, values["population"]),
             "distance": explain.distance_text(
-                virtual, distance, int(st.approx[i]), contact=contact,
+                virtual, distance, int(index.u_approx[unit]), contact=contact,
                 hours=index.schedule_text[s], unresolved=ctx.location_unresolved,
             ),
             "eligibility": "" if verdicts.judged else "no eligibility requirements listed",
@@ -571,7 +586,8 @@ class Matcher:
             v = self.filters.verdicts(ctx, int(self.index.s_rule_set[s]))
             unmet = (v.unmet_kinds, v.unmet_reasons)
         if code & NO_COVERAGE:
-            plan = self.index.s_plan_only[s]
+            plan_code = int(self.index.s_plan_only[s])
+            plan = self.index.plan_keys[plan_code] if plan_code >= 0 else None
             why = (
                 f"for members of {str(plan).replace('_', ' ').title()} only; the client's coverage is another"
                 if plan is not None

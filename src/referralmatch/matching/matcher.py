@@ -23,14 +23,18 @@ from __future__ import annotations
 import logging
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from os import PathLike
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..directory import Directory as DirectoryType
+from ..errors import ConfigurationError
 from ..geo import Geocoder, OfflineGeocoder, resolve_place
 from ..io.normalize import language_affinity
 from ..models.results import Exclusion, Factor, Match, MatchResult, NeedResult
@@ -133,7 +137,8 @@ class Matcher:
     """Ranks services for clients. Builds the columnar index once (see :class:`DirectoryIndex`).
 
     Args:
-        directory: a loaded Directory, or an already built DirectoryIndex.
+        directory: a loaded Directory, an already built DirectoryIndex, or a path that
+            :func:`~referralmatch.load_directory` reads.
         config: weights and defaults (:class:`MatchConfig`).
         geocoder: resolves client places; the default :class:`~referralmatch.geo.OfflineGeocoder`
             makes no network call.
@@ -142,15 +147,24 @@ class Matcher:
 
     def __init__(
         self,
-        directory: Directory | DirectoryIndex,
+        directory: Directory | DirectoryIndex | str | PathLike[str],
         *,
         config: MatchConfig | None = None,
         geocoder: Geocoder | None = None,
         categories: NeedCategories | None = None,
     ) -> None:
         self.config = config or MatchConfig()
+        if isinstance(directory, str | PathLike):
+            from ..io.loader import load_directory
+
+            directory = load_directory(Path(directory))
         if isinstance(directory, DirectoryIndex):
             self.index = directory
+        elif not isinstance(directory, DirectoryType):
+            raise ConfigurationError(
+                "Matcher needs a Directory (see load_directory), a DirectoryIndex or a path to a "
+                f"directory, not a {type(directory).__name__}"
+            )
         else:
             self.index = DirectoryIndex.build(
                 directory, categories=categories, default_language=self.config.default_language
@@ -250,7 +264,11 @@ class Matcher:
 
     # ------------------------------------------------------------------ matching
     def match(
-        self, client: ClientProfile, *, limit: int = 5, at: datetime | None = None
+        self,
+        client: ClientProfile | Mapping[str, Any],
+        *,
+        limit: int = 5,
+        at: datetime | str | None = None,
     ) -> MatchResult:
         """Rank services for each of ``client``'s needs; at most ``limit`` per need.
 
@@ -265,7 +283,15 @@ class Matcher:
         services, else with the built-in national lines (``NeedResult.fallbacks``), which are
         also listed after the matches of an immediate one. ``MatchResult.warnings`` says what
         of the client's place could not be read.
+
+        ``client`` may also be a mapping of profile fields; ``at`` an ISO 8601 string;
+        ``limit`` must be a whole number of 1 or more. Anything else raises
+        :class:`~referralmatch.errors.ConfigurationError` (a bad profile raises
+        :class:`~referralmatch.errors.ClientValidationError`), naming the argument, never the
+        client's values.
         """
+        client, at = _client_argument(client), _moment_argument(at)
+        limit = _limit_argument(limit)
         ctx = self._context(client, at)
         results: list[NeedResult] = []
         excluded_parts: list[Callable[[], list[Exclusion]]] = []
@@ -660,6 +686,35 @@ def _fallbacks(
     return fallbacks_for(keys), note
 
 
+
+
+def _client_argument(client: object) -> ClientProfile:
+    from ..models.client import ClientProfile as Profile
+
+    if isinstance(client, Profile):
+        return client
+    if isinstance(client, Mapping):
+        return Profile(**client)  # its errors name fields, never values
+    raise ConfigurationError(
+        f"match needs a ClientProfile (or a mapping of its fields), not a {type(client).__name__}"
+    )
+
+
+def _moment_argument(at: object) -> datetime | None:
+    if at is None or isinstance(at, datetime):
+        return at
+    if isinstance(at, str):
+        try:
+            return datetime.fromisoformat(at)
+        except ValueError:
+            pass
+    raise ConfigurationError("at must be a datetime or an ISO 8601 date-time string")
+
+
+def _limit_argument(limit: object) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigurationError("limit must be a whole number of 1 or more")
+    return limit
 
 
 def _ordered_needs(client: ClientProfile) -> list[Need]:

@@ -107,8 +107,21 @@ def test_every_client_side_error_is_value_free() -> None:
         lambda: rm.ClientProfile(id=CANARY["id"], availability=[{"weekday": 95827, "start": "09:00", "end": "10:00"}]),
         lambda: rm.ClientProfile.model_validate_json('{"id": "client-canary", "age": "47.25 years"}'),
         lambda: rm.models.client.AvailabilityWindow(weekday=1, start=time(9), end=time(9)),
+        lambda: rm.Need("housing", priority="lives behind the canary-yellow laundromat"),
+        lambda: rm.Need("housing", urgency="95827"),
+        lambda: rm.Need.model_validate({"category": "housing", "priority": "12,345"}),
+        lambda: rm.ClientProfile(id=CANARY["id"], needs=[{"category": "food", "priority": "47.25"}]),
+        lambda: rm.ClientProfile(id=CANARY["id"], situations=["Mixteco-canary"]),
     ]
     for attempt in attempts:
         with pytest.raises(ClientValidationError) as info:
             attempt()
         _assert_clean(str(info.value) + repr(info.value) + repr(info.value.fields))
+
+
+def test_screening_errors_do_not_echo_free_text_keys() -> None:
+    from referralmatch.errors import ScreeningError
+
+    with pytest.raises(ScreeningError) as info:
+        rm.screening.phq9({"lives behind the canary-yellow laundromat": 1})
+    _assert_clean(str(info.value) + repr(info.value))

@@ -149,7 +149,9 @@ def _normalise(kind: str, value: Any, field: str = "") -> tuple[Any, str | None]
         cleaned = normalize.clean_text(value)
         if value.isascii() and value.isprintable():
             return cleaned, None  # only spaces changed: not worth a note
-        note = "normalised Unicode/whitespace" if cleaned != " ".join(value.split()) else None
+        # a note only when more than spacing changed (multi-line text keeps its line breaks)
+        changed = " ".join(cleaned.split()) != " ".join(value.split())
+        note = "normalised Unicode/whitespace" if changed else None
         return cleaned, note
     if kind == "enum":
         return (str(value).strip().lower(), None) if isinstance(value, str) else (value, None)

@@ -262,9 +262,15 @@ def read_answers(
     return reading
 
 
+_KEY_SHAPE = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
+
+
 def _safe_key(key: object) -> str:
+    """An unknown answer key as the error shows it: keys shaped like item names or LOINC codes
+    ("item10", "71802-3") as they are; anything else, which may be free text a caller put in
+    the wrong place, is not shown."""
     text = str(key)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if _KEY_SHAPE.match(text) else "(a key that is not an item name; not shown)"
 
 
 def raise_problems(instrument: str, problems: Sequence[tuple[str, str]]) -> None:

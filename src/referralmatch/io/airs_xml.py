@@ -182,7 +182,8 @@ def parse_xml(
         ) from None
     except defusedxml.DefusedXmlException as exc:
         raise UnsafeInputError(f"{label}: refused: {type(exc).__name__}") from None
-    except ParseError as exc:
+    except (ParseError, defusedxml.ElementTree.ParseError) as exc:
+        # defusedxml 0.7.0 parses with its own copy of ElementTree: its ParseError is another class
         raise DirectoryFormatError(f"{label}: not well-formed XML ({exc})") from None
 
 

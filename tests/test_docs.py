@@ -102,3 +102,16 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     api = (site / "api" / "index.html").read_text(encoding="utf-8")
     for name in ("referralmatch.load_directory", "referralmatch.Matcher.match"):
         assert f'id="{name}"' in api, name
+
+
+def test_quickstart_demo_excerpt_is_what_the_demo_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    from referralmatch.cli import main
+
+    page = (DOCS / "quickstart.md").read_text(encoding="utf-8")
+    start = page.index("```text\nDirectory: 205 services")
+    excerpt = page[start + len("```text\n") : page.index("```", start + 8)]
+    assert main(["demo"]) in (0, None)
+    printed = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
+    head, _, tail = excerpt.partition("...\n")
+    assert [line.rstrip() for line in head.strip("\n").splitlines()] == printed[: len(head.strip("\n").splitlines())]
+    assert tail.strip() in printed

@@ -315,3 +315,14 @@ def test_cantonese_is_served_partly_by_chinese_and_not_by_mandarin() -> None:
     unknown = rm.Matcher(directory).match(_client(languages=["Pashto-ish"], needs=["therapy"]))
     assert all(next(f.value for f in m.factors if f.name == "language") == 1.0
                for m in unknown.matches)  # fmt: skip
+
+
+def test_to_frame_carries_sensitive_phone_and_hours(sample: rm.Matcher) -> None:
+    client = rm.ClientProfile(age=30, location=rm.Place(postal_code="95814"),
+                              needs=["food", "therapy"])  # fmt: skip
+    frame = sample.match(client).to_frame()
+    assert {"sensitive", "phone", "hours"} <= set(frame.columns)
+    assert len(set(frame.columns)) == len(frame.columns)
+    by_need = frame.groupby("need")["sensitive"].agg(set).to_dict()
+    assert by_need == {"food": {False}, "therapy": {True}}  # mental health is sensitive
+    assert frame["phone"].notna().any() and frame["hours"].notna().any()

@@ -262,7 +262,9 @@ class MatchResult:
         then whether it is open at the moment of referral (``open_now``, ``next_open``; NA
         without one), ``inactive``, ``reached_by`` and ``source``: ``"directory"``, or
         ``"built-in"`` for a national fallback line (listed after the need's matches, ranked
-        on from them, ``service_id`` ``"built-in:<key>"``, no score)."""
+        on from them, ``service_id`` ``"built-in:<key>"``, no score); then ``sensitive`` (drop
+        these rows before sharing without consent, see the privacy page), ``phone`` and
+        ``hours`` (opening hours as text; the ``schedule`` column is the schedule factor)."""
         import pandas as pd
 
         from ..matching.config import FACTORS
@@ -283,6 +285,9 @@ class MatchResult:
             "inactive",
             "reached_by",
             "source",
+            "sensitive",
+            "phone",
+            "hours",
         ]
         rows = []
         for need in self.needs:
@@ -305,19 +310,23 @@ class MatchResult:
                         m.inactive,
                         m.reached_by,
                         "directory",
+                        m.sensitive,
+                        m.phone,
+                        m.schedule,
                     ]
                 )
             for k, f in enumerate(need.fallbacks, start=len(need.matches) + 1):
                 rows.append(
                     [need.need, k, f"built-in:{f.key}", f.name, None, None, None, True,
                      float("nan"), *(None for _ in FACTORS), None, None, False, "phone",
-                     "built-in"]
+                     "built-in", need.sensitive, f.contact, None]
                 )  # fmt: skip
         frame = pd.DataFrame(rows, columns=columns)
         return frame.astype(
             {"rank": "int64", "distance_km": "float64", "score": "float64",
              "open_now": "boolean", "next_open": "object", "inactive": "bool",
-             "reached_by": "string", "source": "string"}
+             "reached_by": "string", "source": "string", "sensitive": "bool",
+             "phone": "string", "hours": "string"}
         )  # fmt: skip
 
     def to_fhir(

@@ -3,6 +3,8 @@ coverage exclusions (issue 9), on small hand-built directories and the bundled s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import referralmatch as rm
@@ -326,3 +328,21 @@ def test_to_frame_carries_sensitive_phone_and_hours(sample: rm.Matcher) -> None:
     by_need = frame.groupby("need")["sensitive"].agg(set).to_dict()
     assert by_need == {"food": {False}, "therapy": {True}}  # mental health is sensitive
     assert frame["phone"].notna().any() and frame["hours"].notna().any()
+
+
+def test_real_ohana_family_visitation_is_not_substance_use_treatment(reference: Path) -> None:
+    from referralmatch.io import OHANA
+
+    directory = rm.load_directory(reference / "ohana_smc_sample_csv", mapping=OHANA)
+    client = rm.ClientProfile(age=35, location=rm.Place(postal_code="94401"), max_travel_km=40,
+                              needs=["substance_use_treatment"])  # fmt: skip
+    names = _names(rm.Matcher(directory).match(client))
+    assert names and "Family Visitation Center" not in names
+
+
+def test_real_hsds11_grocery_tax_break_ranks_below_the_meals(reference: Path) -> None:
+    directory = rm.load_directory(reference / "openreferral_sample_hsds11")
+    client = rm.ClientProfile(age=35, location=rm.Place(postal_code="10001"), max_travel_km=100,
+                              needs=["food"])  # fmt: skip
+    names = _names(rm.Matcher(directory).match(client))
+    assert names.index("Grocery Tax Break Donation") > names.index("The City's Kitchen")

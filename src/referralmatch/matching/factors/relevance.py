@@ -60,6 +60,8 @@ from ...needs.classify import (
     _KEYWORD,
     _NEGATIVE,
     _compile,
+    _Compiled,
+    _scan,
     _taxonomy_evidence,
     normalize_tokens,
 )
@@ -208,16 +210,14 @@ def _negated(tokens: Sequence[str], start: int) -> bool:
 
 
 def _field_hits(
-    comp: object, text: str
+    comp: _Compiled, text: str
 ) -> tuple[int, dict[tuple[str, ...], tuple[int, tuple[tuple[int, int], ...]]]]:
     """(token count, phrase -> (count, resolved categories)) of one field, negations dropped."""
-    from ...needs.classify import _scan
-
     tokens = normalize_tokens(text)
     if not tokens:
         return 0, {}
     hits: dict[tuple[str, ...], tuple[int, tuple[tuple[int, int], ...]]] = {}
-    for start, stop, resolved in _scan(comp, tokens):  # type: ignore[arg-type]
+    for start, stop, resolved in _scan(comp, tokens):
         if _negated(tokens, start):
             continue
         phrase = tuple(tokens[start:stop])

@@ -793,3 +793,15 @@ def test_baltimore_descriptions_rarely_add_rules(reference):
         added += bool(extra)
     # almost every Baltimore service states its eligibility in the eligibility field already
     assert added <= 0.03 * len(data)
+
+
+def test_children_who_come_with_their_mother_do_not_open_a_womens_programme_to_men():
+    text = ("Women 18 years and up, drug/alcohol-free (no methadone) in a substance abuse "
+            "program. Boys must be 9 years and under. Girls of all ages accepted.")  # fmt: skip
+    rules = parse(text)
+    gender = next(r for r in rules if r.kind == "gender")
+    assert gender.allowed == frozenset({"female"}) and gender.children_ok
+    man = evaluate([gender], ClientProfile(age=40, gender="male", household_size=1))
+    assert man[0].status == "unmet"
+    woman = evaluate([gender], ClientProfile(age=30, gender="female", household_size=1))
+    assert woman[0].status == "met"

@@ -795,6 +795,32 @@ def _merge_ages(rules: list[Any]) -> list[Any]:
     return out
 
 
+_CHILD_WORDS = re.compile(r"\b(?:boys?|girls?|sons?|daughters?|children|child|kids)\b", _I)
+_ADULT_WORDS = re.compile(r"\b(?:women|woman|men|man|mothers?|fathers?|ladies|adults?)\b", _I)
+
+
+def _accompanying_children(rules: list[Any]) -> list[Any]:
+    """"Women 18 and up ... Boys must be 9 and under. Girls of all ages": the boys and girls
+    are children who come with their mother. Their gender and age rules are conditions on
+    those children, not on the client: drop them, and let the adult rule admit children."""
+    adult = [r for r in rules if isinstance(r, GenderRule) and _ADULT_WORDS.search(r.source_text)
+             and not _CHILD_WORDS.search(r.source_text)]  # fmt: skip
+    if len(adult) != 1:
+        return rules
+
+    def about_children(r: Any) -> bool:
+        text = r.source_text
+        return bool(_CHILD_WORDS.search(text)) and not _ADULT_WORDS.search(text)
+
+    child_rules = [r for r in rules if isinstance(r, GenderRule | AgeRule) and about_children(r)]
+    if not any(isinstance(r, GenderRule) for r in child_rules):
+        return rules
+    kept = [r for r in rules if r not in child_rules]
+    one = adult[0]
+    return [GenderRule.model_validate({**one.model_dump(), "children_ok": True}) if r is one else r
+            for r in kept]  # fmt: skip
+
+
 def _merge_genders(rules: list[Any]) -> list[Any]:
     """Gender rules serving the same genders ("Women only, no men") become one."""
     genders = [r for r in rules if isinstance(r, GenderRule)]
@@ -873,7 +899,7 @@ def _merge(text: str, rules: list[Any]) -> list[Any]:
     rules = rules + _generic_ages(text, rules)
     if any(isinstance(r, AgeRule) for r in rules):  # "pregnant women of any age": a sub-group's
         rules = [r for r in rules if not (isinstance(r, NoRequirement) and r.about == "age")]
-    rules = _merge_genders(rules)
+    rules = _merge_genders(_accompanying_children(rules))
     genders = [r for r in rules if isinstance(r, GenderRule)]
     served = frozenset().union(*(r.allowed for r in genders)) if genders else frozenset()
     if {"female", "male"} <= served:

@@ -326,6 +326,7 @@ def language_name(code: str) -> str:
     return str(found.name) if found is not None else code
 
 
+@lru_cache(maxsize=65_536)
 def language_affinity(a: str, b: str) -> float:
     """How well a speaker of language ``a`` is served in language ``b``, from 0 to 1.
 

@@ -3,14 +3,13 @@
 Stages (candidates, filters, factors, rank, explain) import this module and never the matcher,
 so they form no import circle. A :class:`ClientContext` is built once per ``match`` call and
 carries the caches that are valid for that client only; a :class:`PlaceColumns` bundle holds a
-need's candidate units near one place and every column that does not depend on the client's own
-facts (so clients in the same ZIP code share it); :class:`UnitCodes` adds what does.
+need's candidate units near one place with their place-level codes and the columns the filters
+read (so clients in the same ZIP code share it); :class:`UnitCodes` adds what depends on the
+client's own facts.
 
 Example:
     >>> sorted(CODE_NAMES.values())[:3]
     ['inactive', 'ineligible', 'insurance']
-    >>> codes_of(TOO_FAR | WEAK_FIT)
-    ('too_far', 'weak_fit')
 """
 
 from __future__ import annotations
@@ -43,7 +42,6 @@ __all__ = [
     "IntArray",
     "PlaceColumns",
     "UnitCodes",
-    "codes_of",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -63,12 +61,9 @@ CODE_NAMES = {
     WEAK_FIT: "weak_fit",
     NO_COVERAGE: "insurance",
 }
-"""Exclusion code -> its name (ineligible is reported by the unmet rule kinds instead)."""
+"""Exclusion code -> its name in an :class:`~referralmatch.models.results.Exclusion` (an
+ineligible one is reported by its unmet rule kinds, a coverage one as ``insurance``)."""
 
-
-def codes_of(code: int) -> tuple[str, ...]:
-    """The names of the flags set in an exclusion code, in flag order."""
-    return tuple(name for flag, name in CODE_NAMES.items() if code & flag)
 
 
 @dataclass
@@ -93,8 +88,6 @@ class ClientContext:
     languages: frozenset[str]
     insurance: int
     uninsured: bool
-    insurers: frozenset[str]
-    insurance_kinds: frozenset[str]
     blocked_plans: npt.NDArray[np.int16]
     avail: npt.NDArray[np.uint64] | None
     has: frozenset[str]

@@ -26,7 +26,7 @@ import numpy as np
 from ..io.normalize import language_name
 from ..needs.situations import situations
 from .contact import CONTACT_TEXT, REACH_PHONE, REACH_REMOTE
-from .context import INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
+from .context import CODE_NAMES, INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
 from .factors.population import MATCHED_UNNAMED, MISMATCH
 from .index import APPROX_CITY, APPROX_POSTAL_CODE
 
@@ -198,29 +198,20 @@ def exclusion_reasons(
     names: list[str] = []
     reasons: list[str] = []
     if codes & INACTIVE:
-        names.append("inactive")
+        names.append(CODE_NAMES[INACTIVE])
         reasons.append("service is not active")
     names.extend(unmet[0])
     reasons.extend(unmet[1])
-    if codes & TOO_FAR:
-        names.append("too_far")
-        reasons.append(f"nearest site {distance_km:.1f} km away, beyond {max_km:g} km")
-    if codes & OUT_OF_AREA:
-        names.append("out_of_area")
-        reasons.append("service area does not cover the client's location")
-    if codes & NO_REMOTE:
-        names.append("no_remote")
-        reasons.append(
-            "video/online-only service, and the client does not accept telehealth"
-        )
-    if codes & LANGUAGE:
-        names.append("language")
-        reasons.append("no shared language and no interpretation")
-    if codes & WEAK_FIT:
-        names.append("weak_fit")
-        reasons.append(
-            f"weak fit: mentions {need_label} but is not mainly about it "
-            f"(relevance {fit:.2f} < {min_fit:g})"
-        )
+    for flag, reason in (
+        (TOO_FAR, f"nearest site {distance_km:.1f} km away, beyond {max_km:g} km"),
+        (OUT_OF_AREA, "service area does not cover the client's location"),
+        (NO_REMOTE, "video/online-only service, and the client does not accept telehealth"),
+        (LANGUAGE, "no shared language and no interpretation"),
+        (WEAK_FIT, f"weak fit: mentions {need_label} but is not mainly about it "
+                   f"(relevance {fit:.2f} < {min_fit:g})"),
+    ):  # fmt: skip
+        if codes & flag:
+            names.append(CODE_NAMES[flag])
+            reasons.append(reason)
     return tuple(names), tuple(reasons)
 

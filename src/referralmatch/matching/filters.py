@@ -89,7 +89,7 @@ def eligibility_certainty(verdicts: Sequence[Verdict]) -> float:
 
 def eligibility_profile(client: ClientProfile, on: date) -> ClientProfile:
     """The profile eligibility rules are judged on: the client's own, with the situations other
-    fields settle added (``veteran=True``, a dependant, ASL, an age of 60 or more) and, from
+    fields settle added (:meth:`ClientProfile.settled_situations`) and, from
     :data:`NOT_PREGNANT_FROM_AGE`, not pregnant unless the profile says so.
 
     >>> from referralmatch.models.client import ClientProfile
@@ -97,18 +97,8 @@ def eligibility_profile(client: ClientProfile, on: date) -> ClientProfile:
     >>> p.situations, p.pregnant
     (('senior', 'veteran'), False)
     """
-    settled = set(client.situations or ())
+    settled = client.settled_situations(on)
     age = client.age_on(on)
-    if age is not None and age >= 60:
-        settled.add("senior")
-    if client.veteran:
-        settled.add("veteran")
-    if client.pregnant:
-        settled.add("pregnant")
-    if client.dependents_ages:
-        settled.add("parenting")
-    if client.languages and "ase" in client.languages:
-        settled.add("deaf_or_hard_of_hearing")
     update: dict[str, Any] = {}
     if settled != set(client.situations or ()):
         update["situations"] = tuple(sorted(settled))
@@ -332,6 +322,14 @@ class Filters:
             ),
         )
 
+    def language(self, ctx: ClientContext, services: IntArray) -> FloatArray:
+        """The language factor of ``services`` for the client of ``ctx``."""
+        index = self.index
+        return language_factor(
+            index.s_lang[services], index.s_interp[services], index.s_lang_listed[services],
+            ctx.lang_mask, ctx.has_languages, ctx.related_mask,
+        )  # fmt: skip
+
     def client_codes(self, ctx: ClientContext, st: PlaceColumns) -> UnitCodes:
         """Add what depends on the client's own facts to the place-level codes of ``st``:
         eligibility, travel limit and (if required) language."""
@@ -340,12 +338,7 @@ class Filters:
         codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
         lang = None  # the matcher computes it for the passing units, unless it can exclude
         if self.config.require_language:
-            s = st.services
-            index = self.index
-            lang = language_factor(
-                index.s_lang[s], index.s_interp[s], index.s_lang_listed[s],
-                ctx.lang_mask, ctx.has_languages, ctx.related_mask,
-            )  # fmt: skip
+            lang = self.language(ctx, st.services)
             codes |= np.where(lang == 0, LANGUAGE, 0)
         codes |= np.where(self._no_coverage(ctx, st), NO_COVERAGE, 0)
         return UnitCodes(

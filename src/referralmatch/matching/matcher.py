@@ -26,7 +26,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,18 +57,12 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .factors.access import (
-    CAPACITY_CODES,
-    CAPACITY_SCORES,
-    cost_factor,
-    language_factor,
-    schedule_factor,
-)
+from .factors.access import CAPACITY_CODES, CAPACITY_SCORES, cost_factor, schedule_factor
 from .factors.population import (
-    POPULATIONS,
     client_populations,
     need_populations,
     population_factor,
+    population_keys,
     population_mask,
 )
 from .factors.reach import distance_factor
@@ -213,8 +206,6 @@ class Matcher:
             languages=languages,
             insurance=insurance_bits(kinds),
             uninsured=tuple(client.insurance or ()) == ("uninsured",),
-            insurers=insurers,
-            insurance_kinds=kinds,
             blocked_plans=self.filters.blocked_plans(client, insurers, kinds),
             avail=avail,
             has=has,
@@ -343,9 +334,8 @@ class Matcher:
                 unknown_score=config.unknown_distance_score,
             ),
             "eligibility": u.certainty_of[st.rule_sets[p]],
-            "language": u.language[p] if u.language is not None else language_factor(
-                index.s_lang[sp], index.s_interp[sp], index.s_lang_listed[sp],
-                ctx.lang_mask, ctx.has_languages, ctx.related_mask,
+            "language": (
+                u.language[p] if u.language is not None else self.filters.language(ctx, sp)
             ),
             "cost": cost_factor(
                 index.s_free[sp], index.s_sliding[sp], index.s_fee_known[sp],
@@ -531,7 +521,7 @@ class Matcher:
         distance = float(st.distance[i])
         verdicts = self.filters.verdicts(ctx, int(st.rule_sets[i]))
         open_now, opens = self._moment(ctx, s)
-        targets = _targets(int(index.s_population[s]))
+        targets = population_keys(int(index.s_population[s]))
         details = {
             "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
             "population": explain.population_text(targets, ctx.has | need_has, values["population"]),
@@ -638,17 +628,6 @@ class Matcher:
         )
 
 
-@lru_cache(maxsize=4096)
-def _targets(mask: int) -> frozenset[str]:
-    """The population keys set in the low bits of a population mask."""
-    return frozenset(k for b, k in enumerate(POPULATIONS) if mask >> b & 1)
-
-
-@lru_cache(maxsize=65_536)
-def _affinity(a: str, b: str) -> float:
-    return language_affinity(a, b)
-
-
 def client_languages(client: ClientProfile) -> frozenset[str]:
     """The client's languages for matching: unknown ones ("und") say nothing, so they are
     left out (a client whose only language is unknown is matched as one who gave none)."""
@@ -661,7 +640,7 @@ def related_languages(languages: frozenset[str], known: Iterable[str]) -> frozen
     return frozenset(
         code
         for code in known
-        if code not in languages and any(_affinity(c, code) > 0 for c in languages)
+        if code not in languages and any(language_affinity(c, code) > 0 for c in languages)
     )
 
 
@@ -684,8 +663,6 @@ def _fallbacks(
     else:
         return (), None
     return fallbacks_for(keys), note
-
-
 
 
 def _client_argument(client: object) -> ClientProfile:

@@ -511,6 +511,29 @@ class ClientProfile(_PrivateModel):
             return self.pregnant
         return None
 
+    def settled_situations(self, on: date | None = None) -> frozenset[str]:
+        """``situations`` with those the other fields settle: 60 or older (on ``on``, default
+        today) is ``senior``, ``veteran``/``pregnant`` true, a dependant makes ``parenting``,
+        ASL makes ``deaf_or_hard_of_hearing``.
+
+        >>> sorted(ClientProfile(age=70, veteran=True, situations=["homeless"])
+        ...        .settled_situations(date(2026, 1, 1)))
+        ['homeless', 'senior', 'veteran']
+        """
+        settled = set(self.situations or ())
+        age = self.age_on(on)
+        if age is not None and age >= 60:
+            settled.add("senior")
+        if self.veteran:
+            settled.add("veteran")
+        if self.pregnant:
+            settled.add("pregnant")
+        if self.dependents_ages:
+            settled.add("parenting")
+        if self.languages and "ase" in self.languages:
+            settled.add("deaf_or_hard_of_hearing")
+        return frozenset(settled)
+
     @field_validator("needs", mode="before")
     @classmethod
     def _needs(cls, value: Any) -> Any:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -58,6 +58,7 @@ __all__ = [
     "named_targets",
     "need_populations",
     "population_factor",
+    "population_keys",
     "population_mask",
     "population_one",
     "service_targets",
@@ -216,6 +217,16 @@ def service_targets(
     return frozenset(found)
 
 
+@lru_cache(maxsize=4096)
+def population_keys(mask: int) -> frozenset[str]:
+    """The population keys set in the low (all-targets) bits of a population mask.
+
+    >>> sorted(population_keys(population_mask(["veteran", "homeless"])))
+    ['homeless', 'veteran']
+    """
+    return frozenset(k for b, k in enumerate(POPULATIONS) if mask >> b & 1)
+
+
 def population_mask(keys: Iterable[str]) -> int:
     """Bit mask of population keys (unknown keys are ignored).
 
@@ -230,32 +241,22 @@ def client_populations(
     client: ClientProfile, on: date | None = None
 ) -> tuple[frozenset[str], frozenset[str]]:
     """(populations the client has, populations the client is known not to have)."""
-    has = set(client.situations or ())
+    has = set(client.settled_situations(on))
     not_has: set[str] = set()
     age = client.age_on(on)
     if age is not None:
-        if age >= 60:
-            has.add("senior")
-        elif age < 55:
+        if age < 55:
             not_has.add("senior")
         if age < 25:
             has.add("youth")
         elif age >= 30:
             not_has.add("youth")
-    if client.veteran is True:
-        has.add("veteran")
-    elif client.veteran is False:
+    if client.veteran is False:
         not_has.add("veteran")
-    if client.pregnant is True:
-        has.add("pregnant")
-    elif client.pregnant is False or client.gender == "male":
+    if client.pregnant is False or (client.pregnant is None and client.gender == "male"):
         not_has.add("pregnant")
-    if client.dependents_ages:
-        has.add("parenting")
-    elif client.household_size == 1:
+    if not client.dependents_ages and client.household_size == 1:
         not_has.add("parenting")
-    if client.languages and "ase" in client.languages:
-        has.add("deaf_or_hard_of_hearing")
     for s in situations():
         if s.key in has:
             has.update(s.targeted_with)
@@ -272,7 +273,7 @@ def client_populations(
 
 def named_targets(name: str) -> frozenset[str]:
     """The populations a service's name gives ("Veterans Job Center": veteran)."""
-    return frozenset(_text_targets(name)) & service_targets(name, "", "", ())
+    return service_targets(name, "", "", ())
 
 
 def population_one(

@@ -202,16 +202,19 @@ def score_locations(
         _name(a.name, b.name, levels=(5.0, 3.0, 1.0, -1.5, -3.5)),
         _overlap("phone", a.phones, b.phones, 2.0, -0.5),
     ]
-    if a.organization_id and b.organization_id:
-        linked = org_map.get(b.organization_id) == a.organization_id
-        evidence.append(
-            Evidence("organization", "agree", 2.0, "linked")
-            if linked
-            else Evidence("organization", "disagree", -1.0, "not linked")
-        )
-    else:
-        evidence.append(_missing("organization"))
+    evidence.append(_organization(a.organization_id, b.organization_id, org_map, 2.0, -1.0))
     return _pair("location", a.id, b.id, evidence)
+
+
+def _organization(
+    a: str | None, b: str | None, org_map: Mapping[str, str], agree: float, disagree: float
+) -> Evidence:
+    """Whether two records' organizations were linked to each other (weights in bits)."""
+    if not a or not b:
+        return _missing("organization")
+    if org_map.get(b) == a:
+        return Evidence("organization", "agree", agree, "linked")
+    return Evidence("organization", "disagree", disagree, "not linked")
 
 
 def _locations(a: frozenset[str], b: frozenset[str], location_map: Mapping[str, str]) -> Evidence:
@@ -241,15 +244,7 @@ def score_services(
     org_map = org_map or {}
     location_map = location_map or {}
     evidence = [_name(a.name, b.name, levels=(7.0, 5.0, 1.0, -4.0, -9.0))]
-    if a.organization_id and b.organization_id:
-        linked = org_map.get(b.organization_id) == a.organization_id
-        evidence.append(
-            Evidence("organization", "agree", 3.0, "linked")
-            if linked
-            else Evidence("organization", "disagree", -4.0, "not linked")
-        )
-    else:
-        evidence.append(_missing("organization"))
+    evidence.append(_organization(a.organization_id, b.organization_id, org_map, 3.0, -4.0))
     evidence.append(_locations(a.location_ids, b.location_ids, location_map))
     evidence.append(_text("description", a.description, b.description, 4.0, 1.5, -2.0))
     evidence.append(_text("eligibility", a.eligibility, b.eligibility, 2.0, 0.5, -1.0))

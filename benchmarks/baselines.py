@@ -219,7 +219,7 @@ class PythonLoopMatcher:
                     continue
                 certainty = eligibility_certainty(verdicts)
                 locations = directory.locations_of(service)
-                facts = service_facts(service, locations)
+                facts = service_facts(service, locations, config.default_language)
                 if facts.insurance_required and uninsured:
                     continue
                 if facts.plan_only is not None and client.insurance:
@@ -253,7 +253,7 @@ class PythonLoopMatcher:
                     facts.languages,
                     facts.interpretation,
                     client_langs,
-                    listed=bool(facts.languages),
+                    listed=facts.languages_listed,
                     default_language=config.default_language,
                     related=related_languages(client_langs, facts.languages),
                 )

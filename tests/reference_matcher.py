@@ -176,7 +176,7 @@ def reference_match(
                 targets, client_has | need_has, client_not - need_has, named_targets(service.name)
             )
             locations = directory.locations_of(service)
-            facts = service_facts(service, locations)
+            facts = service_facts(service, locations, config.default_language)
             if facts.insurance_required and tuple(client.insurance or ()) == ("uninsured",):
                 continue
             if facts.plan_only is not None and client.insurance:
@@ -211,7 +211,7 @@ def reference_match(
                 facts.languages,
                 facts.interpretation,
                 client_langs,
-                listed=bool(facts.languages),
+                listed=facts.languages_listed,
                 default_language=config.default_language,
                 related=related_languages(client_langs, facts.languages),
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from pathlib import Path
 
@@ -784,15 +785,21 @@ def test_baltimore_descriptions_rarely_add_rules(reference):
     import json
 
     data = json.loads((reference / "baltimore_icarol_2019" / "baltimore_hsds3.json").read_text())
-    added = 0
+    added = sections = 0
     for s in data:
         svc = Service(id=s["id"], name=s["name"], description=s.get("description"),
                       eligibility_description=s.get("eligibility_description"))  # fmt: skip
         extra = [r for r in rules_for_service(svc) if r.origin == "description"]
+        if re.search(r"(?:^|\n)\s*ELIGIBILITY\s*:", s.get("description") or ""):
+            sections += bool(extra)  # its own eligibility section: read like the field
+            assert all(r.confidence <= 0.9 for r in extra)
+            continue
         assert all(r.confidence <= 0.6 for r in extra)
         added += bool(extra)
-    # almost every Baltimore service states its eligibility in the eligibility field already
+    # almost every Baltimore service states its eligibility in the eligibility field already;
+    # some whose field says "See notes." keep it under an "ELIGIBILITY:" heading of the description
     assert added <= 0.03 * len(data)
+    assert 20 <= sections <= 112
 
 
 def test_children_who_come_with_their_mother_do_not_open_a_womens_programme_to_men():
@@ -805,3 +812,44 @@ def test_children_who_come_with_their_mother_do_not_open_a_womens_programme_to_m
     assert man[0].status == "unmet"
     woman = evaluate([gender], ClientProfile(age=30, gender="female", household_size=1))
     assert woman[0].status == "met"
+
+
+def test_an_eligibility_section_of_the_description_is_read_like_the_field():
+    svc = Service(id="s", name="Bureau of Substance Abuse", eligibility_description="See notes.",
+                  description="ELIGIBILITY: Residents ineligible for Medical Assistance, ineligible "
+                  "for treatment through the Veterans Association, no health insurance or the policy "
+                  "does not cover chemical dependency.\n\nSERVICES: Treatment slots.")  # fmt: skip
+    rules = [r for r in rules_for_service(svc) if r.kind != "other"]
+    assert [(r.describe(), r.origin) for r in rules] == [("insurance: uninsured", "description")]
+    assert rules[0].hard  # the section is as clear as a field: 0.8 x 0.9
+    insured = evaluate(rules, ClientProfile(age=60, insurance=["medicare"]))
+    assert insured[0].status == "unmet"
+    assert evaluate(rules, ClientProfile(age=60, insurance=["uninsured"]))[0].status == "met"
+
+
+def test_kinship_care_is_parenting_not_caring_for_an_adult():
+    rules = parse("Caregivers (other than parents) and children being raised by caregivers.")
+    assert [r.kind for r in rules if r.kind != "other"] == ["parenting"]
+    assert [r.kind for r in parse("Grandparents raising grandchildren.")] == ["parenting"]
+    carer = [r for r in parse("Caregivers of older adults.") if r.kind != "other"]
+    assert [r.kind for r in carer] == ["situation"]  # the older adult is the one cared for
+
+
+def test_families_with_a_child_or_a_pregnant_member_is_not_women_only():
+    rules = parse("Families that include a minor child or pregnant female.")
+    assert [r.describe() for r in rules] == ["pregnant or parenting"]
+    man = ClientProfile(age=30, gender="male", household_size=3, dependents_ages=[4])
+    assert evaluate(rules, man)[0].status == "met"
+
+
+def test_a_legal_immigrant_is_not_an_undocumented_one():
+    rule = next(r for r in parse("Must be a US citizen or a legal immigrant.") if r.kind == "immigration")
+    assert rule.allowed is not None and "undocumented" not in rule.allowed and "citizen" in rule.allowed
+
+
+def test_live_work_or_go_to_school_is_not_a_list_of_alternatives():
+    text = "Ages birth - 18 (and their families), who live, work, or go to school in area."
+    age = next(r for r in parse(text) if r.kind == "age")
+    assert age.hard and age.applies_to == "dependent"
+    single = ClientProfile(age=20, household_size=1)
+    assert evaluate([age], single)[0].status == "unmet"

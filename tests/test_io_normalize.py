@@ -191,3 +191,28 @@ def test_location_coordinates_in_one_field_or_dms(tmp_path) -> None:
     assert (directory.locations["l1"].latitude, directory.locations["l1"].longitude) == (42.108547, -87.974705)
     assert round(directory.locations["l2"].longitude or 0, 4) == -87.9747
     assert directory.report.counts["location"].repaired == 2
+
+
+@pytest.mark.parametrize(
+    ("note", "codes", "interpreters"),
+    [
+        ("Spanish.", {"es"}, False),
+        ("Russian, Yiddish and Hebrew.", {"ru", "yi", "he"}, False),
+        ("ASL and a Language line.", {"ase"}, True),
+        ("Accommodations possible.", set(), True),
+        ("Interpreters available.", set(), True),
+        ("Materials in Spanish. Accommodations possible.", set(), True),
+        ("Spanish-speaking officers are usually available 24/7.", {"es"}, False),
+        ("Vary according to office.", set(), False),
+        ("Spanish (410) 396-1337.", {"es"}, False),
+        ("None.", set(), False),
+    ],
+)
+def test_language_notes_as_211_exports_write_them(note, codes, interpreters):
+    assert n.languages_named(note) == codes
+    assert n.offers_interpretation(note) is interpreters
+
+
+def test_short_or_lower_case_words_in_a_note_are_not_languages():
+    # "to" is Tonga's code and "an" Aragonese's: a note's small words must not become languages
+    assert n.languages_named("Call to ask for an interpreter or a translator") == frozenset()

@@ -346,3 +346,36 @@ def test_real_hsds11_grocery_tax_break_ranks_below_the_meals(reference: Path) ->
                               needs=["food"])  # fmt: skip
     names = _names(rm.Matcher(directory).match(client))
     assert names.index("Grocery Tax Break Donation") > names.index("The City's Kitchen")
+
+
+def test_languages_a_note_names_are_spoken_besides_the_directorys_own():
+    from referralmatch.matching.facts import service_facts
+    from referralmatch.models import Language, Service
+
+    noted = service_facts(Service(id="s", name="Centre", languages=[
+        Language(id="l", note="Russian, Yiddish and Hebrew.")]))  # fmt: skip
+    assert noted.languages == {"ru", "yi", "he", "en"} and not noted.languages_listed
+    coded = service_facts(Service(id="t", name="Centre", languages=[Language(id="l", code="ru")]))
+    assert coded.languages == {"ru"} and coded.languages_listed
+    line = service_facts(Service(id="u", name="Clinic", languages=[Language(id="l", note="Language Line.")]))
+    assert line.interpretation and not line.languages_listed
+    # a Russian speaker: 1.0 where a note names Russian; an Arabic speaker: unknown, not a mismatch
+    assert language_one(noted.languages, False, frozenset({"ru"}), listed=False) == 1.0
+    arabic = language_one(noted.languages, False, frozenset({"ar"}), listed=False)
+    assert 0.0 < arabic < 0.7
+
+
+def test_who_a_caregiver_looks_for_and_who_kinship_care_is_for():
+    airs = "AIRS/211 LA"
+    assert service_targets("Center", "", "", ((airs, "YJ-2030", None),)) == {"reentry"}
+    assert service_targets("Center", "", "", ((airs, "YJ-5500", None),)) == {"caregiver"}
+    assert "caregiver" not in service_targets("Twelve Step Group", "", "", ((airs, "YJ-1550", None),))
+    kinship = service_targets(
+        "Kinship Care Center", "Caregivers (other than parents) and children being raised by caregivers.", "", ()
+    )
+    assert "parenting" in kinship and "caregiver" not in kinship
+    # a daughter caring for her mother: services for older adults are for her too (targeting only)
+    has, not_has = client_populations(rm.ClientProfile(age=52, household_size=2, situations=["caregiver"]))
+    assert {"caregiver", "senior"} <= has and "senior" not in not_has
+    assert population_one(frozenset({"senior"}), has, not_has) == MATCHED_UNNAMED
+    assert population_one(kinship, has, not_has) == NOT_KNOWN

@@ -70,7 +70,7 @@ _VARIES = re.compile(
 _QUALIFIER = re.compile(
     r"\bfor\s+(?:\w+\s+){0,2}(?:programs?|services?|assistance|classes|meals?)\b|\bfor emergency\b"
     r"|\bpriority\b|\bpreferr?ed\b|\bpreference\b|\bespecially\b|\bencouraged\b|\bin some cases\b"
-    r"|\bto (?:obtain|get|receive|borrow)\b|,\s*or\b|;\s*or\b|\bor other\b", _I)  # fmt: skip
+    r"|\bto (?:obtain|get|receive|borrow)\b|,\s*or\b(?!\s+(?:go to|attend) school|\s+worship)|;\s*or\b|\bor other\b", _I)  # fmt: skip
 
 _FPL = r"(?:f\.?p\.?[lg]\.?|federal poverty (?:level|line|guidelines?|limits?)|(?:the )?poverty (?:level|line|guidelines?))"
 _BELOW = r"(?:at or (?:below|under)|below|under|less than|up to|not (?:to )?exceed(?:ing)?|no (?:more|greater) than|within|<=?|≤)"
@@ -97,7 +97,9 @@ _LOW_INCOME = re.compile(
 
 _PREGNANT_OR_PARENTING = re.compile(
     r"\bpregnant\s+(?:and/or|or|and)\s+parenting\b|\bparenting\s+(?:and/or|or|and)\s+(?:pregnant|expectant)\b"
-    r"|\bpregnant\s+(?:women|people|persons|individuals|teens)?\s*(?:and/or|or|and)\s+(?:mothers|parents|women with (?:young )?children)\b",
+    r"|\bpregnant\s+(?:women|people|persons|individuals|teens)?\s*(?:and/or|or|and)\s+(?:mothers|parents|women with (?:young )?children)\b"
+    r"|\b(?:famil(?:y|ies)|households?)\s+(?:that\s+)?(?:includ(?:e|es|ing)|with)\s+(?:a\s+)?(?:minor\s+|dependent\s+)?child(?:ren)?"
+    r"\s+or\s+(?:a\s+)?pregnant\s+(?:females?|wom[ae]n|persons?|people|individuals|members?)\b",
     _I,
 )  # fmt: skip
 _PREGNANT = re.compile(r"\b(?:pregnant|pregnancy|expectant|expecting)\b", _I)
@@ -111,6 +113,11 @@ _FAMILY_WITH = re.compile(
 )  # fmt: skip
 _CUSTODY = re.compile(r"\bcustody of (?:a |an |their )?(?:minor |dependent )?(?:child(?:ren)?|minors?)\b", _I)
 _PARENTING = re.compile(r"\b(?:parenting|single (?:mothers|fathers|parents)|custodial parents?)\b", _I)
+_KINSHIP = re.compile(
+    r"\b(?:kinship care(?:givers?)?|relative caregivers?|(?:grand)?parents raising(?: (?:their )?grandchildren)?"
+    r"|(?:grand)?children (?:being )?raised by (?:relatives|grandparents|caregivers))\b", _I)  # fmt: skip
+"""Kinship care: relatives raising a child, a family with children (not a carer of an adult)."""
+_CAREGIVER_WORD = re.compile(r"\bcare ?givers?\b", _I)
 
 _NUM = r"(?<![\d$,.])(\d{1,3})(?!\s*(?:%|percent|,\d|\.\d))"
 _TO = r"\s*(?:-|to|through|thru)\s*"
@@ -178,7 +185,7 @@ _INSURANCE = [
     (re.compile(r"\b(?:medi-cal|medi cal|(?-i:MediCal|MEDI-CAL)|medicaid|masshealth|apple health|tenncare|soonercare|chip)\b", _I), "medicaid"),
     (re.compile(r"\bmedicare\b", _I), "medicare"),
     (re.compile(r"\b(?:private|commercial|employer|most) (?:health )?insurance\b|\bprivate plans?\b|\bprivate\b(?=[^;.]*\binsurance\b)", _I), "private"),
-    (re.compile(r"\b(?:uninsured|no insurance|without (?:health )?insurance|self-?pay)\b", _I), "uninsured"),
+    (re.compile(r"\b(?:uninsured|no (?:health )?insurance|without (?:health )?insurance|self-?pay)\b", _I), "uninsured"),
     (re.compile(r"\bunderinsured\b", _I), "underinsured"),
     (re.compile(r"\b(?:tricare|va health(?: ?care)?)\b", _I), "va/tricare"),
 ]  # fmt: skip
@@ -194,8 +201,8 @@ _IMMIGRATION: list[tuple[re.Pattern[str], frozenset[str]]] = [
     (re.compile(r"(?<!senior )(?<!senior-)\b(?:(?:U\.?S\.? )?citizens?(?:hip)?)\b", _I), frozenset({"citizen"})),
     (re.compile(r"\bundocumented\b", _I), frozenset({"undocumented"})),
     (re.compile(r"\b(?:authorized to work|work authori[sz]ation|eligible to work|legally (?:able|eligible|permitted) to work)(?: in the (?:United States|U\.?S\.?))?", _I), _WORK_AUTHORIZED),
-    (re.compile(r"\b(?:lawfully present|legal (?:immigration )?status|qualified (?:immigrants?|aliens?)|legal residents?)\b", _I), _WORK_AUTHORIZED),
-    (re.compile(r"\b(?:immigrants?|newcomers|foreign[- ]born|new americans)\b", _I), _NON_CITIZEN),
+    (re.compile(r"\b(?:lawfully present|legal (?:immigration )?status|(?:qualified|legal|lawful) (?:immigrants?|aliens?)|legal residents?)\b", _I), _WORK_AUTHORIZED),
+    (re.compile(r"(?<!legal )(?<!lawful )(?<!qualified )\b(?:immigrants?|newcomers|foreign[- ]born|new americans)\b", _I), _NON_CITIZEN),
 ]  # fmt: skip
 
 _DIAGNOSIS = re.compile(
@@ -315,6 +322,10 @@ _SHUT_OUT = [
     re.compile(rf"\b(?:except(?:\s+for)?|excluding|excludes?|other than|with the exception of|but not)\s+{_WHO}{_WHO_END}", _I),
 ]  # fmt: skip
 _NON_VETS_ONLY = re.compile(r"\bnon-?\s?veterans?(?:\s+only)\b", _I)
+_INELIGIBLE_FOR = re.compile(
+    r"\b(?:ineligible|not eligible) for (?:\w+ ){0,2}?(?:through |from |by |with )?(?:the )?"
+    r"(?:medical assistance|medicaid|medi-cal|medicare|va\b|veterans?(?: administration| association| affairs)?)", _I)  # fmt: skip
+""""Ineligible for Medical Assistance / treatment through the VA": who is left, not a requirement."""
 
 _CONSENT = (
     r"(?:(?:written|signed)\s+)?(?:(?:a|their|with)\s+)?(?:parent(?:al)?|guardian)(?:'s|s)?(?:\s*(?:/|or|and)\s*guardian(?:'s)?)?"
@@ -432,6 +443,8 @@ def _read_negations(c: _Clause) -> None:
             c.add(NoRequirement, 0.85, m.span(), about=topic)
     for m in c.matches(_NON_VETS_ONLY):
         c.add(VeteranRule, 0.85, m.span(), excluded=True)
+    for m in c.matches(_INELIGIBLE_FOR):
+        c.consume(m.span())
     for pattern in _SHUT_OUT:
         for m in c.matches(pattern):
             span = (m.start() + len(m.group(0)) - len(m.group(0).lstrip(" ,(:")), m.end())
@@ -474,6 +487,10 @@ def _read_family(c: _Clause) -> None:
         c.add(PregnancyRule, 0.85, m.span())
     for m in c.matches(_PARENTING):
         c.add(ParentingRule, 0.7, m.span())
+    for m in c.matches(_KINSHIP):
+        if c.add(ParentingRule, 0.7, m.span(), max_child_age=17.0):
+            for word in c.matches(_CAREGIVER_WORD):
+                c.consume(word.span())
 
 
 _CHILD_HEAD = re.compile(r"(?:children|child|kids|infants|babies|toddlers|preschoolers)\b", _I)
@@ -741,7 +758,7 @@ _READERS = (
 
 
 def _read_clause(text: str) -> list[Any]:
-    c = _Clause(text, 0.5 if _QUALIFIER.search(text) else 1.0)
+    c = _Clause(text, 0.5 if _QUALIFIER.search(_INELIGIBLE_FOR.sub(" ", text)) else 1.0)
     _read_negations(c)
     _read_negated_ages(c)
     prefix = _NONE_PREFIX.match(text)
@@ -758,6 +775,10 @@ def _read_clause(text: str) -> list[Any]:
     return c.rules
 
 
+_CARED_FOR = re.compile(r"\b(?:care ?givers?|famil(?:y|ies)(?: members)?|relatives|caring|care) (?:of|for)\s+(?:an?\s+|the\s+)?$", _I)
+"""Words before "seniors" that make the seniors the ones cared for ("caregivers of older adults")."""
+
+
 def _generic_ages(text: str, rules: list[Any]) -> list[Any]:
     """Ages implied by words ("adults", "seniors") when no number was given anywhere."""
     if any(isinstance(r, AgeRule) for r in rules):
@@ -768,8 +789,10 @@ def _generic_ages(text: str, rules: list[Any]) -> list[Any]:
         if adult:
             out.append(AgeRule(min_age=18, confidence=0.6, source_text=adult.group(0)))
     senior = _SENIOR.search(text)
-    if senior and not re.search(r"\bsenior citizens? or\b", text, _I):
-        out.append(AgeRule(min_age=60, confidence=0.4, source_text=senior.group(0)))
+    cared_for = senior is not None and _CARED_FOR.search(text[max(0, senior.start() - 30) : senior.start()])
+    if senior and not cared_for and not re.search(r"\bsenior citizens? or\b", text, _I):
+        who = "dependent" if _FOR_FAMILY.search(text) else "client"
+        out.append(AgeRule(min_age=60, confidence=0.4, source_text=senior.group(0), applies_to=who))
     return out
 
 
@@ -1010,6 +1033,8 @@ _DESCRIPTION_KINDS = frozenset(
 )
 _DESCRIPTION_FACTOR = 0.65  # an explicit restriction in a description ("... only", "18 and older")
 _DESCRIPTION_MAX = 0.6
+_DESCRIPTION_SECTION_FACTOR = 0.9  # a description's own "ELIGIBILITY:" section
+_DESC_ELIGIBILITY = re.compile(r"(?:^|\n)\s*ELIGIBILITY\s*:\s*(.+?)(?=\n\s*\n|\n\s*[A-Z][A-Z &/'-]{2,40}:|$)", re.S)
 _DESCRIPTION_LOOSE_FACTOR = 0.5  # a plain "for X": never sure enough to exclude on its own
 _DESCRIPTION_LOOSE_MAX = 0.45
 _DESC_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|:\s+(?=[A-Z])")
@@ -1037,13 +1062,28 @@ def _description_rules(description: str | None) -> list[Rule]:
     """Restrictions stated plainly in a service description ("for women 18 and older",
     "serving seniors 60+", "men only"), with lowered confidence and ``origin="description"``.
 
-    Conservative on purpose: only a short phrase after "for/serving/open to ..." or before
+    A description with its own "ELIGIBILITY:" section (common in 211 exports whose
+    eligibility field says "See notes.") has that section read like an eligibility field,
+    at 0.9 of the confidence. Otherwise it is conservative on purpose: only a short phrase after "for/serving/open to ..." or before
     "only", whose every word the parser reads as a who-it-is-for rule (age, gender, veteran,
     situation, pregnancy, parenting, diagnosis), with no list of alternatives; a plain "for X"
     without "only" or an age bound never excludes (confidence <= 0.45).
     """
     if not description or not isinstance(description, str):
         return []
+    section = _DESC_ELIGIBILITY.search(description)
+    if section:  # "ELIGIBILITY: ..." under its own heading: read like an eligibility field
+        return [
+            r.model_copy(
+                update={
+                    "confidence": round(r.confidence * _DESCRIPTION_SECTION_FACTOR, 3),
+                    "origin": "description",
+                    "source_text": f"description: {r.source_text}",
+                }
+            )
+            for r in parse(section.group(1))
+            if not isinstance(r, OtherRule)
+        ]
     text = _overview(description)
     if not text or len(_DESC_ENUMERATED.findall(text)) >= 2:
         return []  # several programs listed: a restriction may be one program's only

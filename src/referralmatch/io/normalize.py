@@ -280,6 +280,65 @@ def _names_index() -> dict[str, Any]:
     return index
 
 
+_NOTE_PARTS = re.compile(r"[,;/&.()]|\band\b|\bor\b|\bwith\b", re.I)
+_WRITTEN_ONLY = re.compile(r"\b(?:materials?|brochures?|written|publications?|literature|forms?|applications?)\b", re.I)
+_NOTE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_INTERPRETATION_NOTE = re.compile(
+    r"\b(?:language lines?|interpret(?:er|ers|ation|ing)|translat(?:or|ors|ion|ing)"
+    r"|accommodations?|arrangements? (?:can|may) be made|special arrangements)\b", re.I)  # fmt: skip
+
+
+def _note_language(phrase: str) -> str | None:
+    """The code of a phrase that is a language's name or alias ("Spanish", "ASL"), else None.
+    Short or lower-case words are never taken for a language ("to" is not Tonga)."""
+    key = phrase.lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    if len(phrase) < 4 or not phrase[0].isupper():
+        return None
+    found = _names_index().get(key)
+    return None if found is None or not found.part1 else str(found.part1)
+
+
+def languages_named(text: str | None) -> frozenset[str]:
+    """ISO 639 codes of the spoken languages a free-text language note names, as 211 exports
+    write them ("Spanish, French.", "ASL and a Language line.", "Limited Spanish."); languages
+    offered only in print ("Materials in Spanish") are not counted.
+
+    >>> sorted(languages_named("Spanish, French and A.S.L."))
+    ['ase', 'es', 'fr']
+    >>> sorted(languages_named("Limited Spanish. Accommodations possible.")), languages_named("Offers brochures in Spanish.")
+    (['es'], frozenset())
+    """
+    out: set[str] = set()
+    text = (text or "").replace("A.S.L.", "ASL").replace("-speaking", " speaking")
+    for part in _NOTE_PARTS.split(text):
+        if _WRITTEN_ONLY.search(part):
+            continue
+        words = _NOTE_WORD.findall(part)
+        i = 0
+        while i < len(words):
+            for n in (3, 2, 1):
+                code = _note_language(" ".join(words[i : i + n])) if i + n <= len(words) else None
+                if code is not None:
+                    out.add(code)
+                    i += n
+                    break
+            else:
+                i += 1
+    return frozenset(out)
+
+
+def offers_interpretation(text: str | None) -> bool:
+    """Whether a language note says other languages can be arranged ("Language Line.",
+    "Interpreters available.", "Accommodations possible.").
+
+    >>> offers_interpretation("Accommodations possible."), offers_interpretation("Spanish.")
+    (True, False)
+    """
+    return bool(text and _INTERPRETATION_NOTE.search(text))
+
+
 UNKNOWN_LANGUAGE = "und"
 """ISO 639-2 "undetermined": the code a client's language gets when no table knows it."""
 

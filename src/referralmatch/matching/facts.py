@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from ..io.normalize import language_code, languages_named, offers_interpretation
 from ..models.client import normalize_insurance
 from ..models.directory import Location, Service
 
@@ -693,7 +694,8 @@ class ServiceFacts:
 
     ``fee``, ``insurance``, ``insurance_required``, ``plan_only`` and ``insurers`` are as
     :func:`read_cost` reads them; ``free``, ``sliding_scale`` and ``fee_known`` follow from
-    ``fee``."""
+    ``fee``. ``languages_listed`` is False when the languages are not a full list (none given,
+    or only those a note names besides the directory's own): other languages are unknown."""
 
     languages: frozenset[str]
     interpretation: bool
@@ -704,6 +706,7 @@ class ServiceFacts:
     insurance_required: bool = False
     plan_only: str | None = None
     insurers: frozenset[str] = frozenset()
+    languages_listed: bool = True
 
     @property
     def free(self) -> bool:
@@ -721,16 +724,36 @@ class ServiceFacts:
         return self.fee != "unknown"
 
 
-def service_facts(service: Service, locations: Iterable[Location] = ()) -> ServiceFacts:
+def service_facts(
+    service: Service, locations: Iterable[Location] = (), default_language: str = "en"
+) -> ServiceFacts:
     """Read a service's facts from its own fields, cost options, capacities and locations.
+
+    Languages come from each language record's ``code``, else its ``name``, else the
+    languages its ``note`` names ("Spanish, French."): 211 exports list there the languages
+    offered *besides* the directory's own, so ``default_language`` is kept with them; a note
+    such as "Language Line." or "Interpreters available." counts as interpretation.
 
     Cost comes from ``fees_description``, ``fees`` and the cost options (an ``amount`` of 0 is
     free, a positive amount a fee, each unless the texts say more); insurance also from
     requirements stated in ``eligibility_description``."""
     locations = list(locations)
-    languages = {lang.code for lang in service.languages if lang.code}
-    for location in locations:
-        languages.update(lang.code for lang in location.languages if lang.code)
+    records = [*service.languages, *(lang for loc in locations for lang in loc.languages)]
+    languages: set[str] = set()  # from codes and names: a list of what is spoken
+    noted: set[str] = set()  # named in notes: spoken besides the directory's own language
+    interpretation = bool(service.interpretation_services)
+    for lang in records:
+        if lang.code:
+            languages.add(lang.code)
+            continue
+        try:
+            languages.add(language_code(lang.name or ""))
+        except ValueError:
+            noted |= languages_named(lang.note)
+            interpretation = interpretation or offers_interpretation(lang.note)
+    listed = bool(languages)
+    if noted:
+        languages |= noted | {default_language}
     money_text = ". ".join(
         t
         for t in (
@@ -769,7 +792,8 @@ def service_facts(service: Service, locations: Iterable[Location] = ()) -> Servi
     ) or bool(_VIRTUAL.search(mode_text))
     return ServiceFacts(
         languages=frozenset(languages),
-        interpretation=bool(service.interpretation_services),
+        interpretation=interpretation,
+        languages_listed=listed,
         fee=fee,
         insurance=cost.insurance | rules.insurance,
         capacity=capacity,

@@ -337,7 +337,7 @@ class DirectoryIndex:
                     )
                 )
             s_area[i] = area_keys[area_key]
-            f = service_facts(service, locations)
+            f = service_facts(service, locations, default_language)
             facts.append(f)
             lang_counts.update(f.languages or {default_language})
             schedules = directory.schedules_of(service)
@@ -456,7 +456,7 @@ class DirectoryIndex:
             s_area_set=s_area,
             s_lang=s_lang,
             s_interp=np.array([f.interpretation for f in facts], dtype=np.bool_),
-            s_lang_listed=np.array([bool(f.languages) for f in facts], dtype=np.bool_),
+            s_lang_listed=np.array([f.languages_listed for f in facts], dtype=np.bool_),
             s_free=np.array([f.free for f in facts], dtype=np.bool_),
             s_sliding=np.array([f.sliding_scale for f in facts], dtype=np.bool_),
             s_fee_known=np.array([f.fee_known for f in facts], dtype=np.bool_),

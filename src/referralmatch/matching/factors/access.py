@@ -65,13 +65,13 @@ def language_one(
 ) -> float:
     """Language factor: 1 if the service speaks a client language, 0.7 if it offers
     interpretation or speaks a ``related`` language (one ISO 639 macrolanguage of the client's:
-    "Chinese" for a Cantonese speaker); a service that lists no language (``listed`` False) is
-    taken to work in ``default_language`` and otherwise scores :data:`LANGUAGE_NOT_LISTED`
-    (unknown); 0 only when it lists languages and none is the client's; 1 when the client gave
-    none."""
+    "Chinese" for a Cantonese speaker); a service without a full list of languages (``listed``
+    False: none given, or only those a note names) is taken to work in ``default_language`` and
+    those, and otherwise scores :data:`LANGUAGE_NOT_LISTED` (unknown); 0 only when it lists
+    languages and none is the client's; 1 when the client gave none."""
     if not client_languages:
         return 1.0
-    spoken = service_languages if listed else frozenset({default_language})
+    spoken = service_languages if listed else service_languages | {default_language}
     if spoken & client_languages:
         return 1.0
     if interpretation or spoken & related:

@@ -149,11 +149,26 @@ _OPEN_TO_ALL = re.compile(
 )
 
 
+_KINSHIP = re.compile(
+    r"\b(?:kinship|relative caregivers?|(?:grand)?parents raising|raising (?:their )?(?:grand)?children"
+    r"|(?:grand)?children (?:being )?raised by)\b",
+    re.I,
+)
+"""Kinship care: relatives raising children, who are parenting, not caring for an adult."""
+
+
 def _text_targets(text: str) -> set[str]:
     """Populations a text aims at. "Families of veterans" names caregivers, not veterans;
-    inclusive mentions ("ex-offenders welcome", "including those with HIV") target no one."""
+    inclusive mentions ("ex-offenders welcome", "including those with HIV") target no one;
+    the caregivers of kinship care ("children being raised by caregivers") are parenting.
+
+    >>> sorted(_text_targets("Caregivers (other than parents) and children being raised by caregivers."))
+    ['parenting']
+    """
     if not text or _OPEN_TO_ALL.match(text):
         return set()
+    if _KINSHIP.search(text):
+        return (_text_targets(_KINSHIP.sub(" ", text)) - {"caregiver"}) | {"parenting"}
     out: set[str] = set()
     for key, pattern in _patterns():
         for m in pattern.finditer(text):

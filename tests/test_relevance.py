@@ -379,3 +379,33 @@ def test_who_a_caregiver_looks_for_and_who_kinship_care_is_for():
     assert {"caregiver", "senior"} <= has and "senior" not in not_has
     assert population_one(frozenset({"senior"}), has, not_has) == MATCHED_UNNAMED
     assert population_one(kinship, has, not_has) == NOT_KNOWN
+
+
+def test_a_place_to_live_ranks_above_a_shelter_for_housing():
+    from referralmatch.matching.factors.relevance import _refined_codes
+
+    winter = ((AIRS, "BH-1800", None), (AIRS, "BH-1800.8500-185", None))
+    assert _refined_codes(winter) == {"BH-1800"}
+    texts = [
+        ServiceText("Program A", "", "", winter),
+        ServiceText("Program B", "", "", ((AIRS, "BH-8600", None),)),
+        ServiceText("Program C", "", "", ((AIRS, "BH-1800", None),)),
+        *_filler(20),
+    ]
+    winter_fit, transitional, shelter = _relevance(texts, "housing")[:3]
+    assert transitional > shelter >= winter_fit > 0.5
+    # for a bed tonight, a shelter is the thing: a winter one as much as any
+    tonight = _relevance(texts, "emergency_shelter")
+    assert tonight[0] == tonight[2] > tonight[1]
+
+
+def test_a_funder_of_shelters_is_not_a_shelter():
+    texts = [
+        ServiceText("Homeless Services", "Provides funding for shelters and transitional housing.", "",
+                    ((AIRS, "BH-8600", None),)),  # fmt: skip
+        ServiceText("Homeless Services", "Operates shelters and transitional housing.", "",
+                    ((AIRS, "BH-8600", None),)),  # fmt: skip
+        *_filler(20),
+    ]
+    funder, provider = _relevance(texts, "housing")[:2]
+    assert funder < provider

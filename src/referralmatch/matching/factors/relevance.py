@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,7 +93,8 @@ _FOR_ORGANIZATIONS = re.compile(
     r"\b(?:allowing|helps?|for|to|assists?) (?:local |participating |area )?"
     r"(?:grocery stores|stores|businesses|restaurants|employers|landlords|nonprofits|"
     r"non-profits|agencies|providers|professionals|clinicians|developers|investors)\b"
-    r"(?! and (?:individuals|families|residents|clients))",
+    r"(?! and (?:individuals|families|residents|clients))"
+    r"|^\W*(?:overview:\s*)?(?:provides|offers|distributes|administers) (?:grant )?fund(?:ing|s) (?:for|to)\b",
     re.I,
 )
 _ORGANIZATION_FACTOR = 0.6  # a service whose users are organisations is not a client service
@@ -136,6 +137,17 @@ def _airs_prefixes(code: str) -> list[str]:
     if len(code) == 2:
         out.append(code[0])
     return out
+
+
+def _refined_codes(taxonomy: Iterable[tuple[str | None, str | None, str | None]]) -> set[str]:
+    """A service's AIRS codes that another of its codes refines: a shelter coded both
+    ``BH-1800`` and ``BH-1800.8500-185`` is an extreme-weather shelter, and counts as that.
+
+    >>> sorted(_refined_codes([("AIRS", "BH-1800", None), ("AIRS", "BH-1800.8500-185", None), ("AIRS", "BD", None)]))
+    ['BH-1800']
+    """
+    codes = {c.strip().upper() for v, c, _ in taxonomy if c and is_airs_code(c, v)}
+    return {p for c in codes for p in _airs_prefixes(c)[1:] if p in codes}
 
 
 @dataclass(frozen=True)
@@ -272,12 +284,13 @@ def relevance_table(
         tax_kind = [0] * n_cat
         code_hits = [0] * n_cat  # how many of the service's codes evidence each category
         n_codes = 0
+        refined = _refined_codes(t.taxonomy)
         for vocabulary, code, term_name in t.taxonomy:
             if is_airs_code(code, vocabulary):
                 assert code is not None
                 upper = code.strip().upper()
-                if upper.startswith("Y") or upper in _UNFOCUSED:
-                    continue  # target populations (who, not what) and catch-all codes
+                if upper.startswith("Y") or upper in _UNFOCUSED or upper in refined:
+                    continue  # target populations (who, not what), catch-all and refined codes
                 n_codes += 1
                 seen: set[int] = set()
                 for prefix in _airs_prefixes(upper):

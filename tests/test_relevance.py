@@ -400,11 +400,10 @@ def test_a_place_to_live_ranks_above_a_shelter_for_housing():
 
 
 def test_a_funder_of_shelters_is_not_a_shelter():
+    code = ((AIRS, "BH-8600", None),)
     texts = [
-        ServiceText("Homeless Services", "Provides funding for shelters and transitional housing.", "",
-                    ((AIRS, "BH-8600", None),)),  # fmt: skip
-        ServiceText("Homeless Services", "Operates shelters and transitional housing.", "",
-                    ((AIRS, "BH-8600", None),)),  # fmt: skip
+        ServiceText("Homeless Services", "Provides funding for shelters and transitional housing.", "", code),
+        ServiceText("Homeless Services", "Operates shelters and transitional housing.", "", code),
         *_filler(20),
     ]
     funder, provider = _relevance(texts, "housing")[:2]

@@ -408,3 +408,12 @@ def test_a_funder_of_shelters_is_not_a_shelter():
     ]
     funder, provider = _relevance(texts, "housing")[:2]
     assert funder < provider
+
+
+def test_the_bereaved_and_crime_victims_are_a_population_not_carers():
+    lost = service_targets("Survivors of Suicide", "Families and friends of persons who have died as a result of suicide.", "", ())
+    assert lost == {"condition"}
+    assert service_targets("Victim/Witness Unit", "Any victim or witness having to appear in court.", "", ()) == {"condition"}
+    assert "condition" in service_targets("Child Loss Center", "Anyone who has lost a child to SIDS.", "", ())
+    assert service_targets("Center", "Anyone in need.", "", ()) == frozenset()
+    assert service_targets("Support", "Families of veterans.", "", ()) == {"caregiver"}

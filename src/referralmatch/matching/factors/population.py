@@ -80,8 +80,12 @@ _CONDITION_PATTERN = (
     r"arthritis|asthma|sickle cell|hepatitis|heart disease|cerebral palsy|down syndrome|"
     r"spina bifida|tourette|huntington'?s|scleroderma|crohn'?s|celiac|fibromyalgia|laryngectom\w*|"
     r"amputees?|blind(?:ness)?|low vision|lost chord|suicide loss|survivors of suicide|"
-    r"bereaved parents|widow(?:s|ed|hood)?|infertility|miscarriage|stillbirth)\b"
+    r"bereaved parents|widow(?:s|ed|hood)?|infertility|miscarriage|stillbirth|"
+    r"crime victims?|victims? (?:of (?:crime|violent crime|homicide)|(?:and|or|/) witness(?:es)?)|"
+    r"homicide|murdered|sids|sudden infant death|infant loss|child loss|lost a child)\b"
 )
+_LOSS = re.compile(r"\b(?:died|death|deceased|murdered|homicide|suicide|lost|loss)\b", re.I)
+"""Words that make "families of ..." the bereaved, not carers."""
 _GENDER_PATTERNS = {
     "women": r"\b(?:women|woman|females?|girls|mothers|moms|ladies)\b",
     "men": r"\b(?:men|males?|boys|fathers|dads)\b",
@@ -144,7 +148,8 @@ _INCLUSIVE_BEFORE = re.compile(
 )
 _INCLUSIVE_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:are |also )?(?:welcome|accepted|eligible too)\b", re.I)
 _OPEN_TO_ALL = re.compile(
-    r"^\W*(?:open to (?:anyone|all|everyone|the public)|anyone|everyone|all ages|no restrictions)\b",
+    r"^\W*(?:open to (?:anyone|all|everyone|the public)|anyone|everyone|all ages|no restrictions)\b"
+    r"(?!\s+(?:who|whose|with|that|in need of))",
     re.I,
 )
 
@@ -175,13 +180,15 @@ def _text_targets(text: str) -> set[str]:
             before = text[max(0, m.start() - 40) : m.start()]
             after = text[m.end() : m.end() + 30]
             if _INCLUSIVE_AFTER.match(after) or (
-                _INCLUSIVE_BEFORE.search(before) and key not in ("women", "men")
+                _INCLUSIVE_BEFORE.search(before) and key not in ("women", "men", "condition")
             ):
                 continue
             if _FAMILY_OF.search(before) and key not in ("women", "men"):
                 out.add("caregiver")
             else:
                 out.add(key)
+    if "caregiver" in out and _LOSS.search(text):  # "families of persons who have died"
+        out = (out - {"caregiver"}) | {"condition"}
     return out
 
 

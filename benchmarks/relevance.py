@@ -47,6 +47,7 @@ SEARCH: dict[str, Sequence[float]] = {
     "weight_population": (0.1, 0.15, 0.2),
     "weight_distance": (0.1, 0.2),
     "weight_eligibility": (0.15, 0.3),
+    "weight_language": (0.1, 0.2),
 }
 """The weights the cross-validation searches (the other weights keep their defaults)."""
 

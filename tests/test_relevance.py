@@ -417,3 +417,14 @@ def test_the_bereaved_and_crime_victims_are_a_population_not_carers():
     assert "condition" in service_targets("Child Loss Center", "Anyone who has lost a child to SIDS.", "", ())
     assert service_targets("Center", "Anyone in need.", "", ()) == frozenset()
     assert service_targets("Support", "Families of veterans.", "", ()) == {"caregiver"}
+
+
+def test_a_gender_code_among_other_population_codes_is_one_programmes():
+    coded = ((AIRS, "YT", None), (AIRS, "YS-5000", None), (AIRS, "YB-9500.0500", None))
+    centre = service_targets("LGBT Community Center", "Gay, lesbian, bisexual or transgender persons.", "", coded)
+    assert centre == {"lgbtq", "youth"}
+    has, not_has = client_populations(rm.ClientProfile(age=17, gender="nonbinary", situations=["lgbtq"]))
+    assert population_one(centre, has, not_has) >= MATCHED_UNNAMED
+    # a gender the text states, or the only population coded, still counts
+    assert "men" in service_targets("Men's Shelter", "", "", ((AIRS, "YS-5000", None), (AIRS, "YV-3000", None)))
+    assert service_targets("Shelter", "", "", ((AIRS, "YS-5000", None),)) == {"men"}

@@ -228,10 +228,13 @@ def service_targets(
             key = oe.get(normalize_tokens(term))
             if key is not None:
                 found.add(key)
-    found |= _text_targets(name)
-    found |= _text_targets(eligibility)
-    found |= _text_targets(audience)
+    coded_genders = found & {"women", "men"}
+    written = _text_targets(name) | _text_targets(eligibility) | _text_targets(audience)
+    found |= written
     situations_found = found - {"women", "men"}
+    if situations_found and not written & {"women", "men"}:
+        # a gender among other population codes, which no text repeats, is one programme's
+        found -= coded_genders
     if len(situations_found) > BROAD_TARGETS:
         found -= situations_found
     if {"women", "men"} <= found:

@@ -853,3 +853,11 @@ def test_live_work_or_go_to_school_is_not_a_list_of_alternatives():
     assert age.hard and age.applies_to == "dependent"
     single = ClientProfile(age=20, household_size=1)
     assert evaluate([age], single)[0].status == "unmet"
+
+
+def test_an_age_range_in_a_description_is_a_clear_restriction():
+    svc = Service(id="s", name="Pediatric Program", eligibility_description="See notes.",
+                  description="Provides primary care for persons birth-25 who are at risk of HIV.")  # fmt: skip
+    age = next(r for r in rules_for_service(svc) if r.kind == "age")
+    assert (age.min_age, age.max_age, age.origin) == (0.0, 25.0, "description") and age.hard
+    assert evaluate([age], ClientProfile(age=45))[0].status == "unmet"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import referralmatch as rm
@@ -428,3 +429,22 @@ def test_a_gender_code_among_other_population_codes_is_one_programmes():
     # a gender the text states, or the only population coded, still counts
     assert "men" in service_targets("Men's Shelter", "", "", ((AIRS, "YS-5000", None), (AIRS, "YV-3000", None)))
     assert service_targets("Shelter", "", "", ((AIRS, "YS-5000", None),)) == {"men"}
+
+
+def test_a_service_for_the_poor_fits_less_than_one_for_the_clients_own_situation():
+    from referralmatch.matching.factors.population import (
+        MATCHED_BROAD,
+        population_factor,
+        population_mask,
+    )
+
+    has, not_has = client_populations(rm.ClientProfile(age=22, situations=["pregnant", "low_income"]))
+    poor, pregnant = frozenset({"low_income"}), frozenset({"pregnant", "low_income"})
+    assert NEUTRAL < population_one(poor, has, not_has) == MATCHED_BROAD < population_one(pregnant, has, not_has)
+    masks = np.array([population_mask(poor), population_mask(pregnant)], np.uint64)
+    vectorised = population_factor(masks, population_mask(has), population_mask(not_has)).tolist()
+    assert vectorised == [population_one(poor, has, not_has), population_one(pregnant, has, not_has)]
+
+
+def test_a_pediatric_programme_is_for_the_young():
+    assert "youth" in service_targets("Pediatric AIDS Program", "", "", ())

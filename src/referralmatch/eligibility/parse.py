@@ -1055,7 +1055,9 @@ _DESC_LIST_AFTER = re.compile(
 )
 _DESC_HEADER = re.compile(r"(?:^|\n)\s*([A-Z][A-Z &/'-]{2,40}):")
 _DESC_ENUMERATED = re.compile(r"(?:^|\s)(?:\d{1,2}[).]|[•·*]|-)\s+\S", re.M)
-_DESC_AGE_BOUND = re.compile(r"\d\s*\+|\band (?:older|over|up|above|under|younger)\b|\bages?\s+\d", _I)
+_DESC_AGE_BOUND = re.compile(
+    r"\d\s*\+|\band (?:older|over|up|above|under|younger)\b|\bages?\s+\d"
+    r"|\b(?:birth|\d{1,2})\s*(?:-|to|through|thru)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|hours?|%))", _I)  # fmt: skip
 
 
 def _description_rules(description: str | None) -> list[Rule]:

@@ -46,6 +46,9 @@ class Situation(BaseModel):
     targeted_with: tuple[str, ...] = ()
     """Situations whose services also serve this one (a person at risk of homelessness is
     served by homeless services); used for targeting only."""
+    broad: bool = False
+    """Most services of a directory serve people in this situation (low income): a service
+    aimed at it is a weaker fit than one aimed at a specific situation the client is in."""
     implied_by_needs: tuple[str, ...] = ()
     """Need categories whose asking implies the situation for *targeting* (a person asking for
     substance-use treatment is the population a treatment programme targets); never used for

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BROAD_TARGETS",
+    "MATCHED_BROAD",
     "POPULATIONS",
     "client_populations",
     "named_targets",
@@ -68,6 +69,8 @@ BROAD_TARGETS = 5
 """A service aimed at more distinct populations than this serves everyone."""
 
 MATCHED, MATCHED_UNNAMED, NEUTRAL, NOT_KNOWN, MISMATCH = 1.0, 0.8, 0.5, 0.3, 0.1
+MATCHED_BROAD = 0.6
+"""A service aimed only at a broad situation the client is in (low income): a little above neutral."""
 NAMED_SHIFT = 32
 """A population mask holds all targets in its low 32 bits and those the service's *name* gives
 ("New Moms Support Group") in its high 32 bits."""
@@ -107,6 +110,11 @@ def populations() -> tuple[str, ...]:
 
 POPULATIONS = populations()
 """The population keys, in bit order (bit i of a population mask is ``POPULATIONS[i]``)."""
+
+
+@cache
+def _broad_keys() -> frozenset[str]:
+    return frozenset(s.key for s in situations() if s.broad)
 
 
 @cache
@@ -315,7 +323,9 @@ def population_one(
     if genders and genders <= not_has:
         return MISMATCH
     if situations_targeted & has:
-        return MATCHED if named & situations_targeted & has else MATCHED_UNNAMED
+        if not (situations_targeted & has) - _broad_keys():
+            return MATCHED_BROAD
+        return MATCHED if named & situations_targeted & has - _broad_keys() else MATCHED_UNNAMED
     if not situations_targeted:
         return NEUTRAL
     if situations_targeted <= not_has:
@@ -342,8 +352,11 @@ def population_factor(
     g = low & _GENDER_MASK
     sit = low & ~_GENDER_MASK
     gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
+    broad = population_mask(_broad_keys())
     matched = (sit & has_mask) != 0
+    specific = (sit & has_mask & ~broad) != 0
     out = np.where(sit == 0, NEUTRAL, NOT_KNOWN)
     out = np.where((sit != 0) & ((sit & ~not_mask) == 0), MISMATCH, out)
-    out = np.where(matched, np.where((named & sit & has_mask) != 0, MATCHED, MATCHED_UNNAMED), out)
+    out = np.where(matched, MATCHED_BROAD, out)
+    out = np.where(specific, np.where((named & sit & has_mask & ~broad) != 0, MATCHED, MATCHED_UNNAMED), out)
     return np.where(gender_mismatch, MISMATCH, out)

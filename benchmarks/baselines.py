@@ -58,6 +58,7 @@ from referralmatch.matching.factors.access import (
 )
 from referralmatch.matching.factors.population import (
     MATCHED,
+    MATCHED_BROAD,
     MATCHED_UNNAMED,
     MISMATCH,
     NAMED_SHIFT,
@@ -78,6 +79,7 @@ from referralmatch.matching.index import MEMBER_FLOOR, insurance_bits
 from referralmatch.matching.matcher import client_languages, related_languages
 from referralmatch.needs.categories import NeedCategories
 from referralmatch.needs.classify import match_need_text
+from referralmatch.needs.situations import situations
 from referralmatch.schedule import availability_mask, pack_week_masks, week_mask
 
 if TYPE_CHECKING:
@@ -119,7 +121,8 @@ def need_plan(
 
 def _need_categories(need: Need, categories: NeedCategories) -> list[tuple[str, float]]:
     if not need.is_free_text and need.category in categories:
-        return [(need.category, 1.0)]
+        urgent = categories.urgent_children(need.category) if need.urgency in ("urgent", "immediate") else ()
+        return [(need.category, 1.0)] + [(child, 1.0) for child in urgent]
     ranked = match_need_text(need.category, categories, limit=3)
     if not ranked:
         return []
@@ -354,9 +357,10 @@ scored AS (
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
         CASE WHEN (u.pop & {gender_mask}) <> 0
                   AND (u.pop & {gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
-             WHEN (u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN
-                  CASE WHEN (u.named & u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0
+             WHEN (u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN
+                  CASE WHEN (u.named & u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0
                        THEN {matched} ELSE {matched_unnamed} END
+             WHEN (u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN {matched_broad}
              WHEN (u.pop & ~{gender_mask}) = 0 THEN {neutral}
              WHEN (u.pop & ~{gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              ELSE {not_known} END AS f_pop,
@@ -505,7 +509,8 @@ class DuckDBMatcher:
             lang_unknown=repr(LANGUAGE_NOT_LISTED),
             gender_mask=population_mask(["women", "men"]),
             matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
-            matched_unnamed=repr(MATCHED_UNNAMED),
+            matched_unnamed=repr(MATCHED_UNNAMED), matched_broad=repr(MATCHED_BROAD),
+            broad_mask=population_mask(situation.key for situation in situations() if situation.broad),
             not_known=repr(NOT_KNOWN),
             **{f"w_{short}": repr(w[name]) for short, name in zip(
                 ("fit", "pop", "dist", "elig", "lang", "cost", "sched", "cap"), FACTORS, strict=True)},

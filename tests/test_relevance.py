@@ -448,3 +448,14 @@ def test_a_service_for_the_poor_fits_less_than_one_for_the_clients_own_situation
 
 def test_a_pediatric_programme_is_for_the_young():
     assert "youth" in service_targets("Pediatric AIDS Program", "", "", ())
+
+
+def test_an_urgent_housing_need_is_met_by_a_bed_tonight_in_full():
+    from referralmatch.matching.candidates import need_categories
+
+    assert need_categories(rm.Need("housing"), CATS) == [("housing", 1.0)]
+    urgent = need_categories(rm.Need("housing", urgency="urgent"), CATS)
+    assert urgent == [("housing", 1.0), ("emergency_shelter", 1.0)]
+    texts = [ServiceText("Night Shelter", "", "", ((AIRS, "BH-1800", None),)), *_filler(20)]
+    # routine: a shelter bed is less of a place to live; tonight it is the thing
+    assert _relevance(texts, "housing")[0] < _relevance(texts, "emergency_shelter")[0]

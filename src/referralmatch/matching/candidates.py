@@ -31,11 +31,17 @@ if TYPE_CHECKING:
 __all__ = ["candidates", "need_categories"]
 
 
+_URGENT = ("urgent", "immediate")
+
+
 def need_categories(need: Need, categories: NeedCategories) -> list[tuple[str, float]]:
     """The categories a need is matched against, each with a weight in (0, 1]: the category
-    itself, or for free text the best categories (those within 75 % of the best score)."""
+    itself (with, for an urgent or immediate need, the children that meet it in full: a bed
+    tonight for urgent housing), or for free text the best categories (those within 75 % of
+    the best score)."""
     if not need.is_free_text and need.category in categories:
-        return [(need.category, 1.0)]
+        urgent = categories.urgent_children(need.category) if need.urgency in _URGENT else ()
+        return [(need.category, 1.0), *((child, 1.0) for child in urgent)]
     from ..needs.classify import match_need_text
 
     ranked = match_need_text(need.category, categories, limit=3)

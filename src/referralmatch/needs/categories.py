@@ -64,8 +64,11 @@ class NeedCategory(BaseModel):
     negative_keywords: tuple[str, ...] = ()
     context_keywords: tuple[str, ...] = ()
     parent_lift: float = Field(default=1.0, ge=0, le=1)
-    """How much of this category's relevance its parent gets: a shelter *is* housing (1.0), a
-    rent-help programme is housing help rather than a place to live (0.85)."""
+    """How much of this category's relevance its parent gets: a place to live is housing (1.0),
+    a shelter bed less so (0.8), a rent-help programme is housing help (0.85)."""
+    meets_urgent_parent: bool = False
+    """An urgent or immediate need for the parent is met by this category in full, whatever
+    its ``parent_lift``: for a client who needs housing tonight, a shelter bed *is* housing."""
     airs_codes: tuple[tuple[str, float], ...] = ()
     """AIRS/211 LA taxonomy code prefixes and how strongly a code under each says the service
     *is* this need (0-1; the longest matching prefix decides, so ``ND-9200`` volunteer
@@ -274,6 +277,16 @@ class NeedCategories:
         """
         self.get(key)
         return self._children[key]
+
+    def urgent_children(self, key: str) -> tuple[str, ...]:
+        """Children of ``key`` that meet an urgent need for it in full (see
+        :attr:`NeedCategory.meets_urgent_parent`).
+
+        Example:
+            >>> NeedCategories.default().urgent_children("housing")
+            ('emergency_shelter',)
+        """
+        return tuple(c for c in self.children(key) if self.get(c).meets_urgent_parent)
 
     def descendants(self, key: str) -> tuple[str, ...]:
         """All categories below ``key`` (depth first, file order), excluding ``key`` itself.

@@ -70,6 +70,7 @@ from referralmatch.matching.factors.population import (
     population_mask,
     population_one,
     service_targets,
+    situation_known,
 )
 from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
@@ -186,7 +187,7 @@ class PythonLoopMatcher:
     def match(self, client: ClientProfile, *, limit: int = 5) -> Ranked:
         """Top ``limit`` services per need (loop over every service for every need)."""
         config, directory = self.config, self.directory
-        weights = config.weights()
+        weights = config.weights(situation_known=situation_known(client))
         place = self.geocoder.resolve(client.location) if client.location is not None else None
         max_km = float(client.max_travel_km or config.max_travel_km)
         client_langs = client_languages(client)
@@ -501,8 +502,11 @@ class DuckDBMatcher:
         self.con.unregister("units_df")
         self.con.unregister("members_df")
         self.prep = DuckDBPrep(units=len(units), members=len(members))
-        w = self.config.weights()
-        self.query = _QUERY.format(
+        self.queries = {known: self._query(self.config.weights(situation_known=known)) for known in (False, True)}
+
+    def _query(self, w: dict[str, float]) -> str:
+        """The ranking query with the factor weights ``w`` written in."""
+        return _QUERY.format(
             R=repr(EARTH_RADIUS_KM),
             inactive_ok="TRUE" if self.config.include_inactive else "FALSE",
             language_filter="WHERE f_lang > 0" if self.config.require_language else "",
@@ -611,7 +615,7 @@ class DuckDBMatcher:
         con.register("areas", areas)
         con.register("need_pop", need_pop)
         try:
-            result = con.execute(self.query, params).fetchall()
+            result = con.execute(self.queries[situation_known(client)], params).fetchall()
         finally:
             con.unregister("needs")
             con.unregister("elig")

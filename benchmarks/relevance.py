@@ -44,7 +44,8 @@ NEED_KEYS = {"support_group": "support_groups", "substance_use": "substance_use_
 
 SEARCH: dict[str, Sequence[float]] = {
     "weight_need_fit": (0.45, 0.6, 0.75),
-    "weight_population": (0.1, 0.15, 0.2),
+    "weight_population": (0.1, 0.15),
+    "weight_population_known": (0.25, 0.35, 0.45),
     "weight_distance": (0.1, 0.2),
     "weight_eligibility": (0.15, 0.3),
     "weight_language": (0.1, 0.2),

@@ -27,6 +27,7 @@ from referralmatch.matching.factors.population import (
     need_populations,
     population_one,
     service_targets,
+    situation_known,
 )
 from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
@@ -115,7 +116,7 @@ def reference_match(
 ) -> dict[str, list[RefMatch]]:
     config = config or MatchConfig()
     categories = NeedCategories.default()
-    weights = config.weights()
+    weights = config.weights(situation_known=situation_known(client, at.date() if at else None))
     place = OfflineGeocoder().resolve(client.location) if client.location is not None else None
     max_km = float(client.max_travel_km or config.max_travel_km)
     client_langs = client_languages(client)

@@ -459,3 +459,15 @@ def test_an_urgent_housing_need_is_met_by_a_bed_tonight_in_full():
     texts = [ServiceText("Night Shelter", "", "", ((AIRS, "BH-1800", None),)), *_filler(20)]
     # routine: a shelter bed is less of a place to live; tonight it is the thing
     assert _relevance(texts, "housing")[0] < _relevance(texts, "emergency_shelter")[0]
+
+
+def test_who_a_service_is_for_weighs_more_when_the_clients_situation_is_known():
+    from referralmatch.matching.factors.population import situation_known
+
+    config = rm.MatchConfig()
+    assert config.weights(situation_known=True)["population"] > config.weights()["population"]
+    assert situation_known(rm.ClientProfile(situations=["pregnant", "low_income"]))
+    assert not situation_known(rm.ClientProfile(situations=["low_income"]))
+    assert situation_known(rm.ClientProfile(age=70))  # 60 or older settles "senior"
+    # an LGBT client's list leads with the LGBT centre over a general group of the same fit
+    assert "lgbtq" in service_targets("Center", "", "", ((AIRS, "YT", None),))

@@ -51,11 +51,18 @@ class MatchConfig(BaseModel):
 
     # Defaults: the midpoints of the weights the two-fold cross-validation in
     # benchmarks/relevance.py chose on each half of the judged Baltimore vignettes.
-    weight_need_fit: float = Field(default=0.55, ge=0)
-    weight_population: float = Field(default=0.15, ge=0)
-    weight_distance: float = Field(default=0.10, ge=0)
-    weight_eligibility: float = Field(default=0.20, ge=0)
-    weight_language: float = Field(default=0.10, ge=0)
+    weight_need_fit: float = Field(default=0.75, ge=0)
+    weight_population: float = Field(default=0.10, ge=0)
+    weight_population_known: float = Field(
+        default=0.45,
+        ge=0,
+        description="population weight for a client whose situation is known: the profile "
+        "states or settles a specific situation (veteran, pregnant, hiv, ...), not only a broad "
+        "one such as low income; who a service is for then says much more",
+    )
+    weight_distance: float = Field(default=0.20, ge=0)
+    weight_eligibility: float = Field(default=0.15, ge=0)
+    weight_language: float = Field(default=0.20, ge=0)
     weight_cost: float = Field(default=0.10, ge=0)
     weight_schedule: float = Field(default=0.08, ge=0)
     weight_capacity: float = Field(default=0.07, ge=0)
@@ -114,8 +121,16 @@ class MatchConfig(BaseModel):
             raise ValueError("at least one weight must be positive")
         return self
 
-    def weights(self) -> dict[str, float]:
-        """Factor name -> normalised weight (summing to 1)."""
+    def weights(self, *, situation_known: bool = False) -> dict[str, float]:
+        """Factor name -> normalised weight (summing to 1); with ``situation_known``,
+        population weighs :attr:`weight_population_known`.
+
+        >>> w, known = MatchConfig().weights(), MatchConfig().weights(situation_known=True)
+        >>> known["population"] > w["population"]
+        True
+        """
         raw = {name: float(getattr(self, f"weight_{name}")) for name in FACTORS}
+        if situation_known:
+            raw["population"] = float(self.weight_population_known)
         total = sum(raw.values())
         return {name: value / total for name, value in raw.items()}

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -74,7 +75,8 @@ class ClientContext:
     ``eligibility_client`` is the profile eligibility rules are judged on: the client's own,
     with the situations that other fields settle added (``veteran=True``, a dependant, ASL,
     an age of 60 or more) and, from 50, not pregnant unless said. ``at`` is the moment of
-    referral (None: schedules are judged by their weekly hours only); ``warnings`` say what of
+    referral (None: schedules are judged by their weekly hours only); ``weights`` are the factor
+weights for this client (see :meth:`MatchConfig.weights`); ``warnings`` say what of
     the client's place could not be read, ``location_unresolved`` that a location was given
     and could not be resolved."""
 
@@ -95,6 +97,7 @@ class ClientContext:
     has_mask: int
     not_mask: int
     on: date
+    weights: Mapping[str, float]
     at: datetime | None = None
     warnings: tuple[str, ...] = ()
     location_unresolved: bool = False

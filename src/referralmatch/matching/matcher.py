@@ -64,6 +64,7 @@ from .factors.population import (
     population_factor,
     population_keys,
     population_mask,
+    situation_known,
 )
 from .factors.reach import distance_factor
 from .facts import insurance_kinds, insurer_keys
@@ -163,7 +164,7 @@ class Matcher:
                 directory, categories=categories, default_language=self.config.default_language
             )
         self.geocoder: Geocoder = geocoder or OfflineGeocoder()
-        self._weights = self.config.weights()
+        self._weights = {known: self.config.weights(situation_known=known) for known in (False, True)}
         self.filters = Filters(self.index, self.config)
         self._place_cache: OrderedDict[tuple[Any, ...], PlaceColumns] = OrderedDict()
         self._need_pops: dict[tuple[str, ...], frozenset[str]] = {}
@@ -213,6 +214,7 @@ class Matcher:
             has_mask=population_mask(has),
             not_mask=population_mask(not_has),
             on=on,
+            weights=self._weights[situation_known(client, on)],
             at=at,
             warnings=resolution.warnings if resolution is not None else (),
             location_unresolved=resolution is not None and place is None,
@@ -365,7 +367,7 @@ class Matcher:
         p = np.flatnonzero(u.codes == 0)
         p_services = st.services[p]
         factors = self._factors(ctx, st, u, p, population_mask(need_has))
-        score = weighted_score(factors, self._weights)
+        score = weighted_score(factors, ctx.weights)
         best = top_k(score, st.distance[p], index.s_id_rank[p_services], p_services, limit)
         matches: tuple[Match, ...] = ()
         if build:
@@ -541,7 +543,7 @@ class Matcher:
             "capacity": explain.CAPACITY_TEXT[int(index.s_capacity[s])],
         }
         factors = tuple(
-            Factor(name=name, value=values[name], weight=self._weights[name], detail=details[name])
+            Factor(name=name, value=values[name], weight=ctx.weights[name], detail=details[name])
             for name in FACTORS
         )
         return Match(

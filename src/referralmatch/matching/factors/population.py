@@ -63,6 +63,7 @@ __all__ = [
     "population_mask",
     "population_one",
     "service_targets",
+    "situation_known",
 ]
 
 BROAD_TARGETS = 5
@@ -302,6 +303,18 @@ def client_populations(
     elif client.gender is not None:
         not_has |= {"women", "men"}
     return frozenset(has), frozenset(not_has - has)
+
+
+def situation_known(client: ClientProfile, on: date | None = None) -> bool:
+    """Whether the client's profile states or settles a specific situation (not only a broad
+    one such as low income): then who a service is for weighs more (see
+    :attr:`~referralmatch.MatchConfig.weight_population_known`).
+
+    >>> from referralmatch import ClientProfile
+    >>> situation_known(ClientProfile(situations=["low_income"])), situation_known(ClientProfile(veteran=True))
+    (False, True)
+    """
+    return bool(client.settled_situations(on) - _broad_keys())
 
 
 def named_targets(name: str) -> frozenset[str]:

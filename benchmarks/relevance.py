@@ -102,7 +102,7 @@ def rankings(
         for nr in result.needs:
             need = by_key.get(nr.need, nr.need)
             out[(v["id"], need)] = [
-                (m.service_id, "weak" if getattr(m, "weak", False) else "") for m in nr.matches
+                (m.service_id, "weak" if m.weak_fit else "") for m in nr.matches
             ]
     return out
 

@@ -471,3 +471,26 @@ def test_who_a_service_is_for_weighs_more_when_the_clients_situation_is_known():
     assert situation_known(rm.ClientProfile(age=70))  # 60 or older settles "senior"
     # an LGBT client's list leads with the LGBT centre over a general group of the same fit
     assert "lgbtq" in service_targets("Center", "", "", ((AIRS, "YT", None),))
+
+
+def test_a_service_that_only_mentions_the_need_is_marked_a_weak_fit():
+    cfg = rm.MatchConfig()
+    org = Organization(id="o", name="Org")
+    loc = Location(id="l", organization_id="o", name="Site", latitude=HERE[0], longitude=HERE[1])
+    services = [
+        Service(id="pantry", organization_id="o", name="Food Pantry", description="Groceries weekly."),
+        Service(id="centre", organization_id="o", name="Family Centre", description="A food pantry and a clothing closet."),
+    ]
+    sal = [ServiceAtLocation(id=f"sal-{s.id}", service_id=s.id, location_id="l") for s in services]
+    directory = rm.Directory(organizations=[org], services=services, locations=[loc], service_at_locations=sal)
+    client = rm.ClientProfile(location=rm.Place(latitude=HERE[0], longitude=HERE[1]), needs=["food"])
+    matches = {m.service_id: m for m in rm.Matcher(directory, config=cfg).match(client).matches}
+    assert not matches["pantry"].weak_fit and "[weak fit]" not in matches["pantry"].explain()
+    centre = matches["centre"]  # ranked (above min_need_fit), but marked
+    assert centre.weak_fit and "[weak fit]" in centre.explain()
+    assert centre.factor("need_fit").value < cfg.strong_need_fit <= matches["pantry"].factor("need_fit").value
+
+
+def test_nutrition_education_is_not_food_help():
+    texts = [ServiceText("Extension Office", "Nutrition education classes for families.", "", ()), *_filler(20)]
+    assert _relevance(texts, "food")[0] < 0.4

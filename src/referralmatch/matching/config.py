@@ -77,6 +77,13 @@ class MatchConfig(BaseModel):
         description="least need relevance (0-1) to be ranked; weaker members are listed as "
         "weak_fit exclusions",
     )
+    strong_need_fit: float = Field(
+        default=0.65,
+        ge=0,
+        le=1,
+        description="need relevance (0-1) below which a ranked service is marked a weak fit "
+        "(Match.weak_fit): it mentions the need but is not mainly about it",
+    )
     poverty_year: int = Field(
         default=2026, description="HHS poverty guideline year for income rules"
     )

@@ -567,6 +567,7 @@ class Matcher:
             inactive=not bool(index.s_active[s]),
             open_now=open_now,
             next_open=opens,
+            weak_fit=values["need_fit"] < self.config.strong_need_fit,
         )
 
     def _moment(self, ctx: ClientContext, s: int) -> tuple[bool | None, Any]:

@@ -93,6 +93,10 @@ class Match(BaseModel):
     inactive: bool = False
     open_now: bool | None = None
     next_open: datetime | None = None
+    weak_fit: bool = False
+    """The service fits the need only weakly (its need relevance is below
+    :attr:`~referralmatch.MatchConfig.strong_need_fit`): it mentions the need but is not mainly
+    about it. Where nothing better is in reach, a list of weak fits says so."""
 
     def factor(self, name: str) -> Factor:
         """The factor called ``name``."""
@@ -107,6 +111,8 @@ class Match(BaseModel):
         lines = [f"{self.rank}. {self.service_name}{org} — score {self.score:.2f} for {self.need}"]
         if self.inactive:
             lines[0] += " [INACTIVE: included on request]"
+        if self.weak_fit:
+            lines[0] += " [weak fit]"
         details = [f.detail for f in self.factors if f.detail]
         lines.extend(f"   {d}" for d in details)
         if self.eligibility:

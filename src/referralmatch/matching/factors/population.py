@@ -13,10 +13,12 @@ have (a known age, ``veteran=False``, a man is not ``pregnant``, a household of 
 dependants is not ``parenting``). Anything else is unknown, and unknown is neutral.
 
 Factor (0-1): 1.0 when the service's name says it is aimed at a situation the client has (0.8
-when only its taxonomy or eligibility text says so); 0.5 (neutral) when it
-is aimed at no one in particular; 0.3 when it is aimed at populations the client is not known to
-belong to; 0.1 when the client is known to be outside all of them. Restrictions that exclude
-are eligibility rules, not this factor.
+when only its taxonomy or eligibility text says so; 0.6 when the only one is a broad situation
+such as low income, which most services share); 0.5 (neutral) when it is aimed at no one in
+particular; 0.3 when it is aimed at populations the client is not known to belong to; 0.1 when
+the client is known to be outside all of them. Restrictions that exclude are eligibility rules,
+not this factor. The factor weighs more for a client whose situation is known
+(:func:`situation_known`, ``MatchConfig.weight_population_known``).
 
 Example:
     >>> targets = service_targets("Veterans Resource Center", "", "", ())

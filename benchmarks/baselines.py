@@ -358,6 +358,8 @@ scored AS (
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
         CASE WHEN (u.pop & {gender_mask}) <> 0
                   AND (u.pop & {gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
+             WHEN (u.named & u.pop & ~{gender_mask}) <> 0
+                  AND (u.named & u.pop & ~{gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              WHEN (u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN
                   CASE WHEN (u.named & u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0
                        THEN {matched} ELSE {matched_unnamed} END

@@ -494,3 +494,23 @@ def test_a_service_that_only_mentions_the_need_is_marked_a_weak_fit():
 def test_nutrition_education_is_not_food_help():
     texts = [ServiceText("Extension Office", "Nutrition education classes for families.", "", ()), *_filler(20)]
     assert _relevance(texts, "food")[0] < 0.4
+
+
+def test_a_client_outside_every_situation_a_name_gives_is_a_mismatch():
+    from referralmatch.matching.factors.population import (
+        NAMED_SHIFT,
+        population_factor,
+        population_mask,
+    )
+
+    has, not_has = client_populations(rm.ClientProfile(age=45, situations=["serious_mental_illness"]))
+    geriatric = service_targets("Geriatric Psychiatry", "", "", ((AIRS, "YF-5000", None),))
+    assert geriatric == {"senior", "serious_mental_illness"}
+    named = service_targets("Geriatric Psychiatry", "", "", ())
+    assert population_one(geriatric, has, not_has, named) == MISMATCH
+    # WIC is for the pregnant *or* parents: a pregnant woman with no children is not outside it
+    wic = service_targets("WIC Clinic", "", "", ())
+    mother_to_be = client_populations(rm.ClientProfile(age=22, household_size=1, situations=["pregnant"]))
+    assert population_one(wic, *mother_to_be, wic) == MATCHED
+    wide = np.array([population_mask(geriatric) | population_mask(named) << NAMED_SHIFT], np.uint64)
+    assert population_factor(wide, population_mask(has), population_mask(not_has)).tolist() == [MISMATCH]

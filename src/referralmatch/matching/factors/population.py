@@ -332,10 +332,14 @@ def population_one(
 ) -> float:
     """The population factor of one service (see the module docstring); ``named`` are the
     targets its name gives: a match there scores 1.0, a match found only elsewhere (taxonomy,
-    eligibility text) 0.8. A gender target alone is no boost."""
+    eligibility text) 0.8; a client known to be outside every situation the name gives is a
+    mismatch whatever else matches. A gender target alone is no boost."""
     situations_targeted = targets - {"women", "men"}
     genders = targets & {"women", "men"}
     if genders and genders <= not_has:
+        return MISMATCH
+    named_situations = named & situations_targeted
+    if named_situations and named_situations <= not_has:  # "Geriatric Psychiatry" for a client of 45
         return MISMATCH
     if situations_targeted & has:
         if not (situations_targeted & has) - _broad_keys():
@@ -374,4 +378,6 @@ def population_factor(
     out = np.where((sit != 0) & ((sit & ~not_mask) == 0), MISMATCH, out)
     out = np.where(matched, MATCHED_BROAD, out)
     out = np.where(specific, np.where((named & sit & has_mask & ~broad) != 0, MATCHED, MATCHED_UNNAMED), out)
-    return np.where(gender_mismatch, MISMATCH, out)
+    named_sit = named & sit
+    named_mismatch = (named_sit != 0) & ((named_sit & ~not_mask) == 0)
+    return np.where(gender_mismatch | named_mismatch, MISMATCH, out)

@@ -136,6 +136,8 @@ PHRASES: list[tuple[str, Fee, frozenset[str], bool, str | None]] = [
     ("Accepts Medicare and Medicaid", "fee", MCD | MCR, False, None),
     ("Medicare Part B covers most services", "fee", MCR, False, None),
     ("Most insurances accepted", "fee", PRV, False, None),
+    ("All Payment Methods.", "fee", PRV | MCD | MCR, False, None),
+    ("All forms of payment accepted.", "fee", PRV | MCD | MCR, False, None),
     ("We accept most major insurance plans.", "fee", PRV, False, None),
     ("Private insurance, Medicaid, and self-pay", "fee", PRV | MCD, False, None),
     ("Medicare accepted; no Medicaid", "fee", MCR, False, None),

@@ -139,6 +139,10 @@ _KIND_RES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
         ),
         ("va",),
     ),
+    (  # every way to pay is taken: public coverage as much as private
+        re.compile(r"\ball (?:payment (?:methods|types|options|sources)|forms of payment|methods of payment|types of payment)\b"),
+        ("private", "medicaid", "medicare"),
+    ),
     (
         re.compile(
             r"\b(?:private|commercial|major|most|all|some|various|many|other|third[- ]party"

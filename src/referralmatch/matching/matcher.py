@@ -88,7 +88,7 @@ ReachCode = int
 _URGENCY_ORDER = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
 _PLACE_CACHE_SIZE = 128
 _MOMENT_CACHE_SIZE = 4096
-_FACTOR_CACHE_SIZE = 65_536
+_FACTOR_CACHE_SIZE = 16_384
 
 
 @dataclass

@@ -55,6 +55,7 @@ from .facts import INSURERS
 
 if TYPE_CHECKING:
     from ..eligibility.rules import Rule
+    from ..geo import ResolvedPlace
     from ..models.client import ClientProfile
     from .config import MatchConfig
     from .index import DirectoryIndex
@@ -146,6 +147,8 @@ class Filters:
         # verdicts of single rules by (rule kind, the client facts it reads) -> rule -> verdict
         self.shared_rules: dict[tuple[Any, ...], dict[int, Verdict]] = {}
         self._fields: dict[frozenset[str], tuple[str, ...]] = {}  # rule kinds -> fields read
+        # (area set, resolved place) -> covered (True/False/None), shared across clients
+        self._coverage: dict[tuple[int, ResolvedPlace | None], bool | None] = {}
 
     # ------------------------------------------------------------------ eligibility
     def _facts(self, ctx: ClientContext, kinds: frozenset[str]) -> tuple[Any, ...]:
@@ -297,18 +300,26 @@ class Filters:
         return np.cos(np.radians(self.index.u_lat))
 
     def coverage(self, ctx: ClientContext, area_set: int) -> bool | None:
-        """Whether a service-area set covers the client's place (None: cannot tell)."""
+        """Whether a service-area set covers the client's place (None: cannot tell); judged
+        once per (area set, place), so clients in the same ZIP code share the answer."""
         if area_set in ctx.coverage:
             return ctx.coverage[area_set]
-        matchers = self.index.area_sets[area_set]
-        answer: bool | None = None
-        if matchers and ctx.place is not None:
-            answers = [m.covers(ctx.place) for m in matchers]
-            answer = (
-                True
-                if any(a is True for a in answers)
-                else (False if all(a is False for a in answers) else None)
-            )
+        key = (area_set, ctx.place)
+        if key in self._coverage:
+            answer = self._coverage[key]
+        else:
+            matchers = self.index.area_sets[area_set]
+            answer = None
+            if matchers and ctx.place is not None:
+                answers = [m.covers(ctx.place) for m in matchers]
+                answer = (
+                    True
+                    if any(a is True for a in answers)
+                    else (False if all(a is False for a in answers) else None)
+                )
+            if len(self._coverage) > _SHARED_LIMIT:
+                self._coverage.clear()
+            self._coverage[key] = answer
         ctx.coverage[area_set] = answer
         return answer
 

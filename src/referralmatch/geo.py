@@ -255,12 +255,19 @@ def normalize_state(name: str | None) -> str | None:
 
 
 def haversine_km(
-    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
+    lat1: npt.ArrayLike,
+    lon1: npt.ArrayLike,
+    lat2: npt.ArrayLike,
+    lon2: npt.ArrayLike,
+    *,
+    cos_lat2: npt.ArrayLike | None = None,
 ) -> FloatArray:
     """Great-circle distance in km between points given in degrees (numpy broadcasting).
 
     Scalars broadcast against arrays, so one client against many services is one call.
     Uses the mean Earth radius :data:`EARTH_RADIUS_KM`; within 0.5% of the WGS 84 geodesic.
+    ``cos_lat2`` is ``cos(radians(lat2))`` when the caller keeps it (a matcher measures from
+    many places to the same units): the same result, one cosine pass fewer.
 
     >>> round(float(haversine_km(38.5816, -121.4944, 37.7749, -122.4194)), 1)
     120.8
@@ -271,7 +278,8 @@ def haversine_km(
     p2 = np.radians(np.asarray(lat2, dtype=np.float64))
     dphi = p2 - p1
     dlmb = np.radians(np.asarray(lon2, dtype=np.float64) - np.asarray(lon1, dtype=np.float64))
-    h = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2.0) ** 2
+    cos2 = np.cos(p2) if cos_lat2 is None else np.asarray(cos_lat2, dtype=np.float64)
+    h = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * cos2 * np.sin(dlmb / 2.0) ** 2
     out: FloatArray = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     return np.asarray(out, dtype=np.float64)
 

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
+    from ..eligibility.evaluate import Verdict
     from ..geo import ResolvedPlace
     from ..models.client import ClientProfile
     from .filters import Verdicts
@@ -104,6 +105,8 @@ weights for this client (see :meth:`MatchConfig.weights`); ``warnings`` say what
     verdicts: dict[int, Verdicts] = field(default_factory=dict)
     coverage: dict[int, bool | None] = field(default_factory=dict)
     facts: dict[frozenset[str], dict[int, Verdicts]] = field(default_factory=dict)
+    rule_verdicts: dict[int, Verdict] = field(default_factory=dict)  # by distinct rule number
+    rule_facts: dict[str, dict[int, Verdict]] = field(default_factory=dict)  # by rule kind
     rule_status: npt.NDArray[np.int8] | None = None
     rule_certainty: FloatArray | None = None
     area_status: npt.NDArray[np.int8] | None = None

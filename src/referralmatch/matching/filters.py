@@ -4,6 +4,9 @@ status — as exclusion codes over candidate units, with eligibility judged once
 Eligibility verdicts are shared: every client whose facts read by a rule set's kinds are the
 same gets the same verdict, so :class:`Filters` keeps one cache across clients (keyed by those
 facts, never by the client), and each :class:`~.context.ClientContext` keeps its own table.
+A rule set not in that cache is put together from the verdicts of its rules, shared the same
+way one level down: one rule's verdict is kept by the facts its own kind reads, so an age rule
+judged for one client serves every rule set that holds it and every client of the same age.
 
 Example:
     >>> from referralmatch.synth import synthetic_directory
@@ -27,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..eligibility import FACTS_READ, evaluate, summarize
+from ..eligibility.evaluate import Verdict
 from ..geo import AreaMatcher, haversine_km
 from ..models.results import EligibilityNote
 from .contact import REACH_REMOTE
@@ -50,7 +54,8 @@ from .factors.access import language_factor
 from .facts import INSURERS
 
 if TYPE_CHECKING:
-    from ..eligibility.evaluate import Verdict
+    from ..eligibility.rules import Rule
+    from ..geo import ResolvedPlace
     from ..models.client import ClientProfile
     from .config import MatchConfig
     from .index import DirectoryIndex
@@ -139,7 +144,11 @@ class Filters:
         self.config = config
         # verdicts by (rule kinds, the client facts they read) -> rule set -> verdict
         self.shared: dict[tuple[Any, ...], dict[int, Verdicts]] = {}
+        # verdicts of single rules by (rule kind, the client facts it reads) -> rule -> verdict
+        self.shared_rules: dict[tuple[Any, ...], dict[int, Verdict]] = {}
         self._fields: dict[frozenset[str], tuple[str, ...]] = {}  # rule kinds -> fields read
+        # (area set, resolved place) -> covered (True/False/None), shared across clients
+        self._coverage: dict[tuple[int, ResolvedPlace | None], bool | None] = {}
 
     # ------------------------------------------------------------------ eligibility
     def _facts(self, ctx: ClientContext, kinds: frozenset[str]) -> tuple[Any, ...]:
@@ -188,18 +197,11 @@ class Filters:
         if shared is not None:
             ctx.verdicts[rule_set] = shared
             return shared
-        place = ctx.place
-
-        def covered(area: str) -> bool | None:
-            return None if place is None else _area_matcher(area).covers(place)
-
-        verdicts = evaluate(
-            list(self.index.rule_sets[rule_set]),
-            ctx.eligibility_client,
-            year=self.config.poverty_year,
-            on=ctx.on,
-            area_covered=covered,
-        )
+        rules = self.index.rule_sets[rule_set]
+        verdicts = [
+            self._rule_verdict(ctx, number, rule)
+            for number, rule in zip(self._rule_numbers[rule_set], rules, strict=True)
+        ]
         status, _ = summarize(verdicts)
         unmet = [v for v in verdicts if v.status == "unmet"]
         result = Verdicts(
@@ -212,6 +214,46 @@ class Filters:
         ctx.verdicts[rule_set] = result
         same_facts[rule_set] = result
         return result
+
+    @cached_property
+    def _rule_numbers(self) -> tuple[tuple[int, ...], ...]:
+        """Each rule set's rules as numbers of distinct rules (equal rules share one)."""
+        numbers: dict[Rule, int] = {}
+        return tuple(
+            tuple(numbers.setdefault(rule, len(numbers)) for rule in rules)
+            for rules in self.index.rule_sets
+        )
+
+    def _rule_verdict(self, ctx: ClientContext, number: int, rule: Rule) -> Verdict:
+        """The verdict of one rule (distinct rule ``number``) for the client of ``ctx``,
+        judged once per client facts its kind reads (cached like :meth:`verdicts`)."""
+        cached = ctx.rule_verdicts.get(number)
+        if cached is not None:
+            return cached
+        kinds = frozenset({rule.kind})
+        same_facts = ctx.rule_facts.get(rule.kind)
+        if same_facts is None:
+            if len(self.shared_rules) > _SHARED_LIMIT:
+                self.shared_rules.clear()
+            same_facts = self.shared_rules.setdefault((kinds, self._facts(ctx, kinds)), {})
+            ctx.rule_facts[rule.kind] = same_facts
+        verdict = same_facts.get(number)
+        if verdict is None:
+            place = ctx.place
+
+            def covered(area: str) -> bool | None:
+                return None if place is None else _area_matcher(area).covers(place)
+
+            (verdict,) = evaluate(
+                [rule],
+                ctx.eligibility_client,
+                year=self.config.poverty_year,
+                on=ctx.on,
+                area_covered=covered,
+            )
+            same_facts[number] = verdict
+        ctx.rule_verdicts[number] = verdict
+        return verdict
 
     def rule_table(
         self, ctx: ClientContext, rule_sets: npt.NDArray[np.int32], present: IntArray | None = None
@@ -252,19 +294,32 @@ class Filters:
         )  # fmt: skip
 
     # ------------------------------------------------------------------ reach
+    @cached_property
+    def _unit_cos_lat(self) -> FloatArray:
+        """``cos(radians(latitude))`` of every unit (NaN without coordinates), for distances."""
+        return np.cos(np.radians(self.index.u_lat))
+
     def coverage(self, ctx: ClientContext, area_set: int) -> bool | None:
-        """Whether a service-area set covers the client's place (None: cannot tell)."""
+        """Whether a service-area set covers the client's place (None: cannot tell); judged
+        once per (area set, place), so clients in the same ZIP code share the answer."""
         if area_set in ctx.coverage:
             return ctx.coverage[area_set]
-        matchers = self.index.area_sets[area_set]
-        answer: bool | None = None
-        if matchers and ctx.place is not None:
-            answers = [m.covers(ctx.place) for m in matchers]
-            answer = (
-                True
-                if any(a is True for a in answers)
-                else (False if all(a is False for a in answers) else None)
-            )
+        key = (area_set, ctx.place)
+        if key in self._coverage:
+            answer = self._coverage[key]
+        else:
+            matchers = self.index.area_sets[area_set]
+            answer = None
+            if matchers and ctx.place is not None:
+                answers = [m.covers(ctx.place) for m in matchers]
+                answer = (
+                    True
+                    if any(a is True for a in answers)
+                    else (False if all(a is False for a in answers) else None)
+                )
+            if len(self._coverage) > _SHARED_LIMIT:
+                self._coverage.clear()
+            self._coverage[key] = answer
         ctx.coverage[area_set] = answer
         return answer
 
@@ -296,8 +351,9 @@ class Filters:
         virtual = index.u_virtual[units]
         if ctx.place is not None:
             distance = haversine_km(
-                ctx.place.latitude, ctx.place.longitude, index.u_lat[units], index.u_lon[units]
-            )
+                ctx.place.latitude, ctx.place.longitude, index.u_lat[units], index.u_lon[units],
+                cos_lat2=self._unit_cos_lat[units],
+            )  # fmt: skip
             distance = np.where(virtual, np.nan, distance)
         else:
             distance = np.full(len(units), np.nan)
@@ -306,6 +362,7 @@ class Filters:
             # their hotline are not telehealth (:mod:`.contact`): only video/online is refused
             remote = index.s_contact[services] == REACH_REMOTE
             codes |= np.where(virtual & remote, NO_REMOTE, 0)
+        rule_sets = index.s_rule_set[services]
         return PlaceColumns(
             units=units,
             fit=fit,
@@ -314,12 +371,10 @@ class Filters:
             codes=codes,
             distance=distance,
             virtual=virtual,
-            rule_sets=index.s_rule_set[services],
+            rule_sets=rule_sets,
             insurance_required=index.s_insurance_required[services],
             plan_only=index.s_plan_only[services],
-            present_rules=np.flatnonzero(
-                np.bincount(index.s_rule_set[services], minlength=len(index.rule_sets))
-            ),
+            present_rules=np.flatnonzero(np.bincount(rule_sets, minlength=len(index.rule_sets))),
         )
 
     def language(self, ctx: ClientContext, services: IntArray) -> FloatArray:

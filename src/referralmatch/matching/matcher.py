@@ -57,16 +57,16 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .factors.access import CAPACITY_CODES, CAPACITY_SCORES, cost_factor, schedule_factor
+from .factors.access import CAPACITY_CODES, CAPACITY_SCORES
 from .factors.population import (
     client_populations,
     need_populations,
-    population_factor,
     population_keys,
     population_mask,
     situation_known,
 )
 from .factors.reach import distance_factor
+from .factors.tables import FactorTables
 from .facts import insurance_kinds, insurer_keys
 from .filters import Filters, eligibility_profile
 from .index import DirectoryIndex, insurance_bits
@@ -89,6 +89,7 @@ ReachCode = int
 _URGENCY_ORDER = {"immediate": 0, "urgent": 1, "soon": 2, "routine": 3}
 _PLACE_CACHE_SIZE = 128
 _MOMENT_CACHE_SIZE = 4096
+_FACTOR_CACHE_SIZE = 16_384
 
 
 @dataclass
@@ -166,10 +167,13 @@ class Matcher:
         self.geocoder: Geocoder = geocoder or OfflineGeocoder()
         self._weights = {known: self.config.weights(situation_known=known) for known in (False, True)}
         self.filters = Filters(self.index, self.config)
+        self._tables = FactorTables(self.index)
         self._place_cache: OrderedDict[tuple[Any, ...], PlaceColumns] = OrderedDict()
         self._need_pops: dict[tuple[str, ...], frozenset[str]] = {}
         # (schedule set, moment) -> (open then, next opening), for the returned matches
         self._moment_cache: OrderedDict[tuple[int, datetime], tuple[bool | None, Any]] = OrderedDict()
+        # (name, value, detail) -> the frozen Factor, shared by every match that has it
+        self._factor_cache: dict[tuple[str, float, float, str], Factor] = {}
 
     def __repr__(self) -> str:
         return f"Matcher({self.index.n_services} services, {self.index.n_units} units)"
@@ -177,8 +181,10 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["filters"] = Filters(self.index, self.config)  # caches: not worth shipping
+        state["_tables"] = FactorTables(self.index)
         state["_place_cache"] = OrderedDict()
         state["_moment_cache"] = OrderedDict()
+        state["_factor_cache"] = {}
         return state
 
     # ------------------------------------------------------------------ client context
@@ -321,13 +327,11 @@ class Matcher:
         self, ctx: ClientContext, st: PlaceColumns, u: UnitCodes, p: IntArray, need_mask: int
     ) -> dict[str, FloatArray]:
         """Every named factor (0-1) of the passing units ``p``."""
-        config, index = self.config, self.index
+        config, index, tables = self.config, self.index, self._tables
         sp = st.services[p]  # the service columns are read for the passing units only
         return {
             "need_fit": st.fit[p],
-            "population": population_factor(
-                index.s_population[sp], ctx.has_mask | need_mask, ctx.not_mask & ~need_mask
-            ),
+            "population": tables.population(sp, ctx.has_mask | need_mask, ctx.not_mask & ~need_mask),
             "distance": distance_factor(
                 st.distance[p],
                 st.virtual[p],
@@ -337,17 +341,13 @@ class Matcher:
             ),
             "eligibility": u.certainty_of[st.rule_sets[p]],
             "language": (
-                u.language[p] if u.language is not None else self.filters.language(ctx, sp)
+                u.language[p]
+                if u.language is not None
+                else tables.language(sp, ctx.lang_mask, ctx.has_languages, ctx.related_mask)
             ),
-            "cost": cost_factor(
-                index.s_free[sp], index.s_sliding[sp], index.s_fee_known[sp],
-                index.s_insurance[sp], ctx.insurance,
-            ),
-            "schedule": schedule_factor(
-                index.s_schedule[sp],
-                index.s_has_schedule[sp],
-                ctx.avail,
-                None if ctx.at is None else hours_until_open(index, sp, ctx.at),
+            "cost": tables.cost(sp, ctx.insurance),
+            "schedule": tables.schedule(
+                sp, ctx.avail, None if ctx.at is None else hours_until_open(index, sp, ctx.at)
             ),
             "capacity": CAPACITY_SCORES[index.s_capacity[sp]],
         }
@@ -542,10 +542,7 @@ class Matcher:
             ),
             "capacity": explain.CAPACITY_TEXT[int(index.s_capacity[s])],
         }
-        factors = tuple(
-            Factor(name=name, value=values[name], weight=ctx.weights[name], detail=details[name])
-            for name in FACTORS
-        )
+        factors = tuple(self._factor(name, values[name], ctx.weights[name], details[name]) for name in FACTORS)
         return Match(
             need=need_key,
             service_id=str(index.service_ids[s]),
@@ -569,6 +566,21 @@ class Matcher:
             next_open=opens,
             weak_fit=values["need_fit"] < self.config.strong_need_fit,
         )
+
+    def _factor(self, name: str, value: float, weight: float, detail: str) -> Factor:
+        """The :class:`Factor` ``name`` with ``value`` (0-1), the client's ``weight`` for it and
+        ``detail``. Factors are frozen, and most values are a handful of levels (cost,
+        capacity, language, ...), so one instance serves every match that has the same four
+        (a zero value is built afresh: ``0.0 == -0.0`` would let a key stand for both)."""
+        key = (name, value, weight, detail)
+        found = self._factor_cache.get(key) if value != 0.0 else None
+        if found is None:
+            found = Factor(name=name, value=value, weight=weight, detail=detail)
+            if value != 0.0:
+                if len(self._factor_cache) >= _FACTOR_CACHE_SIZE:
+                    self._factor_cache.clear()
+                self._factor_cache[key] = found
+        return found
 
     def _moment(self, ctx: ClientContext, s: int) -> tuple[bool | None, Any]:
         """Whether service ``s`` is open at the moment of referral and when it next opens

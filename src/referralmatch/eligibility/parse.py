@@ -1065,9 +1065,9 @@ def _description_rules(description: str | None) -> list[Rule]:
     "serving seniors 60+", "men only"), with lowered confidence and ``origin="description"``.
 
     A description with its own "ELIGIBILITY:" section (common in 211 exports whose
-    eligibility field says "See notes.") has that section read like an eligibility field,
-    at 0.9 of the confidence. Otherwise it is conservative on purpose: only a short phrase after "for/serving/open to ..." or before
-    "only", whose every word the parser reads as a who-it-is-for rule (age, gender, veteran,
+    eligibility field says "See notes.") has that section read like an eligibility field, at
+    0.9 of the confidence. Otherwise it is conservative on purpose: only a short phrase after
+    "for/serving/open to ..." or before "only", whose every word the parser reads as a who-it-is-for rule (age, gender, veteran,
     situation, pregnancy, parenting, diagnosis), with no list of alternatives; a plain "for X"
     without "only" or an age bound never excludes (confidence <= 0.45).
     """
@@ -1175,7 +1175,8 @@ def rules_for_service(service: Service) -> list[Rule]:
     Rules from the description ("A shelter for women 18 and older", "Men only") have
     ``origin="description"``, a ``source_text`` starting "description:" and a confidence of at
     most 0.6 (at most 0.45, which never excludes, for a plain "for X" without "only" or an age
-    bound). They are read only when the eligibility text is missing or gives no clear rule
+    bound; 0.9 of what the field would give for a description's own "ELIGIBILITY:" section).
+    They are read only when the eligibility text is missing or gives no clear rule
     ("See notes."), and never for ages when structured ages are given. A WIC programme (by
     its name) that states no family rule gets WIC's federal one (pregnant, or a child under 5).
 

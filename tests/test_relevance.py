@@ -514,3 +514,11 @@ def test_a_client_outside_every_situation_a_name_gives_is_a_mismatch():
     assert population_one(wic, *mother_to_be, wic) == MATCHED
     wide = np.array([population_mask(geriatric) | population_mask(named) << NAMED_SHIFT], np.uint64)
     assert population_factor(wide, population_mask(has), population_mask(not_has)).tolist() == [MISMATCH]
+
+
+def test_a_broad_match_is_explained_as_a_match_most_services_share():
+    from referralmatch.matching.explain import population_text
+    from referralmatch.matching.factors.population import MATCHED_BROAD
+
+    text = population_text(frozenset({"low_income"}), frozenset({"low_income"}), MATCHED_BROAD)
+    assert text.startswith("aimed at") and "matches the client" in text and "not known" not in text

@@ -51,18 +51,18 @@ class MatchConfig(BaseModel):
 
     # Defaults: the midpoints of the weights the two-fold cross-validation in
     # benchmarks/relevance.py chose on each half of the judged Baltimore vignettes.
-    weight_need_fit: float = Field(default=0.675, ge=0)
-    weight_population: float = Field(default=0.10, ge=0)
+    weight_need_fit: float = Field(default=0.525, ge=0)
+    weight_population: float = Field(default=0.125, ge=0)
     weight_population_known: float = Field(
-        default=0.40,
+        default=0.30,
         ge=0,
         description="population weight for a client whose situation is known: the profile "
         "states or settles a specific situation (veteran, pregnant, hiv, ...), not only a broad "
         "one such as low income; who a service is for then says much more",
     )
-    weight_distance: float = Field(default=0.20, ge=0)
+    weight_distance: float = Field(default=0.15, ge=0)
     weight_eligibility: float = Field(default=0.15, ge=0)
-    weight_language: float = Field(default=0.15, ge=0)
+    weight_language: float = Field(default=0.20, ge=0)
     weight_cost: float = Field(default=0.10, ge=0)
     weight_schedule: float = Field(default=0.08, ge=0)
     weight_capacity: float = Field(default=0.07, ge=0)

@@ -27,7 +27,7 @@ from ..io.normalize import language_name
 from ..needs.situations import situations
 from .contact import CONTACT_TEXT, REACH_PHONE, REACH_REMOTE
 from .context import CODE_NAMES, INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
-from .factors.population import MATCHED_UNNAMED, MISMATCH
+from .factors.population import MATCHED_BROAD, MATCHED_UNNAMED, MISMATCH
 from .index import APPROX_CITY, APPROX_POSTAL_CODE
 
 if TYPE_CHECKING:
@@ -178,6 +178,8 @@ def population_text(targets: frozenset[str], has: frozenset[str], value: float) 
     shared = sorted(targets & has)
     if value >= MATCHED_UNNAMED and shared:
         return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client"
+    if value == MATCHED_BROAD and shared:
+        return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client (as most services do)"
     names = ", ".join(labels[k] for k in sorted(targets))
     if value <= MISMATCH:
         return f"aimed at {names}: the client is not in this population"

@@ -57,6 +57,7 @@ from referralmatch.matching.factors.access import (
     language_one,
 )
 from referralmatch.matching.factors.population import (
+    BROAD_SITUATIONS,
     MATCHED,
     MATCHED_BROAD,
     MATCHED_UNNAMED,
@@ -80,7 +81,6 @@ from referralmatch.matching.index import MEMBER_FLOOR, insurance_bits
 from referralmatch.matching.matcher import client_languages, related_languages
 from referralmatch.needs.categories import NeedCategories
 from referralmatch.needs.classify import match_need_text
-from referralmatch.needs.situations import situations
 from referralmatch.schedule import availability_mask, pack_week_masks, week_mask
 
 if TYPE_CHECKING:
@@ -516,7 +516,7 @@ class DuckDBMatcher:
             gender_mask=population_mask(["women", "men"]),
             matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
             matched_unnamed=repr(MATCHED_UNNAMED), matched_broad=repr(MATCHED_BROAD),
-            broad_mask=population_mask(situation.key for situation in situations() if situation.broad),
+            broad_mask=population_mask(BROAD_SITUATIONS),
             not_known=repr(NOT_KNOWN),
             **{f"w_{short}": repr(w[name]) for short, name in zip(
                 ("fit", "pop", "dist", "elig", "lang", "cost", "sched", "cap"), FACTORS, strict=True)},

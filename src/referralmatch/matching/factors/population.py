@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ...needs.categories import NeedCategories
 
 __all__ = [
+    "BROAD_SITUATIONS",
     "BROAD_TARGETS",
     "MATCHED_BROAD",
     "POPULATIONS",
@@ -115,9 +116,8 @@ POPULATIONS = populations()
 """The population keys, in bit order (bit i of a population mask is ``POPULATIONS[i]``)."""
 
 
-@cache
-def _broad_keys() -> frozenset[str]:
-    return frozenset(s.key for s in situations() if s.broad)
+BROAD_SITUATIONS = frozenset(s.key for s in situations() if s.broad)
+"""Situations most services share (low income): a match on one alone is :data:`MATCHED_BROAD`."""
 
 
 @cache
@@ -273,6 +273,9 @@ def population_mask(keys: Iterable[str]) -> int:
     return sum(1 << bits[k] for k in set(keys) if k in bits)
 
 
+_BROAD_MASK = population_mask(BROAD_SITUATIONS)
+
+
 def client_populations(
     client: ClientProfile, on: date | None = None
 ) -> tuple[frozenset[str], frozenset[str]]:
@@ -316,7 +319,7 @@ def situation_known(client: ClientProfile, on: date | None = None) -> bool:
     >>> situation_known(ClientProfile(situations=["low_income"])), situation_known(ClientProfile(veteran=True))
     (False, True)
     """
-    return bool(client.settled_situations(on) - _broad_keys())
+    return bool(client.settled_situations(on) - BROAD_SITUATIONS)
 
 
 def named_targets(name: str) -> frozenset[str]:
@@ -341,10 +344,11 @@ def population_one(
     named_situations = named & situations_targeted
     if named_situations and named_situations <= not_has:  # "Geriatric Psychiatry" for a client of 45
         return MISMATCH
+    specific = situations_targeted & has - BROAD_SITUATIONS
+    if specific:
+        return MATCHED if named & specific else MATCHED_UNNAMED
     if situations_targeted & has:
-        if not (situations_targeted & has) - _broad_keys():
-            return MATCHED_BROAD
-        return MATCHED if named & situations_targeted & has - _broad_keys() else MATCHED_UNNAMED
+        return MATCHED_BROAD
     if not situations_targeted:
         return NEUTRAL
     if situations_targeted <= not_has:
@@ -371,7 +375,7 @@ def population_factor(
     g = low & _GENDER_MASK
     sit = low & ~_GENDER_MASK
     gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
-    broad = population_mask(_broad_keys())
+    broad = _BROAD_MASK
     matched = (sit & has_mask) != 0
     specific = (sit & has_mask & ~broad) != 0
     out = np.where(sit == 0, NEUTRAL, NOT_KNOWN)

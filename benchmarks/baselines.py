@@ -58,6 +58,7 @@ from referralmatch.matching.factors.access import (
 )
 from referralmatch.matching.factors.population import (
     BROAD_SITUATIONS,
+    COMMUNITIES,
     MATCHED,
     MATCHED_BROAD,
     MATCHED_UNNAMED,
@@ -356,17 +357,19 @@ scored AS (
              WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 THEN 1.0
              WHEN u.interp OR (u.lang & CAST($related_mask AS UBIGINT)) <> 0 THEN 0.7
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
-        CASE WHEN (u.pop & {gender_mask}) <> 0
+        least(CASE WHEN (u.pop & {gender_mask}) <> 0
                   AND (u.pop & {gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
-             WHEN (u.named & u.pop & ~{gender_mask}) <> 0
-                  AND (u.named & u.pop & ~{gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
+             WHEN (u.named & u.pop & ~{other_mask}) <> 0
+                  AND (u.named & u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              WHEN (u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN
                   CASE WHEN (u.named & u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0
                        THEN {matched} ELSE {matched_unnamed} END
              WHEN (u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN {matched_broad}
-             WHEN (u.pop & ~{gender_mask}) = 0 THEN {neutral}
-             WHEN (u.pop & ~{gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
-             ELSE {not_known} END AS f_pop,
+             WHEN (u.pop & ~{other_mask}) = 0 THEN {neutral}
+             WHEN (u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
+             ELSE {not_known} END,
+              CASE WHEN (u.pop & {community_mask}) <> 0 AND (u.pop & {community_mask} & CAST(n_has AS UBIGINT)) = 0
+                   THEN {not_known} ELSE 1.0 END) AS f_pop,
         CASE WHEN u.free THEN 1.0
              WHEN (u.insurance & CAST($ins AS UTINYINT)) <> 0 THEN 0.9
              WHEN u.sliding THEN 0.8
@@ -514,6 +517,8 @@ class DuckDBMatcher:
             language_filter="WHERE f_lang > 0" if self.config.require_language else "",
             lang_unknown=repr(LANGUAGE_NOT_LISTED),
             gender_mask=population_mask(["women", "men"]),
+            community_mask=population_mask(COMMUNITIES),
+            other_mask=population_mask(["women", "men", *COMMUNITIES]),
             matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
             matched_unnamed=repr(MATCHED_UNNAMED), matched_broad=repr(MATCHED_BROAD),
             broad_mask=population_mask(BROAD_SITUATIONS),

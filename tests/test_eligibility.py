@@ -861,3 +861,16 @@ def test_an_age_range_in_a_description_is_a_clear_restriction():
     age = next(r for r in rules_for_service(svc) if r.kind == "age")
     assert (age.min_age, age.max_age, age.origin) == (0.0, 25.0, "description") and age.hard
     assert evaluate([age], ClientProfile(age=45))[0].status == "unmet"
+
+
+def test_services_to_families_with_children_before_the_first_heading_is_read():
+    # a real clinic record: the restriction sits before a trailing "VOLUNTEERS:" heading
+    svc = Service(id="s", name="Family Center, Unity Clinic", eligibility_description="Anyone needing services.",
+                  description="Provides a full range of mental health services to families with children ages "
+                  "birth to 18 in which the child or care giver is deaf.\n\nVOLUNTEERS: Call.")  # fmt: skip
+    rules = {r.kind: r for r in rules_for_service(svc) if r.origin == "description"}
+    assert set(rules) == {"age", "parenting"} and rules["parenting"].hard
+    single = ClientProfile(age=30, household_size=1)
+    assert evaluate([rules["parenting"]], single)[0].status == "unmet"
+    parent = ClientProfile(age=30, household_size=2, dependents_ages=[6])
+    assert [v.status for v in evaluate(list(rules.values()), parent)] == ["met", "met"]

@@ -431,6 +431,33 @@ def test_a_gender_code_among_other_population_codes_is_one_programmes():
     assert service_targets("Shelter", "", "", ((AIRS, "YS-5000", None),)) == {"men"}
 
 
+def test_a_service_restricted_to_a_community_is_no_match_for_a_client_not_known_to_be_in_it():
+    from referralmatch.matching.factors.population import (
+        NOT_KNOWN,
+        population_factor,
+        population_mask,
+    )
+
+    lifelines = service_targets("Lifelines", "Native Americans and their families.", "", ((AIRS, "YF-8000", None),))
+    clinic = service_targets("Mental Health Clinic", "Persons of Hispanic origin - all ages", "", ())
+    assert lifelines == {"native_american", "in_recovery"} and clinic == {"latino"}
+    # opened to others as well: no community restriction
+    assert service_targets("Centro", "Hispanic and Latino community or anyone in need of services.", "", ()) == set()
+    assert not service_targets("Center", "For the Spanish-speaking community, and others for whom English "
+                               "is a second language.", "", ())  # fmt: skip
+    assert service_targets("Jewish Community Services", "Most services offered to general public.", "", ()) == set()
+    seeking = rm.ClientProfile(age=40, languages=["English"], needs=["substance_use_treatment"])
+    has, not_has = client_populations(seeking)
+    has |= {"in_recovery"}  # what asking for treatment implies
+    assert population_one(lifelines, has, not_has) == NOT_KNOWN  # recovery matches, the community may not
+    speaker = client_populations(rm.ClientProfile(age=40, languages=["Spanish"]))
+    assert population_one(clinic, *speaker) == MATCHED_UNNAMED
+    masks = np.array([population_mask(lifelines), population_mask(clinic)], np.uint64)
+    for h, n in ((has, not_has), speaker):
+        vectorised = population_factor(masks, population_mask(h), population_mask(n)).tolist()
+        assert vectorised == [population_one(lifelines, h, n), population_one(clinic, h, n)]
+
+
 def test_a_service_for_the_poor_fits_less_than_one_for_the_clients_own_situation():
     from referralmatch.matching.factors.population import (
         MATCHED_BROAD,

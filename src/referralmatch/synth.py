@@ -104,6 +104,7 @@ _ELIGIBILITY = (
     "Varies according to program",
     "Medi-Cal accepted",
     "Pregnant or parenting women",
+    "Persons of Hispanic or Latino origin",
 )
 _LANGS = ("en", "es", "vi", "zh", "ru", "tl", "hmn", "pa", "ar", "fa")
 _LANG_P = np.array([0, 0.45, 0.08, 0.08, 0.05, 0.06, 0.04, 0.04, 0.05, 0.05])

@@ -1040,7 +1040,7 @@ _DESCRIPTION_LOOSE_MAX = 0.45
 _DESC_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|:\s+(?=[A-Z])")
 _DESC_FOR = re.compile(
     r"\b(?P<excl>(?:only|exclusively|specifically|solely)\s+)?"
-    r"(?:for|serving|serves|open to|available to|restricted to|limited to|designed for|intended for)\s+"
+    r"(?:for|serving|serves|services to|open to|available to|restricted to|limited to|designed for|intended for)\s+"
     r"(?P<who>(?:[\w+'-]+\s+){0,7}?[\w+'-]+)(?P<only>\s+only)?"
     r"(?=\s*(?:[.;:!?()]|,|$)|\s+(?:who|that|in|at|through|by|from|on|which|and their|seeking"
     r"|needing|looking|living|residing|across|throughout|within|during|each|every)\b)",
@@ -1122,10 +1122,15 @@ def _description_rules(description: str | None) -> list[Rule]:
 
 def _overview(description: str) -> str:
     """The part of a description about the whole service: all of it, or, when it is divided
-    under capitalised headings ("OVERVIEW:", "SERVICES:", "DONATIONS:"), the overview only."""
+    under capitalised headings ("OVERVIEW:", "SERVICES:", "DONATIONS:"), the text before the
+    first heading or else the overview only."""
     headers = list(_DESC_HEADER.finditer(description))
-    if len(headers) < 2 and not (headers and headers[0].start() > 0):
-        return description[headers[0].end() :] if headers else description
+    if not headers:
+        return description
+    if headers[0].start() > 0:  # text before the first heading ("...  VOLUNTEERS: ...")
+        return description[: headers[0].start()]
+    if len(headers) == 1:
+        return description[headers[0].end() :]
     for i, h in enumerate(headers):
         if h.group(1).strip().upper() in ("OVERVIEW", "ABOUT", "DESCRIPTION", "SUMMARY"):
             end = headers[i + 1].start() if i + 1 < len(headers) else len(description)

@@ -27,7 +27,7 @@ from ..io.normalize import language_name
 from ..needs.situations import situations
 from .contact import CONTACT_TEXT, REACH_PHONE, REACH_REMOTE
 from .context import CODE_NAMES, INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
-from .factors.population import MATCHED_BROAD, MATCHED_UNNAMED, MISMATCH
+from .factors.population import COMMUNITIES, MATCHED_BROAD, MATCHED_UNNAMED, MISMATCH
 from .index import APPROX_CITY, APPROX_POSTAL_CODE
 
 if TYPE_CHECKING:
@@ -167,6 +167,7 @@ def language_text(
 def _population_labels() -> dict[str, str]:
     labels = {s.key: s.label.lower() for s in situations()}
     labels.update(women="women", men="men", condition="people with a specific condition or loss")
+    labels.update({k: label for k, (label, _, _) in COMMUNITIES.items()})
     return labels
 
 

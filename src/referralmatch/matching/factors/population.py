@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BROAD_SITUATIONS",
     "BROAD_TARGETS",
+    "COMMUNITIES",
     "MATCHED_BROAD",
     "POPULATIONS",
     "client_populations",
@@ -97,6 +98,24 @@ _GENDER_PATTERNS = {
     "women": r"\b(?:women|woman|females?|girls|mothers|moms|ladies)\b",
     "men": r"\b(?:men|males?|boys|fathers|dads)\b",
 }
+COMMUNITIES: dict[str, tuple[str, str, frozenset[str]]] = {
+    "latino": ("the Hispanic/Latino community", r"hispanics?|latin[oa]s?|latinx|spanish[- ]speaking",
+               frozenset({"es"})),
+    "asian": ("an Asian community", r"asians?(?: americans?)?|koreans?(?: americans?)?|chinese|vietnamese",
+              frozenset({"ko", "zh", "vi", "ja", "tl", "km", "th", "lo"})),
+    "jewish": ("the Jewish community", r"jewish|jews", frozenset()),
+    "native_american": ("Native Americans", r"native americans?|american indians?", frozenset()),
+}  # fmt: skip
+"""Cultural, ethnic and faith communities an eligibility text restricts a service to (key:
+(label, pattern, ISO 639 languages whose speakers belong)). A client is never known to be outside one,
+but a service restricted to a community the client is not known to belong to is no match
+("Native Americans and their families" for a client who did not say so)."""
+_COMMUNITY_TEXT = {k: re.compile(r"\b(?:" + p + r")\b", re.I) for k, (_, p, _) in COMMUNITIES.items()}
+_OPEN_ANYWHERE = re.compile(
+    r"\b(?:open to (?:anyone|all|everyone|the (?:general )?public)|general public|anyone in need"
+    r"|or anyone|(?:and|or) others|non-(?:jewish|hispanic|latino))\b",
+    re.I,
+)
 
 
 @cache
@@ -109,12 +128,14 @@ def populations() -> tuple[str, ...]:
     """Every population key: the situations, ``women`` and ``men``, then ``condition`` (a
     specific health condition or loss: a cancer, ostomy or suicide-loss group), which a client
     is never known to be in, so a service aimed at one ranks below a general one."""
-    return (*_situation_keys(), "women", "men", "condition")
+    return (*_situation_keys(), "women", "men", "condition", *COMMUNITIES)
 
 
 POPULATIONS = populations()
 """The population keys, in bit order (bit i of a population mask is ``POPULATIONS[i]``)."""
 
+
+_COMMUNITY_KEYS = frozenset(COMMUNITIES)
 
 BROAD_SITUATIONS = frozenset(s.key for s in situations() if s.broad)
 """Situations most services share (low income): a match on one alone is :data:`MATCHED_BROAD`."""
@@ -241,6 +262,7 @@ def service_targets(
                 found.add(key)
     coded_genders = found & {"women", "men"}
     written = _text_targets(name) | _text_targets(eligibility) | _text_targets(audience)
+    communities = _community_targets(eligibility) | _community_targets(audience)
     found |= written
     situations_found = found - {"women", "men"}
     if situations_found and not written & {"women", "men"}:
@@ -250,7 +272,22 @@ def service_targets(
         found -= situations_found
     if {"women", "men"} <= found:
         found -= {"women", "men"}
-    return frozenset(found)
+    return frozenset(found | communities)
+
+
+def _community_targets(text: str) -> set[str]:
+    """The :data:`COMMUNITIES` an eligibility text restricts a service to; none when the text
+    also opens it to others ("priority to the Jewish population, although programs are open to
+    anyone").
+
+    >>> sorted(_community_targets("Persons of Hispanic origin - all ages"))
+    ['latino']
+    >>> _community_targets("Hispanic and Latino community or anyone in need of services.")
+    set()
+    """
+    if not text or _OPEN_ANYWHERE.search(text):
+        return set()
+    return {k for k, pattern in _COMMUNITY_TEXT.items() if pattern.search(text)}
 
 
 @lru_cache(maxsize=4096)
@@ -299,6 +336,7 @@ def client_populations(
     for s in situations():
         if s.key in has:
             has.update(s.targeted_with)
+    has.update(k for k, (_, _, spoken) in COMMUNITIES.items() if spoken & set(client.languages or ()))
     if client.gender == "female":
         has.add("women")
         not_has.add("men")
@@ -337,26 +375,32 @@ def population_one(
     targets its name gives: a match there scores 1.0, a match found only elsewhere (taxonomy,
     eligibility text) 0.8; a client known to be outside every situation the name gives is a
     mismatch whatever else matches. A gender target alone is no boost."""
-    situations_targeted = targets - {"women", "men"}
+    communities = targets & _COMMUNITY_KEYS
+    situations_targeted = targets - {"women", "men"} - communities
     genders = targets & {"women", "men"}
     if genders and genders <= not_has:
         return MISMATCH
     named_situations = named & situations_targeted
     if named_situations and named_situations <= not_has:  # "Geriatric Psychiatry" for a client of 45
         return MISMATCH
-    specific = situations_targeted & has - BROAD_SITUATIONS
+    specific = (situations_targeted | communities) & has - BROAD_SITUATIONS
     if specific:
-        return MATCHED if named & specific else MATCHED_UNNAMED
-    if situations_targeted & has:
-        return MATCHED_BROAD
-    if not situations_targeted:
-        return NEUTRAL
-    if situations_targeted <= not_has:
-        return MISMATCH
-    return NOT_KNOWN
+        out = MATCHED if named & specific else MATCHED_UNNAMED
+    elif situations_targeted & has:
+        out = MATCHED_BROAD
+    elif not situations_targeted:
+        out = NEUTRAL
+    elif situations_targeted <= not_has:
+        out = MISMATCH
+    else:
+        out = NOT_KNOWN
+    if communities and not communities & has:  # restricted to a community the client may not be in
+        return min(out, NOT_KNOWN)
+    return out
 
 
 _GENDER_MASK = population_mask(["women", "men"])
+_COMMUNITY_MASK = population_mask(COMMUNITIES)
 
 
 def population_factor(
@@ -373,15 +417,17 @@ def population_factor(
     named = (wide >> NAMED_SHIFT) & 0xFFFFFFFF
     low = wide & 0xFFFFFFFF
     g = low & _GENDER_MASK
-    sit = low & ~_GENDER_MASK
+    comm = low & _COMMUNITY_MASK
+    sit = low & ~_GENDER_MASK & ~_COMMUNITY_MASK
     gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
     broad = _BROAD_MASK
     matched = (sit & has_mask) != 0
-    specific = (sit & has_mask & ~broad) != 0
+    specific = ((sit | comm) & has_mask & ~broad) != 0
     out = np.where(sit == 0, NEUTRAL, NOT_KNOWN)
     out = np.where((sit != 0) & ((sit & ~not_mask) == 0), MISMATCH, out)
     out = np.where(matched, MATCHED_BROAD, out)
-    out = np.where(specific, np.where((named & sit & has_mask & ~broad) != 0, MATCHED, MATCHED_UNNAMED), out)
+    out = np.where(specific, np.where((named & (sit | comm) & has_mask & ~broad) != 0, MATCHED, MATCHED_UNNAMED), out)
+    out = np.where((comm != 0) & ((comm & has_mask) == 0), np.minimum(out, NOT_KNOWN), out)
     named_sit = named & sit
     named_mismatch = (named_sit != 0) & ((named_sit & ~not_mask) == 0)
     return np.where(gender_mismatch | named_mismatch, MISMATCH, out)

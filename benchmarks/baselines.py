@@ -78,7 +78,7 @@ from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
 from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.filters import eligibility_certainty, eligibility_profile
-from referralmatch.matching.index import MEMBER_FLOOR, insurance_bits
+from referralmatch.matching.index import MEMBER_FLOOR, area_specs, insurance_bits
 from referralmatch.matching.matcher import client_languages, related_languages
 from referralmatch.needs.categories import NeedCategories
 from referralmatch.needs.classify import match_need_text
@@ -241,19 +241,15 @@ class PythonLoopMatcher:
                     a.state_province for loc in locations for a in loc.addresses if a.state_province
                 }
                 state = normalize_state(next(iter(states))) if len(states) == 1 else None
-                areas = directory.service_areas_of(service)
+                areas = area_specs(directory, service, locations)
                 answers = (
-                    [
-                        AreaMatcher(
-                            a.name, a.description, a.extent, a.extent_type, state=state
-                        ).covers(place)
-                        for a in areas
-                    ]
+                    [AreaMatcher(*a, state=state).covers(place) for a in areas]
                     if place is not None
                     else []
                 )
                 if answers and all(a is False for a in answers):
                     continue
+                in_area = any(a is True for a in answers)
                 language = language_one(
                     facts.languages,
                     facts.interpretation,
@@ -284,15 +280,18 @@ class PythonLoopMatcher:
                         continue
                     distance: float | None = None
                     point = self.positions.get(location.id) if location is not None else None
+                    beyond = False  # beyond the limit, but a centroid in the service's own area
                     if not virtual and place is not None and point is not None:
                         distance = great_circle((place.latitude, place.longitude), point).km
                         if distance > max_km:
-                            continue
+                            if not (in_area and _approximate(location)):
+                                continue
+                            beyond = True
                     factors = {
                         "need_fit": min(1.0, fit),
                         "population": population,
                         "distance": distance_one(
-                            distance,
+                            None if beyond else distance,
                             virtual,
                             max_km,
                             virtual_score=config.virtual_distance_score,
@@ -321,6 +320,11 @@ class PythonLoopMatcher:
         return out
 
 
+def _approximate(location: Location | None) -> bool:
+    """Whether a site is placed only by its address (no coordinates of its own)."""
+    return location is not None and (location.latitude is None or location.longitude is None)
+
+
 def _position(location: Location) -> tuple[float, float] | None:
     """Coordinates from the data, else the offline centroid of the site's address."""
     if location.latitude is not None and location.longitude is not None:
@@ -345,6 +349,7 @@ WITH cand AS (
 ),
 scored AS (
     SELECT c.ord, c.need_key, u.service_id, u.unit, u.virtual, np.n_has, np.n_not,
+        u.approx AND a.cover = 1 AS in_area,
         CASE WHEN u.virtual OR u.lat IS NULL THEN NULL ELSE
             2 * {R} * asin(sqrt(least(1.0,
                 pow(sin(radians(u.lat - $lat) / 2), 2)
@@ -393,10 +398,10 @@ scored AS (
 ),
 reach AS (
     SELECT *,
-        CASE WHEN virtual THEN $vscore WHEN dist IS NULL THEN $uscore
+        CASE WHEN virtual THEN $vscore WHEN dist IS NULL OR (in_area AND dist > $max_km) THEN $uscore
              ELSE greatest(0.0, 1.0 - dist / $max_km) END AS f_dist
     FROM scored
-    WHERE dist IS NULL OR dist <= $max_km
+    WHERE dist IS NULL OR dist <= $max_km OR in_area
 ),
 ranked AS (
     SELECT ord, need_key, service_id, unit, dist,
@@ -464,6 +469,7 @@ class DuckDBMatcher:
             "lat": ix.u_lat,
             "lon": ix.u_lon,
             "virtual": ix.u_virtual,
+            "approx": ix.u_approx != 0,
             "video_only": ix.u_virtual & (ix.s_contact[s] == 0),
             "active": ix.s_active[s],
             "rule_set": ix.s_rule_set[s],

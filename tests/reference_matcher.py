@@ -33,6 +33,7 @@ from referralmatch.matching.factors.reach import distance_one
 from referralmatch.matching.factors.relevance import ServiceText, relevance_table
 from referralmatch.matching.facts import INSURERS, insurance_kinds, insurer_keys, service_facts
 from referralmatch.matching.filters import eligibility_profile
+from referralmatch.matching.index import area_specs
 from referralmatch.matching.matcher import client_languages, related_languages
 from referralmatch.models.client import ClientProfile
 from referralmatch.models.directory import Location, Schedule
@@ -189,14 +190,9 @@ def reference_match(
                 a.state_province for loc in locations for a in loc.addresses if a.state_province
             }
             state = normalize_state(next(iter(states))) if len(states) == 1 else None
-            areas = directory.service_areas_of(service)
+            areas = area_specs(directory, service, locations)
             answers = (
-                [
-                    AreaMatcher(a.name, a.description, a.extent, a.extent_type, state=state).covers(
-                        place
-                    )
-                    for a in areas
-                ]
+                [AreaMatcher(*a, state=state).covers(place) for a in areas]
                 if place is not None
                 else []
             )
@@ -247,15 +243,21 @@ def reference_match(
                     continue
                 distance: float | None = None
                 point = _position(location) if location is not None else None
+                beyond = False  # beyond the limit, but a centroid in the service's own area
                 if not virtual and place is not None and point is not None:
                     distance = great_circle((place.latitude, place.longitude), point).km
                     if distance > max_km:
-                        continue
+                        approximate = location is not None and (
+                            location.latitude is None or location.longitude is None
+                        )
+                        if not (approximate and coverage is True):
+                            continue
+                        beyond = True
                 factors = {
                     "need_fit": min(1.0, fit),
                     "population": population,
                     "distance": distance_one(
-                        distance,
+                        None if beyond else distance,
                         virtual,
                         max_km,
                         virtual_score=config.virtual_distance_score,

@@ -254,3 +254,35 @@ def test_unclassified_services_are_listed(sample: rm.Directory) -> None:
     index = DirectoryIndex.build(sample)
     assert set(index.unclassified) <= set(sample.services)
     assert len(index.unclassified) < len(sample.services) // 5
+
+
+def test_a_service_known_only_by_a_zip_is_in_reach_of_the_county_its_name_says_it_serves() -> None:
+    from referralmatch.models.directory import (
+        Address,
+        Location,
+        Organization,
+        Service,
+        ServiceAtLocation,
+    )
+
+    address = Address(id="ad", location_id="l", address_1="PO Box 1", city="Sacramento",
+                      state_province="CA", postal_code="95814", country="US", address_type="postal")  # fmt: skip
+    directory = rm.Directory(
+        organizations=[Organization(id="o", name="Crisis Center of Sacramento County, Inc.")],
+        services=[Service(id="s", organization_id="o", name="Confidential Shelter", status="active",
+                          description="Emergency shelter for survivors of domestic violence.")],
+        locations=[Location(id="l", addresses=[address])],
+        service_at_locations=[ServiceAtLocation(id="sl", service_id="s", location_id="l")],
+    )  # fmt: skip
+    matcher = rm.Matcher(directory)
+    folsom = rm.ClientProfile(location=rm.Place(postal_code="95630"), max_travel_km=5,
+                              needs=["emergency_shelter"])  # fmt: skip
+    result = matcher.match(folsom)
+    match = result.matches[0]  # about 30 km from the mailing ZIP, but in the county it serves
+    distance = next(f for f in match.factors if f.name == "distance")
+    assert "serves the client's area" in distance.detail
+    assert distance.value == rm.MatchConfig().unknown_distance_score
+    _assert_same(result, reference_match(directory, folsom, limit=5))
+    davis = folsom.model_copy(update={"location": rm.Place(postal_code="95616"), "max_travel_km": 50})
+    elsewhere = matcher.match(davis)  # Yolo County: not the county the name gives
+    assert not elsewhere.matches and "out_of_area" in elsewhere.excluded[0].codes

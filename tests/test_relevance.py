@@ -549,3 +549,11 @@ def test_a_broad_match_is_explained_as_a_match_most_services_share():
 
     text = population_text(frozenset({"low_income"}), frozenset({"low_income"}), MATCHED_BROAD)
     assert text.startswith("aimed at") and "matches the client" in text and "not known" not in text
+
+
+def test_open_eligibility_situation_terms_as_211_exports_write_them() -> None:
+    oe = "Open Eligibility"
+    terms = {"Domestic Violence Survivors": "dv_survivor", "HIV/AIDS": "hiv", "Pregnancy": "pregnant",
+             "Families with Children": "parenting", "Alcohol Use Disorder": "in_recovery"}  # fmt: skip
+    for term, key in terms.items():
+        assert service_targets("Center", "", "", ((oe, "129-09", term),)) == {key}, term

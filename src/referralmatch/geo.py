@@ -53,6 +53,7 @@ __all__ = [
     "chord_threshold",
     "correct_city",
     "haversine_km",
+    "named_county",
     "normalize_city",
     "normalize_county",
     "normalize_state",
@@ -1111,6 +1112,26 @@ class AreaMatcher:
         if p.states or p.statewide:
             needs.append(state is not None)
         return False if needs and all(needs) else None
+
+
+_NAMED_COUNTY = re.compile(r"\b((?:[A-Z][a-z]+(?:['’]s)?\.? ){1,3}County)\b")
+
+
+def named_county(*names: str | None) -> str | None:
+    """The county the first of ``names`` that names one says it serves, or None.
+
+    >>> named_county("Family Crisis Center of Baltimore County, Inc.")
+    'Baltimore County'
+    >>> named_county("Shelter", "Prince George's County Dept. of Social Services")
+    "Prince George's County"
+    >>> named_county("County Line Pantry") is None
+    True
+    """
+    for name in names:
+        found = _NAMED_COUNTY.search(name or "")
+        if found:
+            return found.group(1)
+    return None
 
 
 def area_covers(

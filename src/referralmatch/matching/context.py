@@ -118,7 +118,9 @@ class PlaceColumns:
 
     ``fit`` is the need relevance of each unit (0-1), ``codes`` the exclusion codes that do not
     depend on the client's own facts (inactive, weak fit, out of area, remote refused),
-    ``distance`` kilometres from the place (NaN when remote or unknown). The service columns
+    ``distance`` kilometres from the place (NaN when remote or unknown), ``in_area`` whether a
+    unit placed only approximately (a ZIP or city centroid) belongs to a service whose area
+    covers the place, so its distance does not rule it out. The service columns
     scoring reads are gathered by the matcher for the units that pass only.
     """
 
@@ -128,6 +130,7 @@ class PlaceColumns:
     services: IntArray
     codes: IntArray
     distance: FloatArray
+    in_area: BoolArray
     virtual: BoolArray
     rule_sets: npt.NDArray[np.int32]
     insurance_required: BoolArray

@@ -76,10 +76,12 @@ def distance_text(
     contact: int = REACH_REMOTE,
     hours: str | None = None,
     unresolved: bool = False,
+    in_area: bool = False,
 ) -> str:
     """Distance in km, or how the service is reached (``contact``: a mode of :mod:`.contact`;
     ``hours`` the schedule text, so a 24-hour line says so); approximate positions are said so,
-    and a client place that could not be resolved (``unresolved``) too.
+    and that the service's own area covers the client (``in_area``), and a client place that
+    could not be resolved (``unresolved``) too.
 
     >>> distance_text(True, float("nan"), 0, contact=REACH_PHONE, hours="24 hours, 7 days")
     'reached by phone: 24-hour line'
@@ -95,10 +97,10 @@ def distance_text(
         if unresolved:
             return "distance unknown (the client's location could not be resolved)"
         return "distance unknown"
-    if approx == APPROX_POSTAL_CODE:
-        return f"about {distance_km:.0f} km (ZIP centroid; the service has no map point)"
-    if approx == APPROX_CITY:
-        return f"about {distance_km:.0f} km (city centroid; the service has no map point)"
+    if approx in (APPROX_POSTAL_CODE, APPROX_CITY):
+        where = "ZIP" if approx == APPROX_POSTAL_CODE else "city"
+        area = "; it serves the client's area" if in_area else ""
+        return f"about {distance_km:.0f} km ({where} centroid; the service has no map point{area})"
     return f"{distance_km:.1f} km away"
 
 

@@ -52,6 +52,7 @@ from .context import (
 )
 from .factors.access import language_factor
 from .facts import INSURERS
+from .index import APPROX_NONE
 
 if TYPE_CHECKING:
     from ..eligibility.rules import Rule
@@ -348,6 +349,7 @@ class Filters:
         area_sets = index.s_area_set[services]
         coverage = self._area_table(ctx, area_sets)
         codes |= np.where(coverage[area_sets] == -1, OUT_OF_AREA, 0)
+        in_area = (coverage[area_sets] == 1) & (index.u_approx[units] != APPROX_NONE)
         virtual = index.u_virtual[units]
         if ctx.place is not None:
             distance = haversine_km(
@@ -370,6 +372,7 @@ class Filters:
             services=services,
             codes=codes,
             distance=distance,
+            in_area=in_area,
             virtual=virtual,
             rule_sets=rule_sets,
             insurance_required=index.s_insurance_required[services],
@@ -390,7 +393,8 @@ class Filters:
         eligibility, travel limit and (if required) language."""
         status_of, certainty_of = self.rule_table(ctx, st.rule_sets, st.present_rules)
         codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
-        codes |= np.where(st.distance > ctx.max_km, TOO_FAR, 0)  # NaN (remote, unknown) passes
+        # NaN (remote, unknown) passes; so does a centroid position in the service's own area
+        codes |= np.where((st.distance > ctx.max_km) & ~st.in_area, TOO_FAR, 0)
         lang = None  # the matcher computes it for the passing units, unless it can exclude
         if self.config.require_language:
             lang = self.language(ctx, st.services)

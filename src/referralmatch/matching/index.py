@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..eligibility.parse import rules_for_service, rules_key
-from ..geo import AreaMatcher, OfflineGeocoder, normalize_state, unit_vectors
+from ..geo import AreaMatcher, OfflineGeocoder, named_county, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
 from ..schedule import CompiledSchedules, describe, pack_week_masks, week_mask
 from .contact import SAFETY_CATEGORIES, contact_mode
@@ -41,7 +41,7 @@ from .moment import moment_columns
 if TYPE_CHECKING:
     from ..directory import Directory
     from ..eligibility import Rule
-    from ..models.directory import Location, Schedule
+    from ..models.directory import Location, Schedule, Service
 
 __all__ = [
     "CELL_DEGREES",
@@ -49,6 +49,7 @@ __all__ = [
     "OTHER_LANGUAGE_BIT",
     "CategoryMembers",
     "DirectoryIndex",
+    "area_specs",
     "cell_keys",
     "insurance_bits",
 ]
@@ -130,6 +131,24 @@ def insurance_bits(kinds: frozenset[str]) -> int:
 
 APPROX_NONE, APPROX_POSTAL_CODE, APPROX_CITY = 0, 1, 2
 """How a unit's position was found: from the data, a ZIP centroid, or a city centroid."""
+
+
+def area_specs(
+    directory: Directory, service: Service, locations: list[Location]
+) -> tuple[tuple[str | None, str | None, str | None, str | None], ...]:
+    """The service areas (name, description, extent, extent type) a service is judged by: its
+    own, or, for a service the directory gives no coordinates and no area, the county its (or
+    its organisation's) name says it serves ("Family Crisis Center of Baltimore County"), so a
+    confidential shelter known only by a mailing ZIP is in reach of the county it serves.
+    """
+    areas = directory.service_areas_of(service)
+    if areas:
+        return tuple((a.name, a.description, a.extent, a.extent_type) for a in areas)
+    if any(loc.latitude is not None and loc.longitude is not None for loc in locations):
+        return ()
+    org = directory.organization_of(service)
+    county = named_county(service.name, org.name if org else None)
+    return ((county, None, None, None),) if county else ()
 
 
 def _unit_positions(
@@ -324,18 +343,11 @@ class DirectoryIndex:
                 a.state_province for loc in locations for a in loc.addresses if a.state_province
             }
             state = normalize_state(next(iter(states))) if len(states) == 1 else None
-            areas = directory.service_areas_of(service)
-            area_key = (state, *((a.name, a.description, a.extent, a.extent_type) for a in areas))
-            if not areas:
-                area_key = ()
+            areas = area_specs(directory, service, locations)
+            area_key = (state, *areas) if areas else ()
             if area_key not in area_keys:
                 area_keys[area_key] = len(area_sets)
-                area_sets.append(
-                    tuple(
-                        AreaMatcher(a.name, a.description, a.extent, a.extent_type, state=state)
-                        for a in areas
-                    )
-                )
+                area_sets.append(tuple(AreaMatcher(*a, state=state) for a in areas))
             s_area[i] = area_keys[area_key]
             f = service_facts(service, locations, default_language)
             facts.append(f)

@@ -333,7 +333,8 @@ class Matcher:
             "need_fit": st.fit[p],
             "population": tables.population(sp, ctx.has_mask | need_mask, ctx.not_mask & ~need_mask),
             "distance": distance_factor(
-                st.distance[p],
+                # beyond the limit but in the service's own area (a centroid position): unknown
+                np.where(st.in_area[p] & (st.distance[p] > ctx.max_km), np.nan, st.distance[p]),
                 st.virtual[p],
                 ctx.max_km,
                 virtual_score=config.virtual_distance_score,
@@ -530,6 +531,7 @@ class Matcher:
             "distance": explain.distance_text(
                 virtual, distance, int(index.u_approx[unit]), contact=contact,
                 hours=index.schedule_text[s], unresolved=ctx.location_unresolved,
+                in_area=bool(st.in_area[i]),
             ),
             "eligibility": "" if verdicts.judged else "no eligibility requirements listed",
             "language": explain.language_text(

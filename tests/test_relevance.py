@@ -595,3 +595,13 @@ def test_a_broad_match_is_explained_as_a_match_most_services_share():
 
     text = population_text(frozenset({"low_income"}), frozenset({"low_income"}), MATCHED_BROAD)
     assert text.startswith("aimed at") and "matches the client" in text and "not known" not in text
+
+
+def test_eviction_prevention_assistance_is_rent_help_not_legal_aid():
+    fund = ((AIRS, "FT-4500.1800", None),)  # emergency money towards an eviction
+    tenant_law = ((AIRS, "FT-4500", None),)  # landlord/tenant legal assistance
+    texts = [ServiceText("Church", "", "", fund), ServiceText("Law Office", "", "", tenant_law), *_filler(20)]
+    rent = _relevance(texts, "rental_assistance")
+    legal = _relevance(texts, "legal")
+    assert rent[0] >= 0.8 > legal[0] and legal[0] <= 0.3
+    assert legal[1] >= 0.9 and rent[1] == 0.0

@@ -252,6 +252,19 @@ def test_negation_and_phrases(text: str, fee: Fee) -> None:
     assert read_cost(text).fee == fee
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "None for most services. Bankruptcy filing and self-help class have fees.",
+        "None for regular service. Law guides are $12.",
+        "Training fees vary according to group size. No fees for general services.",
+    ],
+)
+def test_free_for_most_services_makes_the_other_charges_extras(text: str) -> None:
+    assert read_cost(text).fee == "free"
+    assert read_cost("None. Law guides are $12.").fee == "fee"  # no "most services": a charge
+
+
 def test_negated_insurance_is_not_accepted() -> None:
     assert read_cost("Does not accept Medicaid. Medicare accepted.").insurance == {"medicare"}
     assert read_cost("No private insurance or sliding fee scale.").insurance == set()

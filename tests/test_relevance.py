@@ -394,10 +394,36 @@ def test_a_place_to_live_ranks_above_a_shelter_for_housing():
         *_filler(20),
     ]
     winter_fit, transitional, shelter = _relevance(texts, "housing")[:3]
-    assert transitional > shelter >= winter_fit > 0.5
+    # an extreme-weather shelter is a bed on cold nights, not a place to live (housing's airs_caps)
+    assert transitional > shelter > 0.5 > 0.45 >= winter_fit > 0
     # for a bed tonight, a shelter is the thing: a winter one as much as any
     tonight = _relevance(texts, "emergency_shelter")
     assert tonight[0] == tonight[2] > tonight[1]
+
+
+def test_an_extreme_weather_shelter_is_capped_for_housing_whatever_its_text_says():
+    winter = ((AIRS, "BH-1800", None), (AIRS, "BH-1800.8500-185", None), ("Open Eligibility", "103-01", "Emergency Shelter"))
+    text = "Operates a winter emergency shelter for men, women and children, December to March."
+    texts = [
+        ServiceText("Code Blue Shelter", text, "", winter),
+        ServiceText("Code Blue Shelter", text, "", (*winter, (AIRS, "BH-8600", None))),  # also transitional
+        ServiceText("Code Blue Shelter", text, "", ()),  # no codes: text alone is not capped
+        *_filler(20),
+    ]
+    capped, transitional, uncoded = _relevance(texts, "housing")[:3]
+    assert 0 < capped <= 0.45
+    assert transitional > 0.8 and uncoded > capped
+    assert _relevance(texts, "emergency_shelter")[0] > 0.9  # still a shelter for tonight
+
+
+def test_health_care_for_the_homeless_is_health_care_not_housing():
+    texts = [
+        ServiceText("Health Care for the Homeless", "Provides health-related services.", "", ()),
+        ServiceText("Homeless Services Center", "Provides health-related services.", "", ()),
+        *_filler(20),
+    ]
+    clinic, services = _relevance(texts, "housing")[:2]
+    assert clinic == 0.0 and services > 0.5
 
 
 def test_a_funder_of_shelters_is_not_a_shelter():
@@ -409,6 +435,26 @@ def test_a_funder_of_shelters_is_not_a_shelter():
     ]
     funder, provider = _relevance(texts, "housing")[:2]
     assert funder < provider
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "OVERVIEW: Provides capital and expertise for affordable housing.",
+        "Affordable housing development. Works with developers, investors and government.",
+        "OVERVIEW: Does not accept housing applications. Provides a list of affordable housing.",
+        "Affordable housing fund. DOES NOT PROVIDE DIRECT SERVICES.",
+    ],
+)
+def test_a_housing_funder_or_pointer_is_not_a_housing_provider(description: str) -> None:
+    code = ((AIRS, "BH-8300", None),)
+    texts = [
+        ServiceText("Housing Partners", description, "", code),
+        ServiceText("Housing Partners", "OVERVIEW: Provides affordable housing.", "", code),
+        *_filler(20),
+    ]
+    other, provider = _relevance(texts, "housing")[:2]
+    assert other < 0.7 < provider
 
 
 def test_the_bereaved_and_crime_victims_are_a_population_not_carers():
@@ -557,3 +603,13 @@ def test_open_eligibility_situation_terms_as_211_exports_write_them() -> None:
              "Families with Children": "parenting", "Alcohol Use Disorder": "in_recovery"}  # fmt: skip
     for term, key in terms.items():
         assert service_targets("Center", "", "", ((oe, "129-09", term),)) == {key}, term
+
+
+def test_eviction_prevention_assistance_is_rent_help_not_legal_aid():
+    fund = ((AIRS, "FT-4500.1800", None),)  # emergency money towards an eviction
+    tenant_law = ((AIRS, "FT-4500", None),)  # landlord/tenant legal assistance
+    texts = [ServiceText("Church", "", "", fund), ServiceText("Law Office", "", "", tenant_law), *_filler(20)]
+    rent = _relevance(texts, "rental_assistance")
+    legal = _relevance(texts, "legal")
+    assert rent[0] >= 0.8 > legal[0] and legal[0] <= 0.3
+    assert legal[1] >= 0.9 and rent[1] == 0.0

@@ -294,6 +294,11 @@ _IGNORED_FREE = re.compile(
     r"\s*(?:on-?site |street )?(?:parking|wi-?fi|internet access|coffee|snacks?|refreshments?"
     r"|childcare during|child care during|shuttle|tea)\b"
 )
+_MOSTLY_FREE = re.compile(
+    r"\b(?:free|no (?:fees?|charges?|costs?)|none)\s+(?:is charged )?(?:for|on) (?:the )?"
+    r"(?:most|regular|basic|general|standard|main|core|all regular) (?:services?|programs?)\b"
+)
+"""A free statement about the service's main part: fees named in later clauses are extras."""
 _EXTRA_FEE = re.compile(
     r"\b(?:materials?|books?|photocop\w*|copies|copying|prints?|printing|permits?|overdue|late"
     r"|lost|replace\w*|deposits?|trips?|outings?|special|optional|extras?|additional|camps?"
@@ -551,6 +556,8 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
       consultation", "some services are free", "first visit free", "no cost to Medi-Cal
       members": that coverage paying) says nothing, and "free parking" is ignored;
     * among statements of the same weight a charge outweighs donations, which outweigh free;
+    * a clause saying the main part is free ("None for most services", "No fees for general
+      services") makes the charges of the other clauses extras ("Bankruptcy filing has fees");
     * public funding ("State-funded", "Funded by DDA") and "pro bono" read as free;
     * insurance or ways to pay accepted, with nothing else stated, read as ``fee``: the service
       charges, and without that coverage the client pays; "Call for fees", "Varies" and field
@@ -585,6 +592,7 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
     insurers: set[str] = set()
     required = False
     plan: str | None = None
+    spans: list[tuple[int, int, bool]] = []  # each clause's signals; whether it says "free for most services"
     for clause in _clauses(text or ""):
         for m in _OTHER_FREE_WORDS.finditer(clause.text):
             if not re.match(r"(?:fee|cost|charge)-", m.group()):
@@ -606,7 +614,14 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
         required = required or needs
         plan = plan or only
         if not eligibility:
+            first = len(signals)
+            mostly = bool(_MOSTLY_FREE.search(clause.text))
             weak_fee = _read_fee(clause, signals) or weak_fee or bool(found) or needs
+            spans.append((first, len(signals), mostly))
+    if any(mostly for _, _, mostly in spans):  # "None for most services. Filing has fees."
+        for first, last, mostly in spans:  # the charges of the other clauses are for extras
+            if not mostly:
+                signals[first:last] = [(k, max(sc, 2) if k == "fee" else sc) for k, sc in signals[first:last]]
     return CostReading(
         fee=_decide(signals, weak_fee),
         insurance=frozenset(kinds),

@@ -73,6 +73,11 @@ class NeedCategory(BaseModel):
     """AIRS/211 LA taxonomy code prefixes and how strongly a code under each says the service
     *is* this need (0-1; the longest matching prefix decides, so ``ND-9200`` volunteer
     programmes can be 0 under ``ND`` employment 0.9)."""
+    airs_caps: tuple[tuple[str, float], ...] = ()
+    """AIRS/211 LA code prefixes that cap this category's relevance of a service whose every
+    code about the category falls under them, however its text or its child categories read:
+    an extreme-weather shelter (``BH-1800.8500-185``) is a bed on cold nights, not a place to
+    live."""
 
 
 def _parse_entries(data: Any, source: str) -> list[NeedCategory]:

@@ -22,7 +22,11 @@ Evidence, strongest first:
 A description whose need evidence is all about one need ("The Soup Kitchen serves two hot meals
 a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise). A service whose
 users are organisations ("allowing stores to benefit from tax breaks", "for employers") keeps
-0.6 of its relevance: it is not a client service.
+0.6 of its relevance: it is not a client service; so does one that says it "does not provide
+direct services" or "does not accept applications" (a pointer elsewhere). A category's
+``airs_caps`` cap it for a service whose every code about it falls under a capped prefix,
+whatever its text or child categories say: an extreme-weather shelter is a bed on cold nights,
+not housing (a place to live).
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
 the gap to 1 (corroboration); a child category lifts its parent by its ``parent_lift`` (a shelter
@@ -94,7 +98,10 @@ _FOR_ORGANIZATIONS = re.compile(
     r"(?:grocery stores|stores|businesses|restaurants|employers|landlords|nonprofits|"
     r"non-profits|agencies|providers|professionals|clinicians|developers|investors)\b"
     r"(?! and (?:individuals|families|residents|clients))"
-    r"|^\W*(?:overview:\s*)?(?:provides|offers|distributes|administers) (?:grant )?fund(?:ing|s) (?:for|to)\b",
+    r"|^\W*(?:overview:\s*)?(?:provides|offers|distributes|administers) (?:grant )?fund(?:ing|s) (?:for|to)\b"
+    r"|^\W*(?:overview:\s*)?provides (?:capital|financing|investment)\b"
+    r"|\bworks with (?:local )?(?:developers|investors|lenders|funders)\b"
+    r"|\bdoes not (?:provide direct services|accept (?:\w+ )?applications)\b",
     re.I,
 )
 _ORGANIZATION_FACTOR = 0.6  # a service whose users are organisations is not a client service
@@ -168,6 +175,7 @@ class _Registry:
     top: tuple[int, ...]  # the top-level ancestor of each category
     bottom_up: tuple[int, ...]
     airs: dict[str, tuple[tuple[int, float], ...]]  # prefix -> (category, strength)
+    caps: dict[int, tuple[tuple[str, float], ...]]  # category -> (code prefix, cap)
 
 
 @lru_cache(maxsize=16)
@@ -193,7 +201,42 @@ def _registry(categories: NeedCategories) -> _Registry:
         top=tuple(top),
         bottom_up=tuple(sorted(range(len(keys)), key=lambda i: -depth[i])),
         airs={k: tuple(v) for k, v in airs.items()},
+        caps={
+            index[c.key]: tuple((p.strip().upper(), float(v)) for p, v in c.airs_caps)
+            for c in categories
+            if c.airs_caps
+        },
     )
+
+
+def _capped(codes: Sequence[str], cat: int, caps: tuple[tuple[str, float], ...], reg: _Registry) -> float:
+    """The cap on a category's relevance that a service's AIRS codes set: the highest cap of
+    its codes under a capped prefix, when every code that evidences the category (itself or a
+    child) falls under one; else 1 (no cap).
+
+    A shelter coded only ``BH-1800.8500-185`` (extreme weather) is capped for housing; one
+    also coded ``BH-8600`` (transitional housing) is not.
+    """
+    family = {cat} | {c for c in range(len(reg.keys)) if _ancestor(reg, c, cat)}
+    cap_of: float | None = None
+    for code in codes:
+        prefixes = _airs_prefixes(code)
+        capped = next((v for p in prefixes for q, v in caps if p == q), None)
+        evidences = any(cc in family and s > 0 for p in prefixes for cc, s in reg.airs.get(p, ()))
+        if capped is not None:
+            cap_of = capped if cap_of is None else max(cap_of, capped)
+        elif evidences:
+            return 1.0
+    return 1.0 if cap_of is None else cap_of
+
+
+def _ancestor(reg: _Registry, child: int, ancestor: int) -> bool:
+    p = reg.parent[child]
+    while p >= 0:
+        if p == ancestor:
+            return True
+        p = reg.parent[p]
+    return False
 
 
 @dataclass(frozen=True)
@@ -285,6 +328,7 @@ def relevance_table(
         code_hits = [0] * n_cat  # how many of the service's codes evidence each category
         n_codes = 0
         refined = _refined_codes(t.taxonomy)
+        airs_codes: list[str] = []
         for vocabulary, code, term_name in t.taxonomy:
             if is_airs_code(code, vocabulary):
                 assert code is not None
@@ -292,6 +336,7 @@ def relevance_table(
                 if upper.startswith("Y") or upper in _UNFOCUSED or upper in refined:
                     continue  # target populations (who, not what), catch-all and refined codes
                 n_codes += 1
+                airs_codes.append(upper)
                 seen: set[int] = set()
                 for prefix in _airs_prefixes(upper):
                     for cat, strength in reg.airs.get(prefix, ()):
@@ -367,6 +412,9 @@ def relevance_table(
                 lifted = 1.0 - (1.0 - rel[c]) * (1.0 - _CONTEXT_FACTOR * rel[p])
                 if lifted > rel[c]:
                     rel[c], kind_of[c] = lifted, kind_of[p]
+        for c, caps in reg.caps.items():  # codes that say "not quite this need" cap it
+            if rel[c] > 0 and airs_codes:
+                rel[c] = min(rel[c], _capped(airs_codes, c, caps, reg))
         if _FOR_ORGANIZATIONS.search(t.description) or _FOR_ORGANIZATIONS.search(t.name):
             rel = [r * _ORGANIZATION_FACTOR for r in rel]
         for c in range(n_cat):

@@ -874,3 +874,11 @@ def test_services_to_families_with_children_before_the_first_heading_is_read():
     assert evaluate([rules["parenting"]], single)[0].status == "unmet"
     parent = ClientProfile(age=30, household_size=2, dependents_ages=[6])
     assert [v.status for v in evaluate(list(rules.values()), parent)] == ["met", "met"]
+
+
+def test_an_age_named_among_those_included_is_not_required():
+    # a real Legal Aid office: low income is the rule, seniors are named as included
+    rules = parse("Low-income persons, including senior citizens, 60 and over.")
+    assert [r.kind for r in rules if r.kind != "other"] == ["income"]
+    assert evaluate(rules, ClientProfile(age=35))[0].status != "unmet"
+    assert [r.describe() for r in parse("Seniors 60 and over")] == ["age 60+"]

@@ -521,20 +521,36 @@ def _read_negated_ages(c: _Clause) -> None:
             c.add(AgeRule, 0.85, m.span(), min_age=value, applies_to=who)
 
 
+def _included(c: _Clause, m: re.Match[str]) -> bool:
+    """Whether a client's age bound is one of those "included" ("Low-income, including senior
+    citizens 60 and over"): named, but not required (the span is read all the same)."""
+    before = c.text[: m.start()]
+    last = list(_INCLUDED.finditer(before))
+    gap = before[last[-1].end() :] if last else ""
+    if last and len(gap.split()) <= 4 and ")" not in gap and _applies_to(c, m) == "client":
+        c.consume(m.span())
+        return True
+    return False
+
+
 def _read_ages(c: _Clause) -> None:
     for pattern in _AGE_RANGE:
         for m in c.matches(pattern):
             lo, hi = int(m.group(1)), int(m.group(2))
-            if lo > hi:
+            if lo > hi or _included(c, m):
                 continue
             c.add(AgeRule, 0.95, m.span(), min_age=float(lo), max_age=float(hi),
                   applies_to=_applies_to(c, m))  # fmt: skip
     for i, pattern in enumerate(_AGE_MIN):
         for m in c.matches(pattern):
+            if _included(c, m):
+                continue
             c.add(AgeRule, 0.95 if i == 0 else 0.8, m.span(), min_age=float(m.group(1)),
                   applies_to=_applies_to(c, m))  # fmt: skip
     for pattern in _AGE_MAX:
         for m in c.matches(pattern):
+            if _included(c, m):
+                continue
             value = int(next(g for g in reversed(m.groups()) if g and g.isdigit()))
             strict = m.group(1) is not None and not m.group(1).isdigit()
             c.add(AgeRule, 0.9, m.span(), max_age=float(value - 1 if strict else value),
@@ -790,7 +806,8 @@ def _generic_ages(text: str, rules: list[Any]) -> list[Any]:
             out.append(AgeRule(min_age=18, confidence=0.6, source_text=adult.group(0)))
     senior = _SENIOR.search(text)
     cared_for = senior is not None and _CARED_FOR.search(text[max(0, senior.start() - 30) : senior.start()])
-    if senior and not cared_for and not re.search(r"\bsenior citizens? or\b", text, _I):
+    included = senior is not None and _INCLUDED.search(text[: senior.start()])
+    if senior and not cared_for and not included and not re.search(r"\bsenior citizens? or\b", text, _I):
         who = "dependent" if _FOR_FAMILY.search(text) else "client"
         out.append(AgeRule(min_age=60, confidence=0.4, source_text=senior.group(0), applies_to=who))
     return out

@@ -549,3 +549,14 @@ def test_a_broad_match_is_explained_as_a_match_most_services_share():
 
     text = population_text(frozenset({"low_income"}), frozenset({"low_income"}), MATCHED_BROAD)
     assert text.startswith("aimed at") and "matches the client" in text and "not known" not in text
+
+
+def test_eligibility_text_keeps_its_population_among_many_target_codes():
+    # nine target codes alone say "everyone"; an eligibility text that restricts says whom
+    coded = tuple((AIRS, c, None) for c in ("YF-5000", "YV-3000", "YB-9500.0500", "YP-3500", "YK-2000",
+                                           "YN-9000", "YB-8000"))  # fmt: skip
+    assert service_targets("North Center", "", "", coded) == frozenset()
+    assert service_targets("North Center", "Persons with chronic mental illness.", "", coded) == {
+        "serious_mental_illness"
+    }
+

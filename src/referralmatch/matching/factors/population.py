@@ -269,7 +269,10 @@ def service_targets(
         # a gender among other population codes, which no text repeats, is one programme's
         found -= coded_genders
     if len(situations_found) > BROAD_TARGETS:
-        found -= situations_found
+        # many target codes: a service for everyone, unless its name or eligibility text
+        # says whom it is for ("Persons with chronic mental illness")
+        kept = written - {"women", "men"}
+        found -= situations_found if len(kept) > BROAD_TARGETS else situations_found - kept
     if {"women", "men"} <= found:
         found -= {"women", "men"}
     return frozenset(found | communities)

@@ -560,3 +560,17 @@ def test_eligibility_text_keeps_its_population_among_many_target_codes():
         "serious_mental_illness"
     }
 
+
+def test_eligibility_for_people_with_mental_health_problems_targets_those_seeking_therapy():
+    for text in ("Persons with mental health issues. See notes.", "Anyone in need of mental health services. All ages.",
+                 "Individuals suffering from a serious psychiatric disorder.",
+                 "Children, ages 5-12 with emotional disabilities."):  # fmt: skip
+        assert "serious_mental_illness" in service_targets("Center", text, "", ()), text
+    from referralmatch.matching.factors.population import need_populations
+
+    has, not_has = client_populations(rm.ClientProfile(age=40))
+    clinic = service_targets("Center", "Persons with mental health issues.", "", ())
+    assert population_one(clinic, has | need_populations("therapy", CATS), not_has) == MATCHED_UNNAMED
+    assert service_targets("Center", "Victims of physical, sexual, and/or emotional abuse.", "", ()) != {
+        "serious_mental_illness"
+    }

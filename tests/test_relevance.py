@@ -574,3 +574,20 @@ def test_eligibility_for_people_with_mental_health_problems_targets_those_seekin
     assert service_targets("Center", "Victims of physical, sexual, and/or emotional abuse.", "", ()) != {
         "serious_mental_illness"
     }
+
+
+def test_one_programme_for_organisations_does_not_make_an_agency_a_service_for_organisations():
+    code = ((AIRS, "RF-3300", None),)
+    plain = "SERVICES: 1) COUNSELING: Offers individual and family counseling."
+    texts = [
+        ServiceText("Family Services", plain + " 2) TRAINING: Provides training to professionals.", "", code),
+        ServiceText("Family Services", "Offers counseling for individuals and employee assistance programs "
+                    "for businesses.", "", code),  # fmt: skip
+        ServiceText("Action Center", "SERVICES: 1) Provides referrals to local agencies for counseling.", "", code),
+        ServiceText("Family Services", plain, "", code),
+        ServiceText("Consultants", "Provides training to agencies in counseling techniques.", "", code),
+        *_filler(20),
+    ]
+    training, eap, referrals, agency, consultants = _relevance(texts, "therapy")[:5]
+    assert training == pytest.approx(agency) and eap == pytest.approx(agency, abs=0.05)
+    assert referrals > 0.6 * agency and consultants < 0.7 * agency

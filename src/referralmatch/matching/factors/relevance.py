@@ -22,7 +22,10 @@ Evidence, strongest first:
 A description whose need evidence is all about one need ("The Soup Kitchen serves two hot meals
 a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise). A service whose
 users are organisations ("allowing stores to benefit from tax breaks", "for employers") keeps
-0.6 of its relevance: it is not a client service.
+0.6 of its relevance: it is not a client service. That is read from the description's opening
+(before any list of programmes), in sentences that name no individual clients ("for employers and
+job seekers" is a client service; "6) TRAINING: for professionals" is one programme of many), and
+the agencies clients are referred to are not its users.
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
 the gap to 1 (corroboration); a child category lifts its parent by its ``parent_lift`` (a shelter
@@ -98,6 +101,17 @@ _FOR_ORGANIZATIONS = re.compile(
     re.I,
 )
 _ORGANIZATION_FACTOR = 0.6  # a service whose users are organisations is not a client service
+_PROGRAMME_LIST = re.compile(r"\bSERVICES\s*:|(?:^|\s)1\)\s", re.I)
+"""Where a description's list of programmes starts: an organisation-facing item there
+("6) TRAINING: Provides training to professionals") is one programme, not whom it serves."""
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+_CLIENTS_NAMED = re.compile(
+    r"\b(?:individuals|persons|people|famil(?:y|ies)|residents|clients|consumers|patients|"
+    r"job ?seekers|children|youth|adults|seniors|parents|women|men|veterans|students|tenants|"
+    r"homeowners|victims|survivors)\b",
+    re.I,
+)
+_REFERRED_TO = re.compile(r"\b(?:referrals?|refers?|referring|referred|links?|linking|connects?)\W+(?:\w+\W+){0,2}$", re.I)
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
@@ -213,6 +227,28 @@ class RelevanceTable:
             self.evidence.tolist(), strict=True,
         ):  # fmt: skip
             yield s, self.keys[c], r, EVIDENCE[e]
+
+
+def _for_organizations(description: str) -> bool:
+    """Whether a description says the service's users are organisations: in its opening (before
+    any list of programmes), in a sentence that names no individual clients, and not as the
+    agencies clients are referred to.
+
+    >>> _for_organizations("Provides funding for shelters and transitional housing.")
+    True
+    >>> _for_organizations("Offers employment services for employers and job seekers.")
+    False
+    >>> _for_organizations("SERVICES: 1) FOOD: Provides referrals to local agencies. 2) TRAINING: for providers.")
+    False
+    """
+    cut = _PROGRAMME_LIST.search(description)
+    opening = description[: cut.start()] if cut else description
+    for sentence in _SENTENCE.split(opening):
+        for m in _FOR_ORGANIZATIONS.finditer(sentence):
+            if _REFERRED_TO.search(sentence[: m.start() + 3]) or _CLIENTS_NAMED.search(sentence):
+                continue
+            return True
+    return False
 
 
 def _negated(tokens: Sequence[str], start: int) -> bool:
@@ -367,7 +403,7 @@ def relevance_table(
                 lifted = 1.0 - (1.0 - rel[c]) * (1.0 - _CONTEXT_FACTOR * rel[p])
                 if lifted > rel[c]:
                     rel[c], kind_of[c] = lifted, kind_of[p]
-        if _FOR_ORGANIZATIONS.search(t.description) or _FOR_ORGANIZATIONS.search(t.name):
+        if _for_organizations(t.description) or _FOR_ORGANIZATIONS.search(t.name):
             rel = [r * _ORGANIZATION_FACTOR for r in rel]
         for c in range(n_cat):
             if rel[c] >= floor:

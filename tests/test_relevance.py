@@ -581,8 +581,7 @@ def test_one_programme_for_organisations_does_not_make_an_agency_a_service_for_o
     plain = "SERVICES: 1) COUNSELING: Offers individual and family counseling."
     texts = [
         ServiceText("Family Services", plain + " 2) TRAINING: Provides training to professionals.", "", code),
-        ServiceText("Family Services", "Offers counseling for individuals and employee assistance programs "
-                    "for businesses.", "", code),  # fmt: skip
+        ServiceText("Family Services", "Offers counseling for individuals and EAPs for businesses.", "", code),
         ServiceText("Action Center", "SERVICES: 1) Provides referrals to local agencies for counseling.", "", code),
         ServiceText("Family Services", plain, "", code),
         ServiceText("Consultants", "Provides training to agencies in counseling techniques.", "", code),

@@ -590,3 +590,14 @@ def test_one_programme_for_organisations_does_not_make_an_agency_a_service_for_o
     training, eap, referrals, agency, consultants = _relevance(texts, "therapy")[:5]
     assert training == pytest.approx(agency) and eap == pytest.approx(agency, abs=0.05)
     assert referrals > 0.6 * agency and consultants < 0.7 * agency
+
+
+def test_asking_for_substance_use_treatment_settles_recovery_for_every_need():
+    seeking = rm.ClientProfile(age=60, needs=["substance_use_treatment", "support_groups"])
+    has, not_has = client_populations(seeking)
+    assert "in_recovery" in has
+    recovery_group = service_targets("Recovery Group", "Persons in recovery.", "", ())
+    assert population_one(recovery_group, has, not_has) == MATCHED_UNNAMED
+    # asking for counselling says nothing about a serious mental illness
+    has, _ = client_populations(rm.ClientProfile(age=60, needs=["therapy", "support_groups"]))
+    assert "in_recovery" not in has and "serious_mental_illness" not in has

@@ -601,3 +601,14 @@ def test_asking_for_substance_use_treatment_settles_recovery_for_every_need():
     # asking for counselling says nothing about a serious mental illness
     has, _ = client_populations(rm.ClientProfile(age=60, needs=["therapy", "support_groups"]))
     assert "in_recovery" not in has and "serious_mental_illness" not in has
+
+
+def test_an_open_eligibility_population_term_is_who_a_service_is_for_not_what_it_does():
+    oe = "Open Eligibility"
+    texts = [
+        ServiceText("Advocacy League", "Advocacy and education.", "", ((oe, "121-12", "Mental Illness"),)),
+        ServiceText("Advocacy League", "Advocacy and education.", "", ((oe, "106-09-01", "Counseling"),)),
+        *_filler(20),
+    ]
+    population, counseling = _relevance(texts, "therapy")[:2]
+    assert population == 0.0 and counseling > 0.5

@@ -5,7 +5,9 @@ Evidence, strongest first:
 1. **Taxonomy codes.** AIRS/211 LA codes are hierarchical (``BH-1800.8500`` is under ``BH-1800``
    under ``BH``); each category lists code prefixes with a strength in ``categories.json``
    (``airs_codes``) and a service's code counts by its longest listed prefix. Other taxonomies
-   (Open Eligibility ids and names) count through the category's Open Eligibility terms.
+   (Open Eligibility ids and names) count through the category's Open Eligibility terms;
+   target-population codes (AIRS ``Y`` codes, and Open Eligibility terms that
+   ``situations.json`` lists as populations, such as "Mental Illness") say who, not what.
    Taxonomy evidence is discounted by the service's *focus*, the share of its codes that are
    about the category: a hospital with sixteen codes, one of them support groups, is less surely
    a support group than a programme whose only code is one.
@@ -68,6 +70,7 @@ from ...needs.classify import (
     _taxonomy_evidence,
     normalize_tokens,
 )
+from ...needs.situations import situations
 
 __all__ = [
     "EVIDENCE",
@@ -229,6 +232,12 @@ class RelevanceTable:
             yield s, self.keys[c], r, EVIDENCE[e]
 
 
+@lru_cache(maxsize=1)
+def _population_terms() -> frozenset[tuple[str, ...]]:
+    """Open Eligibility term names that ``situations.json`` lists as target populations."""
+    return frozenset(normalize_tokens(n) for s in situations() for n in s.open_eligibility_names)
+
+
 def _for_organizations(description: str) -> bool:
     """Whether a description says the service's users are organisations: in its opening (before
     any list of programmes), in a sentence that names no individual clients, and not as the
@@ -339,6 +348,8 @@ def relevance_table(
                         if strength > tax[cat]:
                             tax[cat], tax_kind[cat] = strength, 1
             else:
+                if normalize_tokens(term_name or "") in _population_terms():
+                    continue  # a target population ("Mental Illness", "Veterans"): who, not what
                 n_codes += 1
                 for cat, strength in _taxonomy_evidence(comp, code, term_name or ""):
                     term_value = _OE_FACTOR * strength

@@ -612,3 +612,14 @@ def test_an_open_eligibility_population_term_is_who_a_service_is_for_not_what_it
     ]
     population, counseling = _relevance(texts, "therapy")[:2]
     assert population == 0.0 and counseling > 0.5
+
+
+def test_a_substance_use_programme_is_not_mental_health_counselling():
+    texts = [
+        ServiceText("Programme", "Outpatient services.", "", ((AIRS, "RX-8450.8000", None),)),
+        ServiceText("Programme", "Outpatient services.", "", ((AIRS, "RF-3300", None),)),
+        *_filler(20),
+    ]
+    addiction, counselling = _relevance(texts, "therapy")[:2]
+    assert addiction < 0.5 < counselling
+    assert _relevance(texts, "substance_use_treatment")[0] >= 0.9

@@ -566,11 +566,9 @@ def test_eligibility_for_people_with_mental_health_problems_targets_those_seekin
                  "Individuals suffering from a serious psychiatric disorder.",
                  "Children, ages 5-12 with emotional disabilities."):  # fmt: skip
         assert "serious_mental_illness" in service_targets("Center", text, "", ()), text
-    from referralmatch.matching.factors.population import need_populations
-
-    has, not_has = client_populations(rm.ClientProfile(age=40))
+    has, not_has = client_populations(rm.ClientProfile(age=40, situations=["serious_mental_illness"]))
     clinic = service_targets("Center", "Persons with mental health issues.", "", ())
-    assert population_one(clinic, has | need_populations("therapy", CATS), not_has) == MATCHED_UNNAMED
+    assert population_one(clinic, has, not_has) == MATCHED_UNNAMED
     assert service_targets("Center", "Victims of physical, sexual, and/or emotional abuse.", "", ()) != {
         "serious_mental_illness"
     }
@@ -623,3 +621,13 @@ def test_a_substance_use_programme_is_not_mental_health_counselling():
     addiction, counselling = _relevance(texts, "therapy")[:2]
     assert addiction < 0.5 < counselling
     assert _relevance(texts, "substance_use_treatment")[0] >= 0.9
+
+
+def test_asking_for_counselling_does_not_say_the_client_has_a_serious_mental_illness():
+    from referralmatch.matching.factors.population import need_populations
+
+    assert "serious_mental_illness" not in need_populations("therapy", CATS)
+    assert "serious_mental_illness" in need_populations("psychiatry", CATS)
+    rehab = service_targets("Psychiatric Rehabilitation", "Chronically mentally ill adults.", "", ())
+    has, not_has = client_populations(rm.ClientProfile(age=66, needs=["therapy"]))
+    assert population_one(rehab, has | need_populations("therapy", CATS), not_has) == NOT_KNOWN

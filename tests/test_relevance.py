@@ -613,3 +613,85 @@ def test_eviction_prevention_assistance_is_rent_help_not_legal_aid():
     legal = _relevance(texts, "legal")
     assert rent[0] >= 0.8 > legal[0] and legal[0] <= 0.3
     assert legal[1] >= 0.9 and rent[1] == 0.0
+
+
+def test_eligibility_text_keeps_its_population_among_many_target_codes():
+    # nine target codes alone say "everyone"; an eligibility text that restricts says whom
+    coded = tuple((AIRS, c, None) for c in ("YF-5000", "YV-3000", "YB-9500.0500", "YP-3500", "YK-2000",
+                                           "YN-9000", "YB-8000"))  # fmt: skip
+    assert service_targets("North Center", "", "", coded) == frozenset()
+    assert service_targets("North Center", "Persons with chronic mental illness.", "", coded) == {
+        "serious_mental_illness"
+    }
+
+
+def test_eligibility_for_people_with_mental_health_problems_targets_those_seeking_therapy():
+    for text in ("Persons with mental health issues. See notes.", "Anyone in need of mental health services. All ages.",
+                 "Individuals suffering from a serious psychiatric disorder.",
+                 "Children, ages 5-12 with emotional disabilities."):  # fmt: skip
+        assert "serious_mental_illness" in service_targets("Center", text, "", ()), text
+    has, not_has = client_populations(rm.ClientProfile(age=40, situations=["serious_mental_illness"]))
+    clinic = service_targets("Center", "Persons with mental health issues.", "", ())
+    assert population_one(clinic, has, not_has) == MATCHED_UNNAMED
+    assert service_targets("Center", "Victims of physical, sexual, and/or emotional abuse.", "", ()) != {
+        "serious_mental_illness"
+    }
+
+
+def test_one_programme_for_organisations_does_not_make_an_agency_a_service_for_organisations():
+    code = ((AIRS, "RF-3300", None),)
+    plain = "SERVICES: 1) COUNSELING: Offers individual and family counseling."
+    texts = [
+        ServiceText("Family Services", plain + " 2) TRAINING: Provides training to professionals.", "", code),
+        ServiceText("Family Services", "Offers counseling for individuals and EAPs for businesses.", "", code),
+        ServiceText("Action Center", "SERVICES: 1) Provides referrals to local agencies for counseling.", "", code),
+        ServiceText("Family Services", plain, "", code),
+        ServiceText("Consultants", "Provides training to agencies in counseling techniques.", "", code),
+        *_filler(20),
+    ]
+    training, eap, referrals, agency, consultants = _relevance(texts, "therapy")[:5]
+    assert training == pytest.approx(agency) and eap == pytest.approx(agency, abs=0.05)
+    assert referrals > 0.6 * agency and consultants < 0.7 * agency
+
+
+def test_asking_for_substance_use_treatment_settles_recovery_for_every_need():
+    seeking = rm.ClientProfile(age=60, needs=["substance_use_treatment", "support_groups"])
+    has, not_has = client_populations(seeking)
+    assert "in_recovery" in has
+    recovery_group = service_targets("Recovery Group", "Persons in recovery.", "", ())
+    assert population_one(recovery_group, has, not_has) == MATCHED_UNNAMED
+    # asking for counselling says nothing about a serious mental illness
+    has, _ = client_populations(rm.ClientProfile(age=60, needs=["therapy", "support_groups"]))
+    assert "in_recovery" not in has and "serious_mental_illness" not in has
+
+
+def test_an_open_eligibility_population_term_is_who_a_service_is_for_not_what_it_does():
+    oe = "Open Eligibility"
+    texts = [
+        ServiceText("Advocacy League", "Advocacy and education.", "", ((oe, "121-12", "Mental Illness"),)),
+        ServiceText("Advocacy League", "Advocacy and education.", "", ((oe, "106-09-01", "Counseling"),)),
+        *_filler(20),
+    ]
+    population, counseling = _relevance(texts, "therapy")[:2]
+    assert population == 0.0 and counseling > 0.5
+
+
+def test_a_substance_use_programme_is_not_mental_health_counselling():
+    texts = [
+        ServiceText("Programme", "Outpatient services.", "", ((AIRS, "RX-8450.8000", None),)),
+        ServiceText("Programme", "Outpatient services.", "", ((AIRS, "RF-3300", None),)),
+        *_filler(20),
+    ]
+    addiction, counselling = _relevance(texts, "therapy")[:2]
+    assert addiction < 0.5 < counselling
+    assert _relevance(texts, "substance_use_treatment")[0] >= 0.9
+
+
+def test_asking_for_counselling_does_not_say_the_client_has_a_serious_mental_illness():
+    from referralmatch.matching.factors.population import need_populations
+
+    assert "serious_mental_illness" not in need_populations("therapy", CATS)
+    assert "serious_mental_illness" in need_populations("psychiatry", CATS)
+    rehab = service_targets("Psychiatric Rehabilitation", "Chronically mentally ill adults.", "", ())
+    has, not_has = client_populations(rm.ClientProfile(age=66, needs=["therapy"]))
+    assert population_one(rehab, has | need_populations("therapy", CATS), not_has) == NOT_KNOWN

@@ -53,6 +53,10 @@ class Situation(BaseModel):
     """Need categories whose asking implies the situation for *targeting* (a person asking for
     substance-use treatment is the population a treatment programme targets); never used for
     eligibility."""
+    settled_by_needs: tuple[str, ...] = ()
+    """Need categories whose asking says the client *is* in the situation, for the targeting of
+    every one of the client's needs (someone asking for substance-use treatment has a substance
+    use problem, and a recovery support group is for them); never used for eligibility."""
 
 
 @cache

@@ -10,7 +10,9 @@ The client's side is two sets: situations the client *has* (listed in ``situatio
 situations whose services serve them too, or implied by a field: 60 or older is ``senior``, under 25 ``youth``, ``veteran=True``, a dependant makes
 ``parenting``, ASL makes ``deaf_or_hard_of_hearing``) and situations the client is *known not* to
 have (a known age, ``veteran=False``, a man is not ``pregnant``, a household of one with no
-dependants is not ``parenting``). Anything else is unknown, and unknown is neutral.
+dependants is not ``parenting``). A need can settle a situation for all of the client's needs
+(asking for substance-use treatment: ``in_recovery``; ``settled_by_needs`` in ``situations.json``).
+Anything else is unknown, and unknown is neutral.
 
 Factor (0-1): 1.0 when the service's name says it is aimed at a situation the client has (0.8
 when only its taxonomy or eligibility text says so; 0.6 when the only one is a broad situation
@@ -269,7 +271,10 @@ def service_targets(
         # a gender among other population codes, which no text repeats, is one programme's
         found -= coded_genders
     if len(situations_found) > BROAD_TARGETS:
-        found -= situations_found
+        # many target codes: a service for everyone, unless its name or eligibility text
+        # says whom it is for ("Persons with chronic mental illness")
+        kept = written - {"women", "men"}
+        found -= situations_found if len(kept) > BROAD_TARGETS else situations_found - kept
     if {"women", "men"} <= found:
         found -= {"women", "men"}
     return frozenset(found | communities)
@@ -333,6 +338,10 @@ def client_populations(
         not_has.add("pregnant")
     if not client.dependents_ages and client.household_size == 1:
         not_has.add("parenting")
+    asked = {n.category for n in client.needs or ()}
+    for s in situations():
+        if asked & set(s.settled_by_needs):
+            has.add(s.key)
     for s in situations():
         if s.key in has:
             has.update(s.targeted_with)

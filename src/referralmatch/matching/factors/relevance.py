@@ -5,7 +5,9 @@ Evidence, strongest first:
 1. **Taxonomy codes.** AIRS/211 LA codes are hierarchical (``BH-1800.8500`` is under ``BH-1800``
    under ``BH``); each category lists code prefixes with a strength in ``categories.json``
    (``airs_codes``) and a service's code counts by its longest listed prefix. Other taxonomies
-   (Open Eligibility ids and names) count through the category's Open Eligibility terms.
+   (Open Eligibility ids and names) count through the category's Open Eligibility terms;
+   target-population codes (AIRS ``Y`` codes, and Open Eligibility terms that
+   ``situations.json`` lists as populations, such as "Mental Illness") say who, not what.
    Taxonomy evidence is discounted by the service's *focus*, the share of its codes that are
    about the category: a hospital with sixteen codes, one of them support groups, is less surely
    a support group than a programme whose only code is one.
@@ -23,10 +25,13 @@ A description whose need evidence is all about one need ("The Soup Kitchen serve
 a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise). A service whose
 users are organisations ("allowing stores to benefit from tax breaks", "for employers") keeps
 0.6 of its relevance: it is not a client service; so does one that says it "does not provide
-direct services" or "does not accept applications" (a pointer elsewhere). A category's
-``airs_caps`` cap it for a service whose every code about it falls under a capped prefix,
-whatever its text or child categories say: an extreme-weather shelter is a bed on cold nights,
-not housing (a place to live).
+direct services" or "does not accept applications" (a pointer elsewhere). That is read from the
+description's opening (before any list of programmes), in sentences that name no individual
+clients ("for employers and job seekers" is a client service; "6) TRAINING: for professionals"
+is one programme of many), and the agencies clients are referred to are not its users. A
+category's ``airs_caps`` cap it for a service whose every code about it falls under a capped
+prefix, whatever its text or child categories say: an extreme-weather shelter is a bed on cold
+nights, not housing (a place to live).
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
 the gap to 1 (corroboration); a child category lifts its parent by its ``parent_lift`` (a shelter
@@ -69,6 +74,7 @@ from ...needs.classify import (
     _taxonomy_evidence,
     normalize_tokens,
 )
+from ...needs.situations import situations
 
 __all__ = [
     "EVIDENCE",
@@ -105,6 +111,17 @@ _FOR_ORGANIZATIONS = re.compile(
     re.I,
 )
 _ORGANIZATION_FACTOR = 0.6  # a service whose users are organisations is not a client service
+_PROGRAMME_LIST = re.compile(r"\bSERVICES\s*:|(?:^|\s)1\)\s", re.I)
+"""Where a description's list of programmes starts: an organisation-facing item there
+("6) TRAINING: Provides training to professionals") is one programme, not whom it serves."""
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+_CLIENTS_NAMED = re.compile(
+    r"\b(?:individuals|persons|people|famil(?:y|ies)|residents|clients|consumers|patients|"
+    r"job ?seekers|children|youth|adults|seniors|parents|women|men|veterans|students|tenants|"
+    r"homeowners|victims|survivors)\b",
+    re.I,
+)
+_REFERRED_TO = re.compile(r"\b(?:referrals?|refers?|referring|referred|links?|linking|connects?)\W+(?:\w+\W+){0,2}$", re.I)
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
@@ -258,6 +275,34 @@ class RelevanceTable:
             yield s, self.keys[c], r, EVIDENCE[e]
 
 
+@lru_cache(maxsize=1)
+def _population_terms() -> frozenset[tuple[str, ...]]:
+    """Open Eligibility term names that ``situations.json`` lists as target populations."""
+    return frozenset(normalize_tokens(n) for s in situations() for n in s.open_eligibility_names)
+
+
+def _for_organizations(description: str) -> bool:
+    """Whether a description says the service's users are organisations: in its opening (before
+    any list of programmes), in a sentence that names no individual clients, and not as the
+    agencies clients are referred to.
+
+    >>> _for_organizations("Provides funding for shelters and transitional housing.")
+    True
+    >>> _for_organizations("Offers employment services for employers and job seekers.")
+    False
+    >>> _for_organizations("SERVICES: 1) FOOD: Provides referrals to local agencies. 2) TRAINING: for providers.")
+    False
+    """
+    cut = _PROGRAMME_LIST.search(description)
+    opening = description[: cut.start()] if cut else description
+    for sentence in _SENTENCE.split(opening):
+        for m in _FOR_ORGANIZATIONS.finditer(sentence):
+            if _REFERRED_TO.search(sentence[: m.start() + 3]) or _CLIENTS_NAMED.search(sentence):
+                continue
+            return True
+    return False
+
+
 def _negated(tokens: Sequence[str], start: int) -> bool:
     if start >= 1 and tokens[start - 1] in _NEGATORS:
         return True
@@ -348,6 +393,8 @@ def relevance_table(
                         if strength > tax[cat]:
                             tax[cat], tax_kind[cat] = strength, 1
             else:
+                if normalize_tokens(term_name or "") in _population_terms():
+                    continue  # a target population ("Mental Illness", "Veterans"): who, not what
                 n_codes += 1
                 for cat, strength in _taxonomy_evidence(comp, code, term_name or ""):
                     term_value = _OE_FACTOR * strength
@@ -415,7 +462,7 @@ def relevance_table(
         for c, caps in reg.caps.items():  # codes that say "not quite this need" cap it
             if rel[c] > 0 and airs_codes:
                 rel[c] = min(rel[c], _capped(airs_codes, c, caps, reg))
-        if _FOR_ORGANIZATIONS.search(t.description) or _FOR_ORGANIZATIONS.search(t.name):
+        if _for_organizations(t.description) or _FOR_ORGANIZATIONS.search(t.name):
             rel = [r * _ORGANIZATION_FACTOR for r in rel]
         for c in range(n_cat):
             if rel[c] >= floor:

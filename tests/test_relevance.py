@@ -695,3 +695,9 @@ def test_asking_for_counselling_does_not_say_the_client_has_a_serious_mental_ill
     rehab = service_targets("Psychiatric Rehabilitation", "Chronically mentally ill adults.", "", ())
     has, not_has = client_populations(rm.ClientProfile(age=66, needs=["therapy"]))
     assert population_one(rehab, has | need_populations("therapy", CATS), not_has) == NOT_KNOWN
+
+
+def test_an_age_group_listed_with_adults_is_a_range_not_a_restriction() -> None:
+    for text in ("Adolescents and adults.", "Adults & adolescents", "Adults and seniors 60+"):
+        assert service_targets("Counseling Center", text, "", ()) == frozenset(), text
+    assert service_targets("Counseling Center", "Youth ages 12-17", "", ()) == {"youth"}

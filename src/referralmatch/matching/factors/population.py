@@ -181,6 +181,10 @@ _INCLUSIVE_BEFORE = re.compile(
     r"\b(?:including|includes|also|as well as|such as|and|or|even|any|all)\W+(?:\w+\W+){0,2}$", re.I
 )
 _INCLUSIVE_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:are |also )?(?:welcome|accepted|eligible too)\b", re.I)
+_WITH_ADULTS_BEFORE = re.compile(r"\badults?\s*(?:,|&|/|\band\b|\bor\b)\s*(?:\w+\W+){0,1}$", re.I)
+_WITH_ADULTS_AFTER = re.compile(r"^\s*(?:(?:,|&|/|\band\b|\bor\b)\s*)+(?:\w+\s*,\s*)?(?<!young )adults?\b", re.I)
+"""An age group listed with adults ("adolescents and adults", "adults & adolescents") is an
+age range the service covers, not a restriction to that group."""
 _OPEN_TO_ALL = re.compile(
     r"^\W*(?:open to (?:anyone|all|everyone|the public)|anyone|everyone|all ages|no restrictions)\b"
     r"(?!\s+(?:who|whose|with|that|in need of))",
@@ -215,6 +219,10 @@ def _text_targets(text: str) -> set[str]:
             after = text[m.end() : m.end() + 30]
             if _INCLUSIVE_AFTER.match(after) or (
                 _INCLUSIVE_BEFORE.search(before) and key not in ("women", "men", "condition")
+            ):
+                continue
+            if key in ("youth", "senior") and (
+                _WITH_ADULTS_BEFORE.search(before) or _WITH_ADULTS_AFTER.match(after)
             ):
                 continue
             if _FAMILY_OF.search(before) and key not in ("women", "men"):

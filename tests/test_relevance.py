@@ -549,3 +549,13 @@ def test_a_broad_match_is_explained_as_a_match_most_services_share():
 
     text = population_text(frozenset({"low_income"}), frozenset({"low_income"}), MATCHED_BROAD)
     assert text.startswith("aimed at") and "matches the client" in text and "not known" not in text
+
+
+def test_a_public_school_system_is_aimed_at_students() -> None:
+    # public schools (AIRS HD-8000) serve students by their nature, with no Y code saying so;
+    # other service codes (adult basic education) give no population
+    school = (("AIRS/211 LA", "HD-8000", "Public Schools"), ("AIRS/211 LA", "HH-0500.0500", None))
+    assert service_targets("County Public Schools", "See notes.", "", school) == {"student"}
+    assert service_targets("Adult Learning", "", "", school[1:]) == frozenset()
+    has, not_has = client_populations(rm.ClientProfile(age=15, situations=["student"]))
+    assert population_one(service_targets("County Public Schools", "", "", school), has, not_has) == MATCHED_UNNAMED

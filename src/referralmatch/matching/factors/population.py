@@ -1,7 +1,9 @@
 """Who a service is for: target populations of services, the client's situations, and the factor.
 
 A service's targets come from AIRS/211 LA target-population codes (the ``Y`` facet, by the
-longest prefix listed in ``needs/situations.json``), Open Eligibility situation terms, and the
+longest prefix listed in ``needs/situations.json``, which may also list a service code whose
+users are a population by its nature: ``HD-8000`` public schools serve students), Open
+Eligibility situation terms, and the
 situation patterns found in its name, audience and eligibility text; gender targets (``women``,
 ``men``) come from the same places. A service naming more than :data:`BROAD_TARGETS`
 situations is taken to serve everyone.
@@ -238,6 +240,13 @@ def need_populations(need: str, categories: NeedCategories) -> frozenset[str]:
     return frozenset(s.key for s in situations() if keys & set(s.implied_by_needs))
 
 
+def _aimed_service(code: str, airs: dict[str, str]) -> bool:
+    """Whether a service code (not a ``Y`` target-population code) is one that
+    ``situations.json`` says serves a population by its nature (``HD-8000`` public schools:
+    students)."""
+    return any(p in airs for p in _airs_prefixes(code))
+
+
 def service_targets(
     name: str,
     eligibility: str,
@@ -250,7 +259,9 @@ def service_targets(
     airs = _airs_map()
     oe = _oe_names()
     for vocabulary, code, term in taxonomy:
-        if is_airs_code(code, vocabulary) and code and code.strip().upper().startswith("Y"):
+        if is_airs_code(code, vocabulary) and code and (
+            code.strip().upper().startswith("Y") or _aimed_service(code.strip().upper(), airs)
+        ):
             for prefix in _airs_prefixes(code.strip().upper()):
                 key = airs.get(prefix)
                 if key is not None:

@@ -261,6 +261,7 @@ class PythonLoopMatcher:
                     listed=facts.languages_listed,
                     default_language=config.default_language,
                     related=related_languages(client_langs, facts.languages),
+                    teaches_english=facts.teaches_english,
                 )
                 if config.require_language and language == 0:
                     continue
@@ -354,7 +355,7 @@ scored AS (
         least(1.0, c.fit) AS f_fit,
         e.certainty AS f_elig,
         CASE WHEN NOT $has_lang THEN 1.0
-             WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 THEN 1.0
+             WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 OR u.teaches_english THEN 1.0
              WHEN u.interp OR (u.lang & CAST($related_mask AS UBIGINT)) <> 0 THEN 0.7
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
         least(CASE WHEN (u.pop & {gender_mask}) <> 0
@@ -471,6 +472,7 @@ class DuckDBMatcher:
             "lang": ix.s_lang[s],
             "interp": ix.s_interp[s],
             "lang_listed": ix.s_lang_listed[s],
+            "teaches_english": ix.s_teaches_english[s],
             "pop": (ix.s_population[s] & np.uint64(0xFFFFFFFF)).astype(np.uint64),
             "named": (ix.s_population[s] >> np.uint64(NAMED_SHIFT)).astype(np.uint64),
             "ins_required": ix.s_insurance_required[s],

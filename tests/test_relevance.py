@@ -559,3 +559,21 @@ def test_a_public_school_system_is_aimed_at_students() -> None:
     assert service_targets("Adult Learning", "", "", school[1:]) == frozenset()
     has, not_has = client_populations(rm.ClientProfile(age=15, situations=["student"]))
     assert population_one(service_targets("County Public Schools", "", "", school), has, not_has) == MATCHED_UNNAMED
+
+
+def test_an_english_class_is_no_language_barrier_for_a_speaker_of_another_language():
+    from referralmatch.matching.factors.access import language_factor
+    from referralmatch.matching.facts import service_facts
+    from referralmatch.models import Service
+
+    esl = service_facts(Service(id="e", name="Adult Learning Center",
+                                description="ESL classes are offered every day."))  # fmt: skip
+    literacy = service_facts(Service(id="r", name="Reads", description="Adult reading and GED classes."))
+    assert esl.teaches_english and not literacy.teaches_english
+    arabic = frozenset({"ar"})
+    assert language_one(esl.languages, esl.interpretation, arabic, listed=esl.languages_listed,
+                        teaches_english=esl.teaches_english) == 1.0  # fmt: skip
+    assert language_one(literacy.languages, False, arabic, listed=literacy.languages_listed) < 0.5
+    vectorised = language_factor(np.array([1, 1], np.uint64), np.array([False, False]), np.array([False, False]),
+                                 0, True, 0, np.array([True, False]))  # fmt: skip
+    assert vectorised.tolist() == [1.0, 0.4]

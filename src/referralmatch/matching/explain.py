@@ -154,6 +154,8 @@ def language_text(
             for c in languages
             if lang_mask and index.s_lang[s] & np.uint64(1 << index.languages.get(c, 0))
         )
+        if not shared and index.s_teaches_english[s]:
+            return "teaches English to speakers of other languages"
         names = ", ".join(language_name(c) for c in shared) or "a client language"
         return f"{names} spoken"
     if value >= 0.7:

@@ -577,3 +577,18 @@ def test_an_english_class_is_no_language_barrier_for_a_speaker_of_another_langua
     vectorised = language_factor(np.array([1, 1], np.uint64), np.array([False, False]), np.array([False, False]),
                                  0, True, 0, np.array([True, False]))  # fmt: skip
     assert vectorised.tolist() == [1.0, 0.4]
+
+
+def test_a_service_that_opens_by_saying_it_refers_people_on_is_a_step_removed():
+    from referralmatch.needs.categories import NeedCategories
+
+    code = (("AIRS/211 LA", "HH-0500.8000-150", "English as a Second Language"),)
+    texts = [
+        ServiceText("New Americans Office", "OVERVIEW: Provides information and referral for English as a "
+                    "Second Language classes and job counseling.", "", code),
+        ServiceText("Learning Centre", "OVERVIEW: Offers English as a Second Language classes and job "
+                    "counseling.", "", code),
+    ]  # fmt: skip
+    table = relevance_table(texts, NeedCategories.default())
+    edu = {row: r for row, c, r, _ in table.rows() if c == "education"}
+    assert edu[0] == pytest.approx(0.7 * edu[1], abs=0.01) and edu[1] >= 0.9

@@ -22,7 +22,9 @@ Evidence, strongest first:
 A description whose need evidence is all about one need ("The Soup Kitchen serves two hot meals
 a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise). A service whose
 users are organisations ("allowing stores to benefit from tax breaks", "for employers") keeps
-0.6 of its relevance: it is not a client service.
+0.6 of its relevance: it is not a client service. One whose description opens by saying it refers
+people on ("Provides information and referral for English as a Second Language classes") keeps 0.7:
+it is a step removed from the help itself.
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
 the gap to 1 (corroboration); a child category lifts its parent by its ``parent_lift`` (a shelter
@@ -98,6 +100,14 @@ _FOR_ORGANIZATIONS = re.compile(
     re.I,
 )
 _ORGANIZATION_FACTOR = 0.6  # a service whose users are organisations is not a client service
+_REFERRAL_ONLY = re.compile(
+    r"^\W*(?:overview:\s*)?(?:provides|offers)\s+(?:information\s*,?\s*(?:and|&)\s*referrals?|referrals?)"
+    r"\s+(?:for|to|about|on)\b",
+    re.I,
+)
+"""A description that opens by saying the service refers people on ("Provides information and
+referral for English as a Second Language classes ...", "Provides referrals to resources for food")."""
+_REFERRAL_FACTOR = 0.7  # a service that refers people on is a step removed from the help itself
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
@@ -369,6 +379,8 @@ def relevance_table(
                     rel[c], kind_of[c] = lifted, kind_of[p]
         if _FOR_ORGANIZATIONS.search(t.description) or _FOR_ORGANIZATIONS.search(t.name):
             rel = [r * _ORGANIZATION_FACTOR for r in rel]
+        if _REFERRAL_ONLY.search(t.description):
+            rel = [r * _REFERRAL_FACTOR for r in rel]
         for c in range(n_cat):
             if rel[c] >= floor:
                 out_s.append(row)

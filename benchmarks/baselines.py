@@ -66,6 +66,7 @@ from referralmatch.matching.factors.population import (
     NAMED_SHIFT,
     NEUTRAL,
     NOT_KNOWN,
+    OPEN_TO_ALL,
     client_populations,
     named_targets,
     need_populations,
@@ -358,7 +359,7 @@ scored AS (
              WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 OR u.teaches_english THEN 1.0
              WHEN u.interp OR (u.lang & CAST($related_mask AS UBIGINT)) <> 0 THEN 0.7
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
-        least(CASE WHEN (u.pop & {gender_mask}) <> 0
+        greatest(least(CASE WHEN (u.pop & {gender_mask}) <> 0
                   AND (u.pop & {gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              WHEN (u.named & u.pop & ~{other_mask}) <> 0
                   AND (u.named & u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
@@ -370,7 +371,8 @@ scored AS (
              WHEN (u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              ELSE {not_known} END,
               CASE WHEN (u.pop & {community_mask}) <> 0 AND (u.pop & {community_mask} & CAST(n_has AS UBIGINT)) = 0
-                   THEN {not_known} ELSE 1.0 END) AS f_pop,
+                   THEN {not_known} ELSE 1.0 END),
+            CASE WHEN (u.pop & {open_mask}) <> 0 THEN {neutral} ELSE 0.0 END) AS f_pop,
         CASE WHEN u.free THEN 1.0
              WHEN (u.insurance & CAST($ins AS UTINYINT)) <> 0 THEN 0.9
              WHEN u.sliding THEN 0.8
@@ -520,7 +522,8 @@ class DuckDBMatcher:
             lang_unknown=repr(LANGUAGE_NOT_LISTED),
             gender_mask=population_mask(["women", "men"]),
             community_mask=population_mask(COMMUNITIES),
-            other_mask=population_mask(["women", "men", *COMMUNITIES]),
+            other_mask=population_mask(["women", "men", *COMMUNITIES, OPEN_TO_ALL]),
+            open_mask=population_mask([OPEN_TO_ALL]),
             matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
             matched_unnamed=repr(MATCHED_UNNAMED), matched_broad=repr(MATCHED_BROAD),
             broad_mask=population_mask(BROAD_SITUATIONS),

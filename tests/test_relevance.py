@@ -592,3 +592,24 @@ def test_a_service_that_opens_by_saying_it_refers_people_on_is_a_step_removed():
     table = relevance_table(texts, NeedCategories.default())
     edu = {row: r for row, c, r, _ in table.rows() if c == "education"}
     assert edu[0] == pytest.approx(0.7 * edu[1], abs=0.01) and edu[1] >= 0.9
+
+
+def test_a_service_open_to_anyone_is_not_held_against_a_client_by_its_population_codes():
+    from referralmatch.matching.factors.population import (
+        OPEN_TO_ALL,
+        population_factor,
+        population_mask,
+    )
+
+    vets = (("AIRS/211 LA", "YN-9000", "Veterans"), ("AIRS/211 LA", "ND-3500", None))
+    open_ = service_targets("Workforce Exchange", "Open to anyone.", "", vets)
+    assert open_ == {"veteran", OPEN_TO_ALL}
+    assert service_targets("Workforce Exchange", "See notes.", "", vets) == {"veteran"}
+    civilian = client_populations(rm.ClientProfile(veteran=False))
+    assert population_one(frozenset({"veteran"}), *civilian) == MISMATCH
+    assert population_one(open_, *civilian) == NEUTRAL  # one of its programmes is for veterans
+    veteran = client_populations(rm.ClientProfile(veteran=True))
+    assert population_one(open_, *veteran) == MATCHED_UNNAMED  # a match still counts
+    masks = np.array([population_mask(open_), population_mask(["veteran"])], np.uint64)
+    has, not_has = population_mask(civilian[0]), population_mask(civilian[1])
+    assert population_factor(masks, has, not_has).tolist() == [NEUTRAL, MISMATCH]

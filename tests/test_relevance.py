@@ -613,3 +613,13 @@ def test_a_service_open_to_anyone_is_not_held_against_a_client_by_its_population
     masks = np.array([population_mask(open_), population_mask(["veteran"])], np.uint64)
     has, not_has = population_mask(civilian[0]), population_mask(civilian[1])
     assert population_factor(masks, has, not_has).tolist() == [NEUTRAL, MISMATCH]
+
+
+def test_an_age_band_within_youth_makes_a_youth_programme():
+    # "Ages 16-24" (Job Corps) names no population word, but its ages are a young person's
+    job_corps = service_targets("Job Corps Admissions", "Ages 16-24, who have been out of school.", "", ())
+    assert job_corps == {"youth"}
+    assert service_targets("Head Start", "Children ages 3-5.", "", ()) == frozenset()  # a child's ages
+    assert service_targets("Job Centre", "Ages 18 and older.", "", ()) == frozenset()
+    has, not_has = client_populations(rm.ClientProfile(age=19))
+    assert population_one(job_corps, has, not_has) == MATCHED_UNNAMED

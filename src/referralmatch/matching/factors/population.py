@@ -4,7 +4,8 @@ A service's targets come from AIRS/211 LA target-population codes (the ``Y`` fac
 longest prefix listed in ``needs/situations.json``, which may also list a service code whose
 users are a population by its nature: ``HD-8000`` public schools serve students), Open
 Eligibility situation terms, and the
-situation patterns found in its name, audience and eligibility text; gender targets (``women``,
+situation patterns found in its name, audience and eligibility text, and the ages its eligibility
+text gives (an age band within youth, "Ages 16-24", or from 60 up); gender targets (``women``,
 ``men``) come from the same places. A service naming more than :data:`BROAD_TARGETS`
 situations is taken to serve everyone.
 
@@ -48,6 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ...eligibility.parse import parse as parse_eligibility
 from ...needs.classify import normalize_tokens
 from ...needs.situations import situations
 from .relevance import _airs_prefixes, is_airs_code
@@ -281,7 +283,7 @@ def service_targets(
                 found.add(key)
     open_to_all = bool(_OPEN_TO_ALL.match(eligibility or ""))
     coded_genders = found & {"women", "men"}
-    written = _text_targets(name) | _text_targets(eligibility) | _text_targets(audience)
+    written = _text_targets(name) | _text_targets(eligibility) | _text_targets(audience) | _age_targets(eligibility)
     communities = _community_targets(eligibility) | _community_targets(audience)
     found |= written
     situations_found = found - {"women", "men"}
@@ -295,6 +297,28 @@ def service_targets(
     if open_to_all and found:  # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)
     return frozenset(found | communities)
+
+
+YOUTH_MAX_AGE = 24
+SENIOR_MIN_AGE = 60
+
+
+def _age_targets(eligibility: str) -> set[str]:
+    """Youth or seniors when the eligibility text's own ages (the client's, not a child's) lie
+    within them: "Ages 16-24" is a youth programme, "Persons ages 60 and older" a senior one.
+
+    >>> sorted(_age_targets("Ages 16-24, out of school.")), sorted(_age_targets("Children ages 3-5."))
+    (['youth'], [])
+    """
+    out: set[str] = set()
+    for rule in parse_eligibility(eligibility) if eligibility else ():
+        if rule.kind != "age" or rule.applies_to != "client" or rule.confidence < 0.8:
+            continue
+        if rule.max_age is not None and rule.max_age <= YOUTH_MAX_AGE:
+            out.add("youth")
+        elif rule.min_age is not None and rule.min_age >= SENIOR_MIN_AGE:
+            out.add("senior")
+    return out
 
 
 def _community_targets(text: str) -> set[str]:

@@ -66,6 +66,7 @@ from referralmatch.matching.factors.population import (
     NAMED_SHIFT,
     NEUTRAL,
     NOT_KNOWN,
+    OPEN_TO_ALL,
     client_populations,
     named_targets,
     need_populations,
@@ -257,6 +258,7 @@ class PythonLoopMatcher:
                     listed=facts.languages_listed,
                     default_language=config.default_language,
                     related=related_languages(client_langs, facts.languages),
+                    teaches_english=facts.teaches_english,
                 )
                 if config.require_language and language == 0:
                     continue
@@ -359,10 +361,10 @@ scored AS (
         least(1.0, c.fit) AS f_fit,
         e.certainty AS f_elig,
         CASE WHEN NOT $has_lang THEN 1.0
-             WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 THEN 1.0
+             WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 OR u.teaches_english THEN 1.0
              WHEN u.interp OR (u.lang & CAST($related_mask AS UBIGINT)) <> 0 THEN 0.7
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
-        least(CASE WHEN (u.pop & {gender_mask}) <> 0
+        greatest(least(CASE WHEN (u.pop & {gender_mask}) <> 0
                   AND (u.pop & {gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              WHEN (u.named & u.pop & ~{other_mask}) <> 0
                   AND (u.named & u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
@@ -374,7 +376,8 @@ scored AS (
              WHEN (u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              ELSE {not_known} END,
               CASE WHEN (u.pop & {community_mask}) <> 0 AND (u.pop & {community_mask} & CAST(n_has AS UBIGINT)) = 0
-                   THEN {not_known} ELSE 1.0 END) AS f_pop,
+                   THEN {not_known} ELSE 1.0 END),
+            CASE WHEN (u.pop & {open_mask}) <> 0 THEN {neutral} ELSE 0.0 END) AS f_pop,
         CASE WHEN u.free THEN 1.0
              WHEN (u.insurance & CAST($ins AS UTINYINT)) <> 0 THEN 0.9
              WHEN u.sliding THEN 0.8
@@ -477,6 +480,7 @@ class DuckDBMatcher:
             "lang": ix.s_lang[s],
             "interp": ix.s_interp[s],
             "lang_listed": ix.s_lang_listed[s],
+            "teaches_english": ix.s_teaches_english[s],
             "pop": (ix.s_population[s] & np.uint64(0xFFFFFFFF)).astype(np.uint64),
             "named": (ix.s_population[s] >> np.uint64(NAMED_SHIFT)).astype(np.uint64),
             "ins_required": ix.s_insurance_required[s],
@@ -524,7 +528,8 @@ class DuckDBMatcher:
             lang_unknown=repr(LANGUAGE_NOT_LISTED),
             gender_mask=population_mask(["women", "men"]),
             community_mask=population_mask(COMMUNITIES),
-            other_mask=population_mask(["women", "men", *COMMUNITIES]),
+            other_mask=population_mask(["women", "men", *COMMUNITIES, OPEN_TO_ALL]),
+            open_mask=population_mask([OPEN_TO_ALL]),
             matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
             matched_unnamed=repr(MATCHED_UNNAMED), matched_broad=repr(MATCHED_BROAD),
             broad_mask=population_mask(BROAD_SITUATIONS),

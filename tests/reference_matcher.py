@@ -212,6 +212,7 @@ def reference_match(
                 listed=facts.languages_listed,
                 default_language=config.default_language,
                 related=related_languages(client_langs, facts.languages),
+                teaches_english=facts.teaches_english,
             )
             if config.require_language and language == 0:
                 continue

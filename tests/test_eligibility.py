@@ -173,6 +173,24 @@ def test_not_understood_is_other_and_empty_is_nothing():
     assert parse("") == [] and parse("   ") == [] and parse(None) == []
 
 
+@pytest.mark.parametrize(
+    "text, required",
+    [
+        ("Receiving TCA benefits.", "Receiving TCA benefits"),
+        ("TCA recipients.", "TCA recipients"),
+        ("Must be on SSI or SSDI.", "Must be on SSI or SSDI"),
+        ("Public housing residents, ages 18 and older.", "Public housing residents"),
+    ],
+)
+def test_a_required_benefit_is_a_stated_requirement(text, required):
+    # a benefit or public-housing tenancy the profile cannot show counts more than a vague residue
+    others = [r for r in parse(text) if isinstance(r, OtherRule)]
+    assert [r.text for r in others] == [required] and others[0].confidence >= 0.6
+    # named among alternatives ("families ... who receive TCA, adults") it is not a requirement
+    listed = parse("Residents, families with children who receive TCA, adults, ages 18 and over.")
+    assert all(r.confidence < 0.5 for r in listed if isinstance(r, OtherRule))
+
+
 def test_immigration():
     rule = one("Refugees, SIV holders and asylees", ImmigrationRule)
     assert rule.allowed == {"refugee", "asylee", "siv"}

@@ -42,7 +42,7 @@ def test_tables_equal_the_kernels(index: DirectoryIndex) -> None:
         for mask, given, related in ((0, False, 0), (1, True, 0), (3, True, 4), (0, True, 2)):
             expected = language_factor(
                 index.s_lang[services], index.s_interp[services], index.s_lang_listed[services],
-                mask, given, related,
+                mask, given, related, index.s_teaches_english[services],
             )  # fmt: skip
             assert np.array_equal(tables.language(services, mask, given, related), expected)
         for bits in range(16):

@@ -701,3 +701,77 @@ def test_an_age_group_listed_with_adults_is_a_range_not_a_restriction() -> None:
     for text in ("Adolescents and adults.", "Adults & adolescents", "Adults and seniors 60+"):
         assert service_targets("Counseling Center", text, "", ()) == frozenset(), text
     assert service_targets("Counseling Center", "Youth ages 12-17", "", ()) == {"youth"}
+
+
+def test_a_public_school_system_is_aimed_at_students() -> None:
+    # public schools (AIRS HD-8000) serve students by their nature, with no Y code saying so;
+    # other service codes (adult basic education) give no population
+    school = (("AIRS/211 LA", "HD-8000", "Public Schools"), ("AIRS/211 LA", "HH-0500.0500", None))
+    assert service_targets("County Public Schools", "See notes.", "", school) == {"student"}
+    assert service_targets("Adult Learning", "", "", school[1:]) == frozenset()
+    has, not_has = client_populations(rm.ClientProfile(age=15, situations=["student"]))
+    assert population_one(service_targets("County Public Schools", "", "", school), has, not_has) == MATCHED_UNNAMED
+
+
+def test_an_english_class_is_no_language_barrier_for_a_speaker_of_another_language():
+    from referralmatch.matching.factors.access import language_factor
+    from referralmatch.matching.facts import service_facts
+    from referralmatch.models import Service
+
+    esl = service_facts(Service(id="e", name="Adult Learning Center",
+                                description="ESL classes are offered every day."))  # fmt: skip
+    literacy = service_facts(Service(id="r", name="Reads", description="Adult reading and GED classes."))
+    assert esl.teaches_english and not literacy.teaches_english
+    arabic = frozenset({"ar"})
+    assert language_one(esl.languages, esl.interpretation, arabic, listed=esl.languages_listed,
+                        teaches_english=esl.teaches_english) == 1.0  # fmt: skip
+    assert language_one(literacy.languages, False, arabic, listed=literacy.languages_listed) < 0.5
+    vectorised = language_factor(np.array([1, 1], np.uint64), np.array([False, False]), np.array([False, False]),
+                                 0, True, 0, np.array([True, False]))  # fmt: skip
+    assert vectorised.tolist() == [1.0, 0.4]
+
+
+def test_a_service_that_opens_by_saying_it_refers_people_on_is_a_step_removed():
+    from referralmatch.needs.categories import NeedCategories
+
+    code = (("AIRS/211 LA", "HH-0500.8000-150", "English as a Second Language"),)
+    texts = [
+        ServiceText("New Americans Office", "OVERVIEW: Provides information and referral for English as a "
+                    "Second Language classes and job counseling.", "", code),
+        ServiceText("Learning Centre", "OVERVIEW: Offers English as a Second Language classes and job "
+                    "counseling.", "", code),
+    ]  # fmt: skip
+    table = relevance_table(texts, NeedCategories.default())
+    edu = {row: r for row, c, r, _ in table.rows() if c == "education"}
+    assert edu[0] == pytest.approx(0.7 * edu[1], abs=0.01) and edu[1] >= 0.9
+
+
+def test_a_service_open_to_anyone_is_not_held_against_a_client_by_its_population_codes():
+    from referralmatch.matching.factors.population import (
+        OPEN_TO_ALL,
+        population_factor,
+        population_mask,
+    )
+
+    vets = (("AIRS/211 LA", "YN-9000", "Veterans"), ("AIRS/211 LA", "ND-3500", None))
+    open_ = service_targets("Workforce Exchange", "Open to anyone.", "", vets)
+    assert open_ == {"veteran", OPEN_TO_ALL}
+    assert service_targets("Workforce Exchange", "See notes.", "", vets) == {"veteran"}
+    civilian = client_populations(rm.ClientProfile(veteran=False))
+    assert population_one(frozenset({"veteran"}), *civilian) == MISMATCH
+    assert population_one(open_, *civilian) == NEUTRAL  # one of its programmes is for veterans
+    veteran = client_populations(rm.ClientProfile(veteran=True))
+    assert population_one(open_, *veteran) == MATCHED_UNNAMED  # a match still counts
+    masks = np.array([population_mask(open_), population_mask(["veteran"])], np.uint64)
+    has, not_has = population_mask(civilian[0]), population_mask(civilian[1])
+    assert population_factor(masks, has, not_has).tolist() == [NEUTRAL, MISMATCH]
+
+
+def test_an_age_band_within_youth_makes_a_youth_programme():
+    # "Ages 16-24" (Job Corps) names no population word, but its ages are a young person's
+    job_corps = service_targets("Job Corps Admissions", "Ages 16-24, who have been out of school.", "", ())
+    assert job_corps == {"youth"}
+    assert service_targets("Head Start", "Children ages 3-5.", "", ()) == frozenset()  # a child's ages
+    assert service_targets("Job Centre", "Ages 18 and older.", "", ()) == frozenset()
+    has, not_has = client_populations(rm.ClientProfile(age=19))
+    assert population_one(job_corps, has, not_has) == MATCHED_UNNAMED

@@ -703,6 +703,32 @@ def _read_situations(c: _Clause) -> None:
               situations=frozenset(found), text=text)  # fmt: skip
 
 
+_BENEFIT = (
+    r"(?:TCA|TANF|temporary (?:cash|assistance)(?: for needy families)?|cash assistance|SSI|SSDI"
+    r"|supplemental security income|social security disability(?: insurance)?|public assistance|welfare"
+    r"|food stamps|SNAP)"
+)
+_BENEFIT_REQUIRED = re.compile(
+    r"^\W*(?:(?:must|should)\s+(?:be\s+)?|only\s+)?(?:"
+    rf"(?:receiv(?:e|es|ing)|recipients? of|in receipt of|(?:currently\s+)?on)\s+{_BENEFIT}(?:\s+benefits)?"
+    rf"(?:\s*(?:,|or|/|&)\s*{_BENEFIT}(?:\s+benefits)?)*"
+    rf"|{_BENEFIT}(?:\s*(?:or|/|&)\s*{_BENEFIT})*\s+(?:recipients?|customers|participants)"
+    r"|(?:residents?|tenants?) of (?:public|section 8|subsidi[sz]ed) housing"
+    r"|(?:public|section 8|subsidi[sz]ed) housing (?:residents?|tenants?|households?))\b",
+    _I,
+)
+"""A clause that opens by requiring a benefit or a tenancy the profile cannot show ("Receiving TCA
+benefits.", "Must be on SSI or SSDI.", "Public housing residents, ages 18 and older")."""
+
+
+def _read_benefits(c: _Clause) -> None:
+    """A required benefit or public-housing tenancy: a stated requirement (confidence 0.6, so it
+    costs more than a vague residue) that stays unknown for a profile, which records neither."""
+    m = _BENEFIT_REQUIRED.search(c.text)
+    if m is not None and c.free(*m.span()):
+        c.add(OtherRule, 0.6, m.span(), text=m.group(0).strip())
+
+
 def _area_ok(area: str) -> bool:
     words = area.split()
     return bool(words) and (words[0][:1].isupper() or words[0].lower() in _AREA_WORDS)
@@ -769,7 +795,7 @@ def _residue(c: _Clause) -> None:
 _READERS = (
     _read_income, _read_family, _read_ages, _read_gender, _read_veteran, _read_sobriety,
     _read_insurance, _read_immigration, _read_diagnosis, _read_situations, _read_residency,
-    _read_low_income,
+    _read_low_income, _read_benefits,
 )  # fmt: skip
 
 

@@ -27,7 +27,7 @@ from ..io.normalize import language_name
 from ..needs.situations import situations
 from .contact import CONTACT_TEXT, REACH_PHONE, REACH_REMOTE
 from .context import CODE_NAMES, INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
-from .factors.population import COMMUNITIES, MATCHED_BROAD, MATCHED_UNNAMED, MISMATCH
+from .factors.population import COMMUNITIES, MATCHED_BROAD, MATCHED_UNNAMED, MISMATCH, OPEN_TO_ALL
 from .index import APPROX_CITY, APPROX_POSTAL_CODE
 
 if TYPE_CHECKING:
@@ -156,6 +156,8 @@ def language_text(
             for c in languages
             if lang_mask and index.s_lang[s] & np.uint64(1 << index.languages.get(c, 0))
         )
+        if not shared and index.s_teaches_english[s]:
+            return "teaches English to speakers of other languages"
         names = ", ".join(language_name(c) for c in shared) or "a client language"
         return f"{names} spoken"
     if value >= 0.7:
@@ -176,8 +178,13 @@ def _population_labels() -> dict[str, str]:
 def population_text(targets: frozenset[str], has: frozenset[str], value: float) -> str:
     """Whom the service is aimed at, and whether the client is among them."""
     labels = _population_labels()
+    open_to_all = OPEN_TO_ALL in targets
+    targets = targets - {OPEN_TO_ALL}
     if not targets:
         return "open to the general public (no particular population)"
+    if open_to_all and value <= 0.5:
+        names = ", ".join(labels[k] for k in sorted(targets))
+        return f"open to anyone (some programmes aimed at {names})"
     shared = sorted(targets & has)
     if value >= MATCHED_UNNAMED and shared:
         return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client"

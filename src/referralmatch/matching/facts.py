@@ -666,6 +666,12 @@ _COST_TEXT: dict[str, str] = {
 }
 
 _WAITLIST = re.compile(r"\bwait(ing)?[- ]?list\b|\bwaitlist\b|\bweeks? wait\b", re.I)
+_TEACHES_ENGLISH = re.compile(
+    r"\b(?:english as a second language|english for speakers of other languages|esol|esl"
+    r"|english (?:language )?(?:classes|lessons|instruction))\b",
+    re.I,
+)
+"""A service that teaches English to speakers of other languages (ESL/ESOL classes)."""
 _FULL = re.compile(r"\b(not accepting|no openings|at capacity|full)\b", re.I)
 _ACCEPTING = re.compile(
     r"\b(accepting new|openings available|no wait|walk-?ins? welcome|same[- ]day)\b", re.I
@@ -714,7 +720,9 @@ class ServiceFacts:
     ``fee``, ``insurance``, ``insurance_required``, ``plan_only`` and ``insurers`` are as
     :func:`read_cost` reads them; ``free``, ``sliding_scale`` and ``fee_known`` follow from
     ``fee``. ``languages_listed`` is False when the languages are not a full list (none given,
-    or only those a note names besides the directory's own): other languages are unknown."""
+    or only those a note names besides the directory's own): other languages are unknown.
+    ``teaches_english``: it teaches English to speakers of other languages (ESL/ESOL classes), so
+    a client's other language is no barrier to it."""
 
     languages: frozenset[str]
     interpretation: bool
@@ -726,6 +734,7 @@ class ServiceFacts:
     plan_only: str | None = None
     insurers: frozenset[str] = frozenset()
     languages_listed: bool = True
+    teaches_english: bool = False
 
     @property
     def free(self) -> bool:
@@ -771,6 +780,8 @@ def service_facts(
             noted |= languages_named(lang.note)
             interpretation = interpretation or offers_interpretation(lang.note)
     listed = bool(languages)
+    teaching = " ".join(t for t in (service.name, service.description, service.eligibility_description) if t)
+    teaches_english = bool(_TEACHES_ENGLISH.search(teaching))
     if noted:
         languages |= noted | {default_language}
     money_text = ". ".join(
@@ -813,6 +824,7 @@ def service_facts(
         languages=frozenset(languages),
         interpretation=interpretation,
         languages_listed=listed,
+        teaches_english=teaches_english,
         fee=fee,
         insurance=cost.insurance | rules.insurance,
         capacity=capacity,

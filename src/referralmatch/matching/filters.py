@@ -385,7 +385,7 @@ class Filters:
         index = self.index
         return language_factor(
             index.s_lang[services], index.s_interp[services], index.s_lang_listed[services],
-            ctx.lang_mask, ctx.has_languages, ctx.related_mask,
+            ctx.lang_mask, ctx.has_languages, ctx.related_mask, index.s_teaches_english[services],
         )  # fmt: skip
 
     def client_codes(self, ctx: ClientContext, st: PlaceColumns) -> UnitCodes:

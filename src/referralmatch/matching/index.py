@@ -220,6 +220,7 @@ class DirectoryIndex:
     s_lang: npt.NDArray[np.uint64]
     s_interp: npt.NDArray[np.bool_]
     s_lang_listed: npt.NDArray[np.bool_]
+    s_teaches_english: npt.NDArray[np.bool_]
     s_free: npt.NDArray[np.bool_]
     s_sliding: npt.NDArray[np.bool_]
     s_fee_known: npt.NDArray[np.bool_]
@@ -469,6 +470,7 @@ class DirectoryIndex:
             s_lang=s_lang,
             s_interp=np.array([f.interpretation for f in facts], dtype=np.bool_),
             s_lang_listed=np.array([f.languages_listed for f in facts], dtype=np.bool_),
+            s_teaches_english=np.array([f.teaches_english for f in facts], dtype=np.bool_),
             s_free=np.array([f.free for f in facts], dtype=np.bool_),
             s_sliding=np.array([f.sliding_scale for f in facts], dtype=np.bool_),
             s_fee_known=np.array([f.fee_known for f in facts], dtype=np.bool_),

@@ -62,14 +62,16 @@ def language_one(
     listed: bool,
     default_language: str = "en",
     related: frozenset[str] = frozenset(),
+    teaches_english: bool = False,
 ) -> float:
     """Language factor: 1 if the service speaks a client language, 0.7 if it offers
     interpretation or speaks a ``related`` language (one ISO 639 macrolanguage of the client's:
     "Chinese" for a Cantonese speaker); a service without a full list of languages (``listed``
     False: none given, or only those a note names) is taken to work in ``default_language`` and
     those, and otherwise scores :data:`LANGUAGE_NOT_LISTED` (unknown); 0 only when it lists
-    languages and none is the client's; 1 when the client gave none."""
-    if not client_languages:
+    languages and none is the client's; 1 when the client gave none, or when the service teaches
+    English to speakers of other languages (ESL classes are made for clients who do not speak it)."""
+    if not client_languages or teaches_english:
         return 1.0
     spoken = service_languages if listed else service_languages | {default_language}
     if spoken & client_languages:
@@ -86,15 +88,19 @@ def language_factor(
     client_mask: int,
     client_has_languages: bool,
     related_mask: int = 0,
+    teaches_english: BoolArray | None = None,
 ) -> FloatArray:
     """Vectorised :func:`language_one` over language bit masks (the index assigns the bits; a
     service listing no language has the default language's bit set and ``listed`` False).
     ``client_mask`` is 0 when no service lists any of the client's languages;
     ``client_has_languages`` says whether the client gave any; ``related_mask`` holds the bits
-    of languages related to the client's (see :func:`language_one`)."""
+    of languages related to the client's and ``teaches_english`` marks ESL services (see
+    :func:`language_one`)."""
     if not client_has_languages:
         return np.ones(len(service_masks))
     spoken = (service_masks & np.uint64(client_mask)) != 0
+    if teaches_english is not None:
+        spoken = spoken | teaches_english
     related = interpretation | ((service_masks & np.uint64(related_mask)) != 0)
     unknown = np.where(listed, 0.0, LANGUAGE_NOT_LISTED)
     return np.where(spoken, 1.0, np.where(related, 0.7, unknown))

@@ -1,8 +1,11 @@
 """Who a service is for: target populations of services, the client's situations, and the factor.
 
 A service's targets come from AIRS/211 LA target-population codes (the ``Y`` facet, by the
-longest prefix listed in ``needs/situations.json``), Open Eligibility situation terms, and the
-situation patterns found in its name, audience and eligibility text; gender targets (``women``,
+longest prefix listed in ``needs/situations.json``, which may also list a service code whose
+users are a population by its nature: ``HD-8000`` public schools serve students), Open
+Eligibility situation terms, and the
+situation patterns found in its name, audience and eligibility text, and the ages its eligibility
+text gives (an age band within youth, "Ages 16-24", or from 60 up); gender targets (``women``,
 ``men``) come from the same places. A service naming more than :data:`BROAD_TARGETS`
 situations is taken to serve everyone.
 
@@ -18,7 +21,8 @@ Factor (0-1): 1.0 when the service's name says it is aimed at a situation the cl
 when only its taxonomy or eligibility text says so; 0.6 when the only one is a broad situation
 such as low income, which most services share); 0.5 (neutral) when it is aimed at no one in
 particular; 0.3 when it is aimed at populations the client is not known to belong to; 0.1 when
-the client is known to be outside all of them. Restrictions that exclude are eligibility rules,
+the client is known to be outside all of them; never below 0.5 for a service whose eligibility
+text opens it to everyone. Restrictions that exclude are eligibility rules,
 not this factor. The factor weighs more for a client whose situation is known
 (:func:`situation_known`, ``MatchConfig.weight_population_known``).
 
@@ -47,6 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ...eligibility.parse import parse as parse_eligibility
 from ...needs.classify import normalize_tokens
 from ...needs.situations import situations
 from .relevance import _airs_prefixes, is_airs_code
@@ -60,6 +65,7 @@ __all__ = [
     "BROAD_TARGETS",
     "COMMUNITIES",
     "MATCHED_BROAD",
+    "OPEN_TO_ALL",
     "POPULATIONS",
     "client_populations",
     "named_targets",
@@ -81,6 +87,11 @@ MATCHED_BROAD = 0.6
 NAMED_SHIFT = 32
 """A population mask holds all targets in its low 32 bits and those the service's *name* gives
 ("New Moms Support Group") in its high 32 bits."""
+
+OPEN_TO_ALL = "open_to_all"
+"""Not a population: the mark of a service whose eligibility text opens it to everyone ("Open to
+anyone.", "Open to the public."). Its population codes then tell whom some of its programmes
+serve: a match counts, but the factor is never below neutral."""
 
 _GENDER_AIRS = {"YS-2000": "women", "YS-5000": "men"}
 _CONDITION_AIRS = ("YF-3000", "YF-8500", "YF-2000", "YF-2200")
@@ -130,7 +141,7 @@ def populations() -> tuple[str, ...]:
     """Every population key: the situations, ``women`` and ``men``, then ``condition`` (a
     specific health condition or loss: a cancer, ostomy or suicide-loss group), which a client
     is never known to be in, so a service aimed at one ranks below a general one."""
-    return (*_situation_keys(), "women", "men", "condition", *COMMUNITIES)
+    return (*_situation_keys(), "women", "men", "condition", *COMMUNITIES, OPEN_TO_ALL)
 
 
 POPULATIONS = populations()
@@ -248,6 +259,13 @@ def need_populations(need: str, categories: NeedCategories) -> frozenset[str]:
     return frozenset(s.key for s in situations() if keys & set(s.implied_by_needs))
 
 
+def _aimed_service(code: str, airs: dict[str, str]) -> bool:
+    """Whether a service code (not a ``Y`` target-population code) is one that
+    ``situations.json`` says serves a population by its nature (``HD-8000`` public schools:
+    students)."""
+    return any(p in airs for p in _airs_prefixes(code))
+
+
 def service_targets(
     name: str,
     eligibility: str,
@@ -255,12 +273,15 @@ def service_targets(
     taxonomy: Iterable[tuple[str | None, str | None, str | None]],
 ) -> frozenset[str]:
     """The populations a service is aimed at (empty: everyone), from its name, eligibility text,
-    audience text and taxonomy terms ((taxonomy, code, name) triples)."""
+    audience text and taxonomy terms ((taxonomy, code, name) triples); with :data:`OPEN_TO_ALL`
+    when the eligibility text opens the service to everyone."""
     found: set[str] = set()
     airs = _airs_map()
     oe = _oe_names()
     for vocabulary, code, term in taxonomy:
-        if is_airs_code(code, vocabulary) and code and code.strip().upper().startswith("Y"):
+        if is_airs_code(code, vocabulary) and code and (
+            code.strip().upper().startswith("Y") or _aimed_service(code.strip().upper(), airs)
+        ):
             for prefix in _airs_prefixes(code.strip().upper()):
                 key = airs.get(prefix)
                 if key is not None:
@@ -270,8 +291,9 @@ def service_targets(
             key = oe.get(normalize_tokens(term))
             if key is not None:
                 found.add(key)
+    open_to_all = bool(_OPEN_TO_ALL.match(eligibility or ""))
     coded_genders = found & {"women", "men"}
-    written = _text_targets(name) | _text_targets(eligibility) | _text_targets(audience)
+    written = _text_targets(name) | _text_targets(eligibility) | _text_targets(audience) | _age_targets(eligibility)
     communities = _community_targets(eligibility) | _community_targets(audience)
     found |= written
     situations_found = found - {"women", "men"}
@@ -285,7 +307,31 @@ def service_targets(
         found -= situations_found if len(kept) > BROAD_TARGETS else situations_found - kept
     if {"women", "men"} <= found:
         found -= {"women", "men"}
+    if open_to_all and found:  # the populations are some programmes': marked, not dropped
+        found.add(OPEN_TO_ALL)
     return frozenset(found | communities)
+
+
+YOUTH_MAX_AGE = 24
+SENIOR_MIN_AGE = 60
+
+
+def _age_targets(eligibility: str) -> set[str]:
+    """Youth or seniors when the eligibility text's own ages (the client's, not a child's) lie
+    within them: "Ages 16-24" is a youth programme, "Persons ages 60 and older" a senior one.
+
+    >>> sorted(_age_targets("Ages 16-24, out of school.")), sorted(_age_targets("Children ages 3-5."))
+    (['youth'], [])
+    """
+    out: set[str] = set()
+    for rule in parse_eligibility(eligibility) if eligibility else ():
+        if rule.kind != "age" or rule.applies_to != "client" or rule.confidence < 0.8:
+            continue
+        if rule.max_age is not None and rule.max_age <= YOUTH_MAX_AGE:
+            out.add("youth")
+        elif rule.min_age is not None and rule.min_age >= SENIOR_MIN_AGE:
+            out.add("senior")
+    return out
 
 
 def _community_targets(text: str) -> set[str]:
@@ -392,6 +438,8 @@ def population_one(
     targets its name gives: a match there scores 1.0, a match found only elsewhere (taxonomy,
     eligibility text) 0.8; a client known to be outside every situation the name gives is a
     mismatch whatever else matches. A gender target alone is no boost."""
+    if OPEN_TO_ALL in targets:  # open to everyone: its populations are some programmes'
+        return max(NEUTRAL, population_one(targets - {OPEN_TO_ALL}, has, not_has, named))
     communities = targets & _COMMUNITY_KEYS
     situations_targeted = targets - {"women", "men"} - communities
     genders = targets & {"women", "men"}
@@ -418,6 +466,7 @@ def population_one(
 
 _GENDER_MASK = population_mask(["women", "men"])
 _COMMUNITY_MASK = population_mask(COMMUNITIES)
+_OPEN_MASK = population_mask([OPEN_TO_ALL])
 
 
 def population_factor(
@@ -435,7 +484,7 @@ def population_factor(
     low = wide & 0xFFFFFFFF
     g = low & _GENDER_MASK
     comm = low & _COMMUNITY_MASK
-    sit = low & ~_GENDER_MASK & ~_COMMUNITY_MASK
+    sit = low & ~_GENDER_MASK & ~_COMMUNITY_MASK & ~_OPEN_MASK
     gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
     broad = _BROAD_MASK
     matched = (sit & has_mask) != 0
@@ -447,4 +496,5 @@ def population_factor(
     out = np.where((comm != 0) & ((comm & has_mask) == 0), np.minimum(out, NOT_KNOWN), out)
     named_sit = named & sit
     named_mismatch = (named_sit != 0) & ((named_sit & ~not_mask) == 0)
-    return np.where(gender_mismatch | named_mismatch, MISMATCH, out)
+    out = np.where(gender_mismatch | named_mismatch, MISMATCH, out)
+    return np.where((low & _OPEN_MASK) != 0, np.maximum(out, NEUTRAL), out)

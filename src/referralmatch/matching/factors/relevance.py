@@ -31,7 +31,9 @@ clients ("for employers and job seekers" is a client service; "6) TRAINING: for 
 is one programme of many), and the agencies clients are referred to are not its users. A
 category's ``airs_caps`` cap it for a service whose every code about it falls under a capped
 prefix, whatever its text or child categories say: an extreme-weather shelter is a bed on cold
-nights, not housing (a place to live).
+nights, not housing (a place to live). One whose description opens by saying it refers people on
+("Provides information and referral for English as a Second Language classes") keeps 0.7: it is
+a step removed from the help itself.
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
 the gap to 1 (corroboration); a child category lifts its parent by its ``parent_lift`` (a shelter
@@ -122,6 +124,14 @@ _CLIENTS_NAMED = re.compile(
     re.I,
 )
 _REFERRED_TO = re.compile(r"\b(?:referrals?|refers?|referring|referred|links?|linking|connects?)\W+(?:\w+\W+){0,2}$", re.I)
+_REFERRAL_ONLY = re.compile(
+    r"^\W*(?:overview:\s*)?(?:provides|offers)\s+(?:information\s*,?\s*(?:and|&)\s*referrals?|referrals?)"
+    r"\s+(?:for|to|about|on)\b",
+    re.I,
+)
+"""A description that opens by saying the service refers people on ("Provides information and
+referral for English as a Second Language classes ...", "Provides referrals to resources for food")."""
+_REFERRAL_FACTOR = 0.7  # a service that refers people on is a step removed from the help itself
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
@@ -464,6 +474,8 @@ def relevance_table(
                 rel[c] = min(rel[c], _capped(airs_codes, c, caps, reg))
         if _for_organizations(t.description) or _FOR_ORGANIZATIONS.search(t.name):
             rel = [r * _ORGANIZATION_FACTOR for r in rel]
+        if _REFERRAL_ONLY.search(t.description):
+            rel = [r * _REFERRAL_FACTOR for r in rel]
         for c in range(n_cat):
             if rel[c] >= floor:
                 out_s.append(row)

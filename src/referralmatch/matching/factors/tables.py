@@ -81,7 +81,7 @@ class FactorTables:
     @cached_property
     def _language(self) -> tuple[IntArray, IntArray]:
         index = self.index
-        return distinct_rows(index.s_lang, index.s_interp, index.s_lang_listed)
+        return distinct_rows(index.s_lang, index.s_interp, index.s_lang_listed, index.s_teaches_english)
 
     @cached_property
     def _cost(self) -> tuple[IntArray, IntArray]:
@@ -128,7 +128,7 @@ class FactorTables:
         def kernel(rows: IntArray) -> FloatArray:
             return language_factor(
                 index.s_lang[rows], index.s_interp[rows], index.s_lang_listed[rows],
-                client_mask, has_languages, related_mask,
+                client_mask, has_languages, related_mask, index.s_teaches_english[rows],
             )  # fmt: skip
 
         key = ("language", client_mask, has_languages, related_mask)

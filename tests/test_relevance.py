@@ -698,7 +698,7 @@ def test_asking_for_counselling_does_not_say_the_client_has_a_serious_mental_ill
 
 
 def test_an_age_group_listed_with_adults_is_a_range_not_a_restriction() -> None:
-    for text in ("Adolescents and adults.", "Adults & adolescents", "Adults and seniors 60+"):
+    for text in ("Adolescents and adults.", "Adults & adolescents", "Teens and adults"):
         assert service_targets("Counseling Center", text, "", ()) == frozenset(), text
     assert service_targets("Counseling Center", "Youth ages 12-17", "", ()) == {"youth"}
 

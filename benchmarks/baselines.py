@@ -116,16 +116,22 @@ def need_plan(
         enumerate(client.needs), key=lambda p: (URGENCY[p[1].urgency], p[1].priority, p[0])
     )
     for _, need in ordered:
-        cats = _need_categories(need, categories)
+        cats = _need_categories(need, categories, client.settled_situations())
         key = need.category if not need.is_free_text else (cats[0][0] if cats else "free_text")
         plan.append((key, cats))
     return plan
 
 
-def _need_categories(need: Need, categories: NeedCategories) -> list[tuple[str, float]]:
+def _need_categories(
+    need: Need, categories: NeedCategories, situations: frozenset[str] = frozenset()
+) -> list[tuple[str, float]]:
     if not need.is_free_text and need.category in categories:
         urgent = categories.urgent_children(need.category) if need.urgency in ("urgent", "immediate") else ()
-        return [(need.category, 1.0)] + [(child, 1.0) for child in urgent]
+        extra = list(urgent)
+        for child in categories.children(need.category):  # met in full for these situations
+            if child not in extra and situations & set(categories.get(child).meets_parent_for):
+                extra.append(child)
+        return [(need.category, 1.0)] + [(child, 1.0) for child in extra]
     ranked = match_need_text(need.category, categories, limit=3)
     if not ranked:
         return []

@@ -96,11 +96,19 @@ class RefMatch:
 
 
 def _need_categories(
-    need_text: str, is_free: bool, categories: NeedCategories, urgency: str = "routine"
+    need_text: str,
+    is_free: bool,
+    categories: NeedCategories,
+    urgency: str = "routine",
+    situations: frozenset[str] = frozenset(),
 ) -> list[tuple[str, float]]:
     if not is_free and need_text in categories:
         urgent = categories.urgent_children(need_text) if urgency in ("urgent", "immediate") else ()
-        return [(need_text, 1.0)] + [(child, 1.0) for child in urgent]
+        extra = list(urgent)
+        for child in categories.children(need_text):  # met in full for the client's situations
+            if child not in extra and situations & set(categories.get(child).meets_parent_for):
+                extra.append(child)
+        return [(need_text, 1.0)] + [(child, 1.0) for child in extra]
     ranked = match_need_text(need_text, categories, limit=3)
     if not ranked:
         return []
@@ -142,7 +150,9 @@ def reference_match(
         enumerate(client.needs), key=lambda p: (URGENCY[p[1].urgency], p[1].priority, p[0])
     )
     for _, need in needs:
-        cats = _need_categories(need.category, need.is_free_text, categories, need.urgency)
+        cats = _need_categories(
+            need.category, need.is_free_text, categories, need.urgency, client.settled_situations(on)
+        )
         key = need.category if not need.is_free_text else (cats[0][0] if cats else "free_text")
         found: list[tuple[float, float, str, RefMatch]] = []
         need_has = frozenset().union(*(need_populations(c, categories) for c, _ in cats))

@@ -775,3 +775,26 @@ def test_an_age_band_within_youth_makes_a_youth_programme():
     assert service_targets("Job Centre", "Ages 18 and older.", "", ()) == frozenset()
     has, not_has = client_populations(rm.ClientProfile(age=19))
     assert population_one(job_corps, has, not_has) == MATCHED_UNNAMED
+
+
+def test_home_delivered_meals_are_a_weak_food_fit_unless_the_client_is_senior_or_disabled() -> None:
+    from referralmatch.matching.candidates import need_categories
+
+    meals = ServiceText("Meals On Wheels", "Delivers a hot dinner.", "", ((AIRS, "BD-5000.3500", None),))
+    pantry = ServiceText("Pantry", "Groceries.", "", ((AIRS, "BD-1800.2000", None),))
+    texts = [meals, pantry, *_filler(20)]
+    food, delivered = _relevance(texts, "food"), _relevance(texts, "home_delivered_meals")
+    strong = rm.MatchConfig().strong_need_fit
+    assert food[0] < strong <= food[1] and delivered[0] >= 0.9  # name text ('Meals') is capped too
+    assert need_categories(rm.Need("food"), CATS) == [("food", 1.0)]
+    assert need_categories(rm.Need("food"), CATS, {"disability"}) == [
+        ("food", 1.0), ("home_delivered_meals", 1.0)
+    ]
+    directory = _directory([
+        ("mow", "Meals On Wheels", {"eligibility_description": "Homebound persons of all ages.",
+                                    "_attrs": [("taxonomy", None, "BD-5000.3500")]}),
+    ])  # fmt: skip
+    matcher = rm.Matcher(directory)
+    weak = {m.service_id: m.weak_fit for m in matcher.match(_client(age=52, needs=["food"])).matches}
+    senior = {m.service_id: m.weak_fit for m in matcher.match(_client(age=70, needs=["food"])).matches}
+    assert weak == {"mow": True} and senior == {"mow": False}

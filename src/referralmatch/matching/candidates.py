@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,14 +35,19 @@ __all__ = ["candidates", "need_categories"]
 _URGENT = ("urgent", "immediate")
 
 
-def need_categories(need: Need, categories: NeedCategories) -> list[tuple[str, float]]:
+def need_categories(
+    need: Need, categories: NeedCategories, situations: Iterable[str] = ()
+) -> list[tuple[str, float]]:
     """The categories a need is matched against, each with a weight in (0, 1]: the category
     itself (with, for an urgent or immediate need, the children that meet it in full: a bed
-    tonight for urgent housing), or for free text the best categories (those within 75 % of
-    the best score)."""
+    tonight for urgent housing; and the children that meet it in full for a client in one of
+    ``situations``: home-delivered meals for a senior's food need), or for free text the best
+    categories (those within 75 % of the best score)."""
     if not need.is_free_text and need.category in categories:
         urgent = categories.urgent_children(need.category) if need.urgency in _URGENT else ()
-        return [(need.category, 1.0), *((child, 1.0) for child in urgent)]
+        situational = categories.situation_children(need.category, situations)
+        extra = dict.fromkeys((*urgent, *situational))
+        return [(need.category, 1.0), *((child, 1.0) for child in extra)]
     from ..needs.classify import match_need_text
 
     ranked = match_need_text(need.category, categories, limit=3)

@@ -226,9 +226,10 @@ class Matcher:
             location_unresolved=resolution is not None and place is None,
         )
 
-    def need_categories(self, need: Need) -> list[tuple[str, float]]:
-        """The categories a need is matched against, each with a weight in (0, 1]."""
-        return need_categories(need, self.index.categories)
+    def need_categories(self, need: Need, situations: Iterable[str] = ()) -> list[tuple[str, float]]:
+        """The categories a need is matched against, each with a weight in (0, 1], for a
+        client in these (settled) situations."""
+        return need_categories(need, self.index.categories, situations)
 
     def _need_populations(self, cats: list[tuple[str, float]]) -> frozenset[str]:
         """Populations that asking for these categories implies (for targeting only)."""
@@ -358,7 +359,7 @@ class Matcher:
     ) -> tuple[NeedResult, Callable[[], list[Exclusion]], _NeedDiagnostics]:
         index = self.index
         categories = index.categories
-        cats = self.need_categories(need)
+        cats = self.need_categories(need, ctx.client.settled_situations(ctx.on))
         key, label = self._label(need, cats)
         sensitive = any(categories.is_sensitive(k) for k, _ in cats)
         gravity = next((g for k, _ in cats if (g := categories.gravity_code(k))), None)

@@ -69,6 +69,11 @@ class NeedCategory(BaseModel):
     meets_urgent_parent: bool = False
     """An urgent or immediate need for the parent is met by this category in full, whatever
     its ``parent_lift``: for a client who needs housing tonight, a shelter bed *is* housing."""
+    meets_parent_for: tuple[str, ...] = ()
+    """Situations (``situations.json`` keys) of clients for whom this category meets a need for
+    its parent in full, whatever its ``parent_lift``: home-delivered meals are food help for
+    people who cannot get out, a weak fit for a generic food need but food itself for a senior
+    or a client with a disability."""
     airs_codes: tuple[tuple[str, float], ...] = ()
     """AIRS/211 LA taxonomy code prefixes and how strongly a code under each says the service
     *is* this need (0-1; the longest matching prefix decides, so ``ND-9200`` volunteer
@@ -293,11 +298,23 @@ class NeedCategories:
         """
         return tuple(c for c in self.children(key) if self.get(c).meets_urgent_parent)
 
+    def situation_children(self, key: str, situations: Iterable[str]) -> tuple[str, ...]:
+        """Children of ``key`` that meet a need for it in full for a client in one of these
+        situations (see :attr:`NeedCategory.meets_parent_for`).
+
+        Example:
+            >>> cats = NeedCategories.default()
+            >>> cats.situation_children("food", ["senior"]), cats.situation_children("food", [])
+            (('home_delivered_meals',), ())
+        """
+        have = set(situations)
+        return tuple(c for c in self.children(key) if have.intersection(self.get(c).meets_parent_for))
+
     def descendants(self, key: str) -> tuple[str, ...]:
         """All categories below ``key`` (depth first, file order), excluding ``key`` itself.
 
         Example:
-            >>> NeedCategories.default().descendants("food")
+            >>> NeedCategories.default().descendants("legal")
             ()
         """
         out: list[str] = []

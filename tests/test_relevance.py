@@ -775,3 +775,17 @@ def test_an_age_band_within_youth_makes_a_youth_programme():
     assert service_targets("Job Centre", "Ages 18 and older.", "", ()) == frozenset()
     has, not_has = client_populations(rm.ClientProfile(age=19))
     assert population_one(job_corps, has, not_has) == MATCHED_UNNAMED
+
+
+def test_a_reentry_job_programme_is_not_legal_help_by_its_name():
+    # re-entry is who a programme serves (people leaving prison), not a legal service
+    texts = [
+        ServiceText("Jericho Re-Entry", "Job training and placement for men recently released.", "", ()),
+        ServiceText("Reentry Works", "Employment services for ex-offenders.", "", ()),
+        ServiceText("Record Clearing Clinic", "Expungement and legal advice for people with a criminal record.",
+                    "", ()),  # fmt: skip
+        *_filler(40),
+    ]
+    legal = _relevance(texts, "legal")
+    assert legal[0] < 0.5 and legal[1] < 0.5
+    assert legal[2] >= 0.8

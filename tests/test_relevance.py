@@ -789,3 +789,15 @@ def test_a_reentry_job_programme_is_not_legal_help_by_its_name():
     legal = _relevance(texts, "legal")
     assert legal[0] < 0.5 and legal[1] < 0.5
     assert legal[2] >= 0.8
+
+
+def test_a_word_inside_a_negative_phrase_is_not_evidence_through_an_overlapping_phrase():
+    # "credit counseling" is not therapy, so neither is the "counseling service" it overlaps
+    texts = [
+        ServiceText("Consumer Credit Counseling Service", "Debt management and budgeting.", "", ()),
+        ServiceText("Family Counseling Service", "Counseling for individuals and families.", "", ()),
+        *_filler(40),
+    ]
+    therapy = _relevance(texts, "therapy")
+    assert therapy[0] < 0.2 <= 0.8 <= therapy[1]
+    assert _relevance(texts, "financial")[0] >= 0.8

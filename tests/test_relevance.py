@@ -801,3 +801,10 @@ def test_a_word_inside_a_negative_phrase_is_not_evidence_through_an_overlapping_
     therapy = _relevance(texts, "therapy")
     assert therapy[0] < 0.2 <= 0.8 <= therapy[1]
     assert _relevance(texts, "financial")[0] >= 0.8
+
+
+def test_unemployment_insurance_is_financial_help():
+    # AIRS NS-9000: temporary wage replacement for people out of work
+    ui = ((AIRS, "NS-9000", "Unemployment Insurance"),)
+    texts = [ServiceText("Dept. of Labor, Claims Division", "Files claims.", "", ui), *_filler(40)]
+    assert _relevance(texts, "financial")[0] >= 0.9

@@ -684,7 +684,7 @@ def test_a_substance_use_programme_is_not_mental_health_counselling():
     ]
     addiction, counselling = _relevance(texts, "therapy")[:2]
     assert addiction < 0.5 < counselling
-    assert _relevance(texts, "substance_use_treatment")[0] >= 0.9
+    assert _relevance(texts, "substance_use_treatment")[0] >= 0.75
 
 
 def test_asking_for_counselling_does_not_say_the_client_has_a_serious_mental_illness():
@@ -808,3 +808,18 @@ def test_unemployment_insurance_is_financial_help():
     ui = ((AIRS, "NS-9000", "Unemployment Insurance"),)
     texts = [ServiceText("Dept. of Labor, Claims Division", "Files claims.", "", ui), *_filler(40)]
     assert _relevance(texts, "financial")[0] >= 0.9
+
+
+def test_an_open_eligibility_term_beside_codes_about_another_need_counts_at_a_discount():
+    # a real drug and alcohol programme: AIRS codes all substance use, the OE term "Counseling"
+    oe = "Open Eligibility (Baltimore CHARMcare categories)"
+    counseling = (oe, "106-09-01", "Counseling")
+    texts = [
+        ServiceText("Program A", "Open weekdays.", "", ((AIRS, "RX-8450.8000", None), counseling)),
+        ServiceText("Program B", "Open weekdays.", "", ((AIRS, "RF-3300", None), counseling)),
+        ServiceText("Program C", "Open weekdays.", "", (counseling,)),
+        *_filler(40),
+    ]
+    therapy = _relevance(texts, "therapy")
+    assert therapy[0] < 0.6 <= 0.75 <= min(therapy[1], therapy[2])
+    assert _relevance(texts, "substance_use_treatment")[0] >= 0.75

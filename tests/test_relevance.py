@@ -782,8 +782,7 @@ def test_a_reentry_job_programme_is_not_legal_help_by_its_name():
     texts = [
         ServiceText("Jericho Re-Entry", "Job training and placement for men recently released.", "", ()),
         ServiceText("Reentry Works", "Employment services for ex-offenders.", "", ()),
-        ServiceText("Record Clearing Clinic", "Expungement and legal advice for people with a criminal record.",
-                    "", ()),  # fmt: skip
+        ServiceText("Record Clearing Clinic", "Expungement and legal advice with a criminal record.", "", ()),
         *_filler(40),
     ]
     legal = _relevance(texts, "legal")

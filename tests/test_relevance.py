@@ -822,3 +822,11 @@ def test_an_open_eligibility_term_beside_codes_about_another_need_counts_at_a_di
     therapy = _relevance(texts, "therapy")
     assert therapy[0] < 0.6 <= 0.75 <= min(therapy[1], therapy[2])
     assert _relevance(texts, "substance_use_treatment")[0] >= 0.75
+
+
+def test_a_programme_for_survivors_of_torture_is_aimed_at_refugees():
+    # torture-treatment programmes serve refugees and asylum seekers, not the general public
+    targets = service_targets("Advocates for Survivors of Trauma", "Survivors of torture and war trauma.", "", ())
+    assert targets == {"refugee"}
+    has, not_has = client_populations(rm.ClientProfile(age=48, situations=["caregiver"]))
+    assert population_one(targets, has, not_has) == NOT_KNOWN

@@ -900,3 +900,17 @@ def test_an_age_named_among_those_included_is_not_required():
     assert [r.kind for r in rules if r.kind != "other"] == ["income"]
     assert evaluate(rules, ClientProfile(age=35))[0].status != "unmet"
     assert [r.describe() for r in parse("Seniors 60 and over")] == ["age 60+"]
+
+
+def test_a_minor_living_with_family_brings_no_child_of_their_own():
+    # real Head Start records: "Children, ages 3 & 4, and their parents" (a pair of ages is a
+    # range) is for young children and their parents, not for a 15-year-old living with a parent
+    rules = [r for r in parse("Children, ages 3 & 4, and their parents.") if r.kind == "age"]
+    assert [(r.min_age, r.max_age, r.applies_to) for r in rules] == [(3.0, 4.0, "dependent")]
+    teen = ClientProfile(age=15, household_size=2, situations=["youth", "student"])
+    assert evaluate(rules, teen)[0].status == "unmet"
+    teen_parent = ClientProfile(age=17, household_size=2, situations=["parenting"])
+    assert evaluate(rules, teen_parent)[0].status == "unknown"  # her child's age is not given
+    assert evaluate(rules, ClientProfile(age=30, household_size=3))[0].status == "unknown"
+    assert [(r.min_age, r.max_age) for r in parse("Ages 16 and 17.")] == [(16.0, 17.0)]
+    assert [(r.min_age, r.max_age) for r in parse("Ages 18 and older.")] == [(18.0, None)]

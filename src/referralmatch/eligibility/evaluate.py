@@ -76,7 +76,7 @@ _IDENTITY = {
 _LOW_INCOME_PERCENT_FPL = 200.0  # a "low-income" client is one at or under 200% FPL (met, else unknown)
 
 FACTS_READ: dict[str, tuple[str, ...]] = {
-    "age": ("age", "date_of_birth", "dependents_ages", "household_size"),
+    "age": ("age", "date_of_birth", "dependents_ages", "household_size", "pregnant", "situations"),
     "gender": ("gender", "age", "date_of_birth", "household_size"),
     "residency": ("location",),
     "income": ("annual_income", "household_size", "location", "situations"),
@@ -169,9 +169,20 @@ def _age(rule: AgeRule, client: ClientProfile, on: date | None) -> tuple[Status,
         kids and any(_fits_exception(a, rule) for a in kids)
     ):
         return "unknown", f"met only {rule.exception}"
-    if kids is None and not _no_children(client):
+    if kids is None and not _no_children(client) and not _minor_without_children(client, own):
         return "unknown", "children's ages unknown"
     return "unmet", "not met"
+
+
+def _minor_without_children(client: ClientProfile, own: float | None) -> bool:
+    """A minor not known to be a parent (or pregnant) brings no child of their own: the rest
+    of a 15-year-old's household is the family she lives with, not her children."""
+    return (
+        own is not None
+        and own < 18
+        and not client.has_situation("parenting")
+        and not client.has_situation("pregnant")
+    )
 
 
 def _gender(rule: GenderRule, client: ClientProfile, on: date | None) -> tuple[Status, str]:

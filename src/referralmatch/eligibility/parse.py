@@ -130,6 +130,10 @@ _AGE_RANGE = [
     re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?", _I),
     re.compile(rf"\b{_POPULATION}\s+{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?\b", _I),
     re.compile(rf"{_NUM}{_TO}{_NUM}\s*(?:years?|yrs?\.?)\s+(?:old|of age)\b", _I),
+    # two ages named as a pair ("Children, ages 3 & 4"): the range they span
+    re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}\s*(?:&|and|or)\s*{_NUM}"
+               r"(?!\s*(?:days?|weeks?|months?|%|percent|\+|(?:years?|yrs?\.?)?\s*(?:and|or)\s+(?:over|older|up|under|younger)))"
+               r"(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?", _I),
 ]
 _AGE_MIN = [
     re.compile(

@@ -273,12 +273,15 @@ def _scan(
     """Leftmost-longest phrase hits ``(start, end, resolved)``, walking the token trie.
 
     A hit lying inside an earlier hit's span is dropped (the longer phrase already accounts for
-    it, including any negative keyword it contains).
+    it, including any negative keyword it contains). A hit overlapping an earlier negative
+    keyword is no evidence for that keyword's category: in "credit counseling service" the
+    counselling is credit counselling, so "counseling service" does not count as therapy.
     """
     hits: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
     trie = comp.trie
     end = 0
     n = len(tokens)
+    negated_until: dict[int, int] = {}  # category -> end of the latest negative hit for it
     for i in range(n):
         node = trie.get(tokens[i])
         if node is None:
@@ -296,7 +299,15 @@ def _scan(
                 break
         if best is not None and best > end:
             end = best
-            hits.append((i, best, _lookup(trie, tokens, i, best)))
+            resolved = _lookup(trie, tokens, i, best)
+            if negated_until:
+                resolved = tuple(r for r in resolved if negated_until.get(r[0], 0) <= i)
+                if not resolved:
+                    continue
+            for cat, kind in resolved:
+                if kind == _NEGATIVE:
+                    negated_until[cat] = best
+            hits.append((i, best, resolved))
     return hits
 
 

@@ -327,6 +327,9 @@ def _age_targets(eligibility: str) -> set[str]:
     for rule in parse_eligibility(eligibility) if eligibility else ():
         if rule.kind != "age" or rule.applies_to != "client" or rule.confidence < 0.8:
             continue
+        at = eligibility.find(rule.source_text)
+        if at > 0 and _WITH_ADULTS_BEFORE.search(eligibility[max(0, at - 40) : at]):
+            continue  # "Adults and seniors 60+": the ages a service covers, not a target
         if rule.max_age is not None and rule.max_age <= YOUTH_MAX_AGE:
             out.add("youth")
         elif rule.min_age is not None and rule.min_age >= SENIOR_MIN_AGE:

@@ -10,7 +10,9 @@ Evidence, strongest first:
    ``situations.json`` lists as populations, such as "Mental Illness") say who, not what.
    Taxonomy evidence is discounted by the service's *focus*, the share of its codes that are
    about the category: a hospital with sixteen codes, one of them support groups, is less surely
-   a support group than a programme whose only code is one.
+   a support group than a programme whose only code is one. An Open Eligibility term beside
+   AIRS codes none of which is clearly about the category ("Counseling" on a programme coded
+   only for substance-use counselling) counts at 0.6: it names the codes' need loosely.
 2. **Text**, through a BM25 model per field with directory-level phrase statistics: a category
    phrase that most services use ("health") counts little, a rare one ("soup kitchen") much
    (smoothed with a background of 500 services without hits, so that in a directory of two
@@ -133,6 +135,7 @@ _REFERRAL_ONLY = re.compile(
 referral for English as a Second Language classes ...", "Provides referrals to resources for food")."""
 _REFERRAL_FACTOR = 0.7  # a service that refers people on is a step removed from the help itself
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
+_OE_UNCORROBORATED = 0.6  # an OE term whose service's AIRS codes are all about other needs
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
 _CONTEXT_FACTOR = 0.75
 _NEGATORS = frozenset({"no", "not", "non", "never", "without", "nor"})
@@ -381,6 +384,7 @@ def relevance_table(
         tax = [0.0] * n_cat
         tax_kind = [0] * n_cat
         code_hits = [0] * n_cat  # how many of the service's codes evidence each category
+        airs_best = [0.0] * n_cat  # the strongest AIRS code evidence alone
         n_codes = 0
         refined = _refined_codes(t.taxonomy)
         airs_codes: list[str] = []
@@ -402,6 +406,8 @@ def relevance_table(
                             code_hits[cat] += 1
                         if strength > tax[cat]:
                             tax[cat], tax_kind[cat] = strength, 1
+                        if strength > airs_best[cat]:
+                            airs_best[cat] = strength
             else:
                 if normalize_tokens(term_name or "") in _population_terms():
                     continue  # a target population ("Mental Illness", "Veterans"): who, not what
@@ -412,6 +418,13 @@ def relevance_table(
                         code_hits[cat] += 1
                     if term_value > tax[cat]:
                         tax[cat], tax_kind[cat] = term_value, 2
+        if airs_codes:
+            # an Open Eligibility term beside AIRS codes none of which is clearly about the
+            # category ("Counseling" on a drug and alcohol programme) is the codes' need in
+            # looser words: it counts at a discount
+            for c in range(n_cat):
+                if tax_kind[c] == 2 and airs_best[c] < 0.5:
+                    tax[c] = max(airs_best[c], tax[c] * _OE_UNCORROBORATED)
         # focus: the share of the service's codes that are about the category
         focus = [
             _FOCUS_FLOOR + (1.0 - _FOCUS_FLOOR) * min(1.0, code_hits[c] / n_codes) if n_codes else 1.0

@@ -775,3 +775,27 @@ def test_an_age_band_within_youth_makes_a_youth_programme():
     assert service_targets("Job Centre", "Ages 18 and older.", "", ()) == frozenset()
     has, not_has = client_populations(rm.ClientProfile(age=19))
     assert population_one(job_corps, has, not_has) == MATCHED_UNNAMED
+
+
+def test_a_provider_coded_for_several_programmes_populations_is_never_below_neutral():
+    # a health centre coded Pregnant Women, Older Adults and Mental Illness for its prenatal,
+    # geriatric and psychiatric clinics serves the public; its codes say whom programmes serve
+    from referralmatch.matching.factors.population import OPEN_TO_ALL
+
+    codes = (
+        ("AIRS/211 LA", "YK-6500.6600", "Pregnant Women"),
+        ("AIRS/211 LA", "YB-8000", "Older Adults"),
+        ("AIRS/211 LA", "YF-5000", "Mental Illness/Emotional Disabilities"),
+        ("AIRS/211 LA", "L", "Health Care"),
+    )
+    centre = service_targets("Community Health Center", "", "", codes)
+    assert OPEN_TO_ALL in centre and "pregnant" in centre
+    has, not_has = client_populations(rm.ClientProfile(age=45, gender="male"))
+    assert population_one(centre, has, not_has) == NEUTRAL  # not 0.1 (a man of 45 is none of them)
+    expecting = client_populations(rm.ClientProfile(age=22, gender="female", situations=["pregnant"]))
+    assert population_one(centre, *expecting) == MATCHED_UNNAMED  # a match still counts
+    # two codes are a service aimed at them; a name that says whom it serves keeps its mismatch
+    assert OPEN_TO_ALL not in service_targets("Community Health Center", "", "", codes[1:])
+    geriatric = service_targets("Geriatric Center", "", "", codes)
+    assert OPEN_TO_ALL not in geriatric
+    assert population_one(geriatric, has, not_has, named=frozenset({"senior"})) == MISMATCH

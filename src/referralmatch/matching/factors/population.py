@@ -321,6 +321,11 @@ def service_targets(
     return frozenset(found | communities)
 
 
+_AGE_GROUP_WITH_ADULTS = re.compile(
+    r"(?<!young )\badults?\s*(?:,|&|/|\band\b|\bor\b)|(?:,|&|/|\band\b|\bor\b)\s*(?!young\b)adults?\b", re.I
+)
+"""An age group listed with adults ("Adults and seniors 60+"): its ages are a range the service
+covers, not a youth or senior programme."""
 YOUTH_MAX_AGE = 24
 SENIOR_MIN_AGE = 60
 
@@ -333,7 +338,9 @@ def _age_targets(eligibility: str) -> set[str]:
     (['youth'], [])
     """
     out: set[str] = set()
-    for rule in parse_eligibility(eligibility) if eligibility else ():
+    if not eligibility or _AGE_GROUP_WITH_ADULTS.search(eligibility):  # "Adults and seniors 60+": a range
+        return out
+    for rule in parse_eligibility(eligibility):
         if rule.kind != "age" or rule.applies_to != "client" or rule.confidence < 0.8:
             continue
         if rule.max_age is not None and rule.max_age <= YOUTH_MAX_AGE:

@@ -799,3 +799,18 @@ def test_a_provider_coded_for_several_programmes_populations_is_never_below_neut
     geriatric = service_targets("Geriatric Center", "", "", codes)
     assert OPEN_TO_ALL not in geriatric
     assert population_one(geriatric, has, not_has, named=frozenset({"senior"})) == MISMATCH
+
+
+def test_an_hiv_clinic_serves_people_living_with_hiv_and_is_one_programme_of_a_health_centre():
+    # AIRS LT-1750.0500 (AIDS/HIV Clinics) serves people with HIV by its nature; listed with the
+    # general health care code it refines (L), it is one programme of a clinic for everyone
+    from referralmatch.matching.factors.population import OPEN_TO_ALL
+
+    clinic = (("AIRS/211 LA", "LT-1750.0500", "AIDS/HIV Clinics"),)
+    assert service_targets("Virology Clinic", "See notes.", "", clinic) == {"hiv"}
+    centre = service_targets("Health Center", "Persons ages 18 years and older.", "", (*clinic, ("AIRS/211 LA", "L", None)))
+    assert centre == {"hiv", OPEN_TO_ALL}
+    hiv = client_populations(rm.ClientProfile(age=45, situations=["hiv"]))
+    other = client_populations(rm.ClientProfile(age=74, gender="female"))
+    assert population_one(centre, *hiv) == MATCHED_UNNAMED
+    assert population_one(centre, *other) == NEUTRAL  # not 0.3: its HIV clinic is one programme

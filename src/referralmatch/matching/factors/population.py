@@ -2,7 +2,9 @@
 
 A service's targets come from AIRS/211 LA target-population codes (the ``Y`` facet, by the
 longest prefix listed in ``needs/situations.json``, which may also list a service code whose
-users are a population by its nature: ``HD-8000`` public schools serve students), Open
+users are a population by its nature: ``HD-8000`` public schools serve students, ``LT-1750.0500``
+HIV clinics people living with HIV; listed with a broader code it refines, a health centre's
+``L``, it is one programme's and the service is marked :data:`OPEN_TO_ALL`), Open
 Eligibility situation terms, and the
 situation patterns found in its name, audience and eligibility text, and the ages its eligibility
 text gives (an age band within youth, "Ages 16-24", or from 60 up); gender targets (``women``,
@@ -285,14 +287,20 @@ def service_targets(
     found: set[str] = set()
     airs = _airs_map()
     oe = _oe_names()
+    taxonomy = tuple(taxonomy)
+    listed = {c.strip().upper() for v, c, _ in taxonomy if c and is_airs_code(c, v)}
+    one_programme: set[str] = set()
     for vocabulary, code, term in taxonomy:
         if is_airs_code(code, vocabulary) and code and (
             code.strip().upper().startswith("Y") or _aimed_service(code.strip().upper(), airs)
         ):
-            for prefix in _airs_prefixes(code.strip().upper()):
+            upper = code.strip().upper()
+            for prefix in _airs_prefixes(upper):
                 key = airs.get(prefix)
                 if key is not None:
                     found.add(key)
+                    if not upper.startswith("Y") and listed.intersection(_airs_prefixes(upper)[1:]):
+                        one_programme.add(key)  # an HIV clinic listed with the general health care it refines
                     break
         elif term:
             key = oe.get(normalize_tokens(term))
@@ -305,7 +313,9 @@ def service_targets(
     found |= written
     situations_found = found - {"women", "men"}
     # many populations from codes alone, none from its name or eligibility text: programmes'
-    programme_codes = len(situations_found) >= PROGRAMME_TARGETS and not written - {"women", "men"}
+    programme_codes = (
+        len(situations_found) >= PROGRAMME_TARGETS or bool(one_programme)
+    ) and not written - {"women", "men"}
     if situations_found and not written & {"women", "men"}:
         # a gender among other population codes, which no text repeats, is one programme's
         found -= coded_genders

@@ -814,3 +814,11 @@ def test_an_hiv_clinic_serves_people_living_with_hiv_and_is_one_programme_of_a_h
     other = client_populations(rm.ClientProfile(age=74, gender="female"))
     assert population_one(centre, *hiv) == MATCHED_UNNAMED
     assert population_one(centre, *other) == NEUTRAL  # not 0.3: its HIV clinic is one programme
+
+
+def test_an_hiv_testing_or_prevention_programme_is_not_aimed_at_people_living_with_hiv():
+    # testing and prevention serve people at risk; care and drug assistance serve people with HIV
+    assert service_targets("Health Dept., HIV/STD Prevention Program", "", "", ()) == frozenset()
+    assert service_targets("Hospital, HIV Testing and Counseling", "", "", ()) == frozenset()
+    assert service_targets("Clinic", "Testing for HIV/STDs is open to anyone.", "", ()) == frozenset()
+    assert service_targets("HIV Primary Care", "Adults living with HIV/AIDS.", "", ()) == {"hiv"}

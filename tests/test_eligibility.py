@@ -900,3 +900,13 @@ def test_an_age_named_among_those_included_is_not_required():
     assert [r.kind for r in rules if r.kind != "other"] == ["income"]
     assert evaluate(rules, ClientProfile(age=35))[0].status != "unmet"
     assert [r.describe() for r in parse("Seniors 60 and over")] == ["age 60+"]
+
+
+def test_a_named_parts_requirement_does_not_restrict_the_whole_service():
+    # a real hospital: open to anyone; only its outreach programme is for the uninsured
+    text = "Open to anyone. St. Clare Outreach services are for low-income/uninsured persons."
+    insured = ClientProfile(age=71, insurance=["medicare"])
+    assert all(v.status != "unmet" or not v.rule.hard for v in evaluate(parse(text), insured))
+    assert not any(r.hard for r in parse(text) if r.kind == "insurance")
+    # the service's own wording still restricts
+    assert [r.hard for r in parse("Services are for uninsured persons.") if r.kind == "insurance"] == [True]

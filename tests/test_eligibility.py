@@ -914,3 +914,13 @@ def test_a_minor_living_with_family_brings_no_child_of_their_own():
     assert evaluate(rules, ClientProfile(age=30, household_size=3))[0].status == "unknown"
     assert [(r.min_age, r.max_age) for r in parse("Ages 16 and 17.")] == [(16.0, 17.0)]
     assert [(r.min_age, r.max_age) for r in parse("Ages 18 and older.")] == [(18.0, None)]
+
+
+def test_a_named_parts_requirement_does_not_restrict_the_whole_service():
+    # a real hospital: open to anyone; only its outreach programme is for the uninsured
+    text = "Open to anyone. St. Clare Outreach services are for low-income/uninsured persons."
+    insured = ClientProfile(age=71, insurance=["medicare"])
+    assert all(v.status != "unmet" or not v.rule.hard for v in evaluate(parse(text), insured))
+    assert not any(r.hard for r in parse(text) if r.kind == "insurance")
+    # the service's own wording still restricts
+    assert [r.hard for r in parse("Services are for uninsured persons.") if r.kind == "insurance"] == [True]

@@ -853,3 +853,50 @@ def test_a_programme_for_survivors_of_torture_is_aimed_at_refugees():
     assert targets == {"refugee"}
     has, not_has = client_populations(rm.ClientProfile(age=48, situations=["caregiver"]))
     assert population_one(targets, has, not_has) == NOT_KNOWN
+
+
+def test_a_provider_coded_for_several_programmes_populations_is_never_below_neutral():
+    # a health centre coded Pregnant Women, Older Adults and Mental Illness for its prenatal,
+    # geriatric and psychiatric clinics serves the public; its codes say whom programmes serve
+    from referralmatch.matching.factors.population import OPEN_TO_ALL
+
+    codes = (
+        ("AIRS/211 LA", "YK-6500.6600", "Pregnant Women"),
+        ("AIRS/211 LA", "YB-8000", "Older Adults"),
+        ("AIRS/211 LA", "YF-5000", "Mental Illness/Emotional Disabilities"),
+        ("AIRS/211 LA", "L", "Health Care"),
+    )
+    centre = service_targets("Community Health Center", "", "", codes)
+    assert OPEN_TO_ALL in centre and "pregnant" in centre
+    has, not_has = client_populations(rm.ClientProfile(age=45, gender="male"))
+    assert population_one(centre, has, not_has) == NEUTRAL  # not 0.1 (a man of 45 is none of them)
+    expecting = client_populations(rm.ClientProfile(age=22, gender="female", situations=["pregnant"]))
+    assert population_one(centre, *expecting) == MATCHED_UNNAMED  # a match still counts
+    # two codes are a service aimed at them; a name that says whom it serves keeps its mismatch
+    assert OPEN_TO_ALL not in service_targets("Community Health Center", "", "", codes[1:])
+    geriatric = service_targets("Geriatric Center", "", "", codes)
+    assert OPEN_TO_ALL not in geriatric
+    assert population_one(geriatric, has, not_has, named=frozenset({"senior"})) == MISMATCH
+
+
+def test_an_hiv_clinic_serves_people_living_with_hiv_and_is_one_programme_of_a_health_centre():
+    # AIRS LT-1750.0500 (AIDS/HIV Clinics) serves people with HIV by its nature; listed with the
+    # general health care code it refines (L), it is one programme of a clinic for everyone
+    from referralmatch.matching.factors.population import OPEN_TO_ALL
+
+    clinic = (("AIRS/211 LA", "LT-1750.0500", "AIDS/HIV Clinics"),)
+    assert service_targets("Virology Clinic", "See notes.", "", clinic) == {"hiv"}
+    centre = service_targets("Health Center", "Persons ages 18 years and older.", "", (*clinic, ("AIRS/211 LA", "L", None)))
+    assert centre == {"hiv", OPEN_TO_ALL}
+    hiv = client_populations(rm.ClientProfile(age=45, situations=["hiv"]))
+    other = client_populations(rm.ClientProfile(age=74, gender="female"))
+    assert population_one(centre, *hiv) == MATCHED_UNNAMED
+    assert population_one(centre, *other) == NEUTRAL  # not 0.3: its HIV clinic is one programme
+
+
+def test_an_hiv_testing_or_prevention_programme_is_not_aimed_at_people_living_with_hiv():
+    # testing and prevention serve people at risk; care and drug assistance serve people with HIV
+    assert service_targets("Health Dept., HIV/STD Prevention Program", "", "", ()) == frozenset()
+    assert service_targets("Hospital, HIV Testing and Counseling", "", "", ()) == frozenset()
+    assert service_targets("Clinic", "Testing for HIV/STDs is open to anyone.", "", ()) == frozenset()
+    assert service_targets("HIV Primary Care", "Adults living with HIV/AIDS.", "", ()) == {"hiv"}

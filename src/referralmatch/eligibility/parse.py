@@ -70,7 +70,10 @@ _VARIES = re.compile(
 _QUALIFIER = re.compile(
     r"\bfor\s+(?:\w+\s+){0,2}(?:programs?|services?|assistance|classes|meals?)\b|\bfor emergency\b"
     r"|\bpriority\b|\bpreferr?ed\b|\bpreference\b|\bespecially\b|\bencouraged\b|\bin some cases\b"
-    r"|\bto (?:obtain|get|receive|borrow)\b|,\s*or\b(?!\s+(?:go to|attend) school|\s+worship)|;\s*or\b|\bor other\b", _I)  # fmt: skip
+    r"|\bto (?:obtain|get|receive|borrow)\b|,\s*or\b(?!\s+(?:go to|attend) school|\s+worship)|;\s*or\b|\bor other\b"
+    # a named part's requirements ("St. Clare Outreach services are for low-income persons")
+    r"|\b(?!(?:our|the|all|these|its|their|such|other)\s)\w+\s+(?:services|programs?|programmes?|clinics?)\s+(?:are|is)\s+for\b",
+    _I)  # fmt: skip
 
 _FPL = r"(?:f\.?p\.?[lg]\.?|federal poverty (?:level|line|guidelines?|limits?)|(?:the )?poverty (?:level|line|guidelines?))"
 _BELOW = r"(?:at or (?:below|under)|below|under|less than|up to|not (?:to )?exceed(?:ing)?|no (?:more|greater) than|within|<=?|≤)"

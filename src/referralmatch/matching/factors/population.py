@@ -2,12 +2,15 @@
 
 A service's targets come from AIRS/211 LA target-population codes (the ``Y`` facet, by the
 longest prefix listed in ``needs/situations.json``, which may also list a service code whose
-users are a population by its nature: ``HD-8000`` public schools serve students), Open
+users are a population by its nature: ``HD-8000`` public schools serve students, ``LT-1750.0500``
+HIV clinics people living with HIV; listed with a broader code it refines, a health centre's
+``L``, it is one programme's and the service is marked :data:`OPEN_TO_ALL`), Open
 Eligibility situation terms, and the
 situation patterns found in its name, audience and eligibility text, and the ages its eligibility
 text gives (an age band within youth, "Ages 16-24", or from 60 up); gender targets (``women``,
 ``men``) come from the same places. A service naming more than :data:`BROAD_TARGETS`
-situations is taken to serve everyone.
+situations is taken to serve everyone; one whose taxonomy codes alone give
+:data:`PROGRAMME_TARGETS` or more is a multi-programme provider, marked :data:`OPEN_TO_ALL`.
 
 The client's side is two sets: situations the client *has* (listed in ``situations``, with the
 situations whose services serve them too, or implied by a field: 60 or older is ``senior``, under 25 ``youth``, ``veteran=True``, a dependant makes
@@ -80,6 +83,12 @@ __all__ = [
 
 BROAD_TARGETS = 5
 """A service aimed at more distinct populations than this serves everyone."""
+PROGRAMME_TARGETS = 3
+"""A service whose taxonomy codes alone (its name and eligibility text give none) give this many distinct
+populations or more is a multi-programme provider (a health centre coded Pregnant Women, Older
+Adults and Mental Illness for its prenatal, geriatric and psychiatric clinics): its codes say whom
+some programmes serve, so a match counts, but the factor is never below neutral
+(:data:`OPEN_TO_ALL`)."""
 
 MATCHED, MATCHED_UNNAMED, NEUTRAL, NOT_KNOWN, MISMATCH = 1.0, 0.8, 0.5, 0.3, 0.1
 MATCHED_BROAD = 0.6
@@ -278,14 +287,20 @@ def service_targets(
     found: set[str] = set()
     airs = _airs_map()
     oe = _oe_names()
+    taxonomy = tuple(taxonomy)
+    listed = {c.strip().upper() for v, c, _ in taxonomy if c and is_airs_code(c, v)}
+    one_programme: set[str] = set()
     for vocabulary, code, term in taxonomy:
         if is_airs_code(code, vocabulary) and code and (
             code.strip().upper().startswith("Y") or _aimed_service(code.strip().upper(), airs)
         ):
-            for prefix in _airs_prefixes(code.strip().upper()):
+            upper = code.strip().upper()
+            for prefix in _airs_prefixes(upper):
                 key = airs.get(prefix)
                 if key is not None:
                     found.add(key)
+                    if not upper.startswith("Y") and listed.intersection(_airs_prefixes(upper)[1:]):
+                        one_programme.add(key)  # an HIV clinic listed with the general health care it refines
                     break
         elif term:
             key = oe.get(normalize_tokens(term))
@@ -297,6 +312,10 @@ def service_targets(
     communities = _community_targets(eligibility) | _community_targets(audience)
     found |= written
     situations_found = found - {"women", "men"}
+    # many populations from codes alone, none from its name or eligibility text: programmes'
+    programme_codes = (
+        len(situations_found) >= PROGRAMME_TARGETS or bool(one_programme)
+    ) and not written - {"women", "men"}
     if situations_found and not written & {"women", "men"}:
         # a gender among other population codes, which no text repeats, is one programme's
         found -= coded_genders
@@ -307,7 +326,7 @@ def service_targets(
         found -= situations_found if len(kept) > BROAD_TARGETS else situations_found - kept
     if {"women", "men"} <= found:
         found -= {"women", "men"}
-    if open_to_all and found:  # the populations are some programmes': marked, not dropped
+    if (open_to_all or programme_codes) and found:  # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)
     return frozenset(found | communities)
 

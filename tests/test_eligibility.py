@@ -924,3 +924,10 @@ def test_a_named_parts_requirement_does_not_restrict_the_whole_service():
     assert not any(r.hard for r in parse(text) if r.kind == "insurance")
     # the service's own wording still restricts
     assert [r.hard for r in parse("Services are for uninsured persons.") if r.kind == "insurance"] == [True]
+
+
+def test_seniors_listed_after_adults_put_no_senior_age_on_the_service():
+    rules = parse("Adults and seniors 60+")
+    assert evaluate(rules, ClientProfile(age=40))[0].status != "unmet"
+    assert [r.describe() for r in parse("Seniors 60+")] == ["age 60+"]
+    assert "age 13+" in [r.describe() for r in parse("Adults and adolescents ages 13 and up")]

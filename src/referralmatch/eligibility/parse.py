@@ -530,14 +530,25 @@ def _read_negated_ages(c: _Clause) -> None:
 
 def _included(c: _Clause, m: re.Match[str]) -> bool:
     """Whether a client's age bound is one of those "included" ("Low-income, including senior
-    citizens 60 and over"): named, but not required (the span is read all the same)."""
+    citizens 60 and over") or listed after adults ("Adults and seniors 60+"): named, but not
+    required (the span is read all the same)."""
     before = c.text[: m.start()]
     last = list(_INCLUDED.finditer(before))
     gap = before[last[-1].end() :] if last else ""
-    if last and len(gap.split()) <= 4 and ")" not in gap and _applies_to(c, m) == "client":
+    included = bool(last) and len(gap.split()) <= 4 and ")" not in gap
+    if (included or _WITH_ADULTS.search(before)) and _applies_to(c, m) == "client":
         c.consume(m.span())
         return True
     return False
+
+
+_WITH_ADULTS = re.compile(
+    r"(?<!young )\badults?\s*(?:,|&|/|\band\b|\bor\b)\s*"
+    r"(?:seniors?|senior citizens?|the elderly|elderly|older adults)\s*(?:\w+\s+)?$",
+    _I,
+)
+"""Seniors listed after adults ("Adults and seniors 60+"): the service covers both, so the
+seniors' age is no requirement."""
 
 
 def _read_ages(c: _Clause) -> None:

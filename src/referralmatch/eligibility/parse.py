@@ -528,7 +528,7 @@ def _read_negated_ages(c: _Clause) -> None:
             c.add(AgeRule, 0.85, m.span(), min_age=value, applies_to=who)
 
 
-def _included(c: _Clause, m: re.Match[str]) -> bool:
+def _not_required(c: _Clause, m: re.Match[str]) -> bool:
     """Whether a client's age bound is one of those "included" ("Low-income, including senior
     citizens 60 and over") or listed after adults ("Adults and seniors 60+"): named, but not
     required (the span is read all the same)."""
@@ -555,19 +555,19 @@ def _read_ages(c: _Clause) -> None:
     for pattern in _AGE_RANGE:
         for m in c.matches(pattern):
             lo, hi = int(m.group(1)), int(m.group(2))
-            if lo > hi or _included(c, m):
+            if lo > hi or _not_required(c, m):
                 continue
             c.add(AgeRule, 0.95, m.span(), min_age=float(lo), max_age=float(hi),
                   applies_to=_applies_to(c, m))  # fmt: skip
     for i, pattern in enumerate(_AGE_MIN):
         for m in c.matches(pattern):
-            if _included(c, m):
+            if _not_required(c, m):
                 continue
             c.add(AgeRule, 0.95 if i == 0 else 0.8, m.span(), min_age=float(m.group(1)),
                   applies_to=_applies_to(c, m))  # fmt: skip
     for pattern in _AGE_MAX:
         for m in c.matches(pattern):
-            if _included(c, m):
+            if _not_required(c, m):
                 continue
             value = int(next(g for g in reversed(m.groups()) if g and g.isdigit()))
             strict = m.group(1) is not None and not m.group(1).isdigit()

@@ -291,10 +291,8 @@ def service_targets(
     listed = {c.strip().upper() for v, c, _ in taxonomy if c and is_airs_code(c, v)}
     one_programme: set[str] = set()
     for vocabulary, code, term in taxonomy:
-        if is_airs_code(code, vocabulary) and code and (
-            code.strip().upper().startswith("Y") or _aimed_service(code.strip().upper(), airs)
-        ):
-            upper = code.strip().upper()
+        upper = code.strip().upper() if code and is_airs_code(code, vocabulary) else None
+        if upper is not None and (upper.startswith("Y") or _aimed_service(upper, airs)):
             for prefix in _airs_prefixes(upper):
                 key = airs.get(prefix)
                 if key is not None:

@@ -206,6 +206,7 @@ class _Registry:
     bottom_up: tuple[int, ...]
     airs: dict[str, tuple[tuple[int, float], ...]]  # prefix -> (category, strength)
     caps: dict[int, tuple[tuple[str, float], ...]]  # category -> (code prefix, cap)
+    family: dict[int, frozenset[int]]  # a capped category and the categories below it
 
 
 @lru_cache(maxsize=16)
@@ -236,6 +237,11 @@ def _registry(categories: NeedCategories) -> _Registry:
             for c in categories
             if c.airs_caps
         },
+        family={
+            index[c.key]: frozenset({index[c.key], *(index[d] for d in categories.descendants(c.key))})
+            for c in categories
+            if c.airs_caps
+        },
     )
 
 
@@ -247,7 +253,7 @@ def _capped(codes: Sequence[str], cat: int, caps: tuple[tuple[str, float], ...],
     A shelter coded only ``BH-1800.8500-185`` (extreme weather) is capped for housing; one
     also coded ``BH-8600`` (transitional housing) is not.
     """
-    family = {cat} | {c for c in range(len(reg.keys)) if _ancestor(reg, c, cat)}
+    family = reg.family[cat]
     cap_of: float | None = None
     for code in codes:
         prefixes = _airs_prefixes(code)
@@ -258,15 +264,6 @@ def _capped(codes: Sequence[str], cat: int, caps: tuple[tuple[str, float], ...],
         elif evidences:
             return 1.0
     return 1.0 if cap_of is None else cap_of
-
-
-def _ancestor(reg: _Registry, child: int, ancestor: int) -> bool:
-    p = reg.parent[child]
-    while p >= 0:
-        if p == ancestor:
-            return True
-        p = reg.parent[p]
-    return False
 
 
 @dataclass(frozen=True)

@@ -900,3 +900,23 @@ def test_an_hiv_testing_or_prevention_programme_is_not_aimed_at_people_living_wi
     assert service_targets("Hospital, HIV Testing and Counseling", "", "", ()) == frozenset()
     assert service_targets("Clinic", "Testing for HIV/STDs is open to anyone.", "", ()) == frozenset()
     assert service_targets("HIV Primary Care", "Adults living with HIV/AIDS.", "", ()) == {"hiv"}
+
+
+def test_health_supportive_services_are_capped_below_health_care_providers() -> None:
+    # AIRS LH (health supportive services: insurance, referrals, health education, equipment)
+    # supports care without providing it: a service whose every health-care code is one is capped
+    # for health_care (insurance coverage and enrolment, LH-3000, lower still); paying for care
+    # (LH-5100 medical expense assistance) is part of the need and is not capped
+    oe = ("Open Eligibility", "106", "Health")
+    insurance, education, referral = ((AIRS, c, None) for c in ("LH-3000", "LH-2700", "LH-2600"))
+    texts = [
+        ServiceText("Medical Assistance", "Health insurance; medical care.", "", (insurance, oe)),
+        ServiceText("Adolescent Clinic", "Simple health care.", "", (education, referral, oe)),
+        ServiceText("Medical Expense Fund", "Pays medical bills.", "", ((AIRS, "LH-5100", None), oe)),
+        ServiceText("Health Center", "Primary care.", "", ((AIRS, "LN", None), education, oe)),
+        *_filler(40),
+    ]
+    health = _relevance(texts, "health_care")
+    assert health[0] <= 0.6 < health[1] <= 0.7
+    assert health[2] > 0.7
+    assert health[3] >= 0.9  # a provider also coded for health education is not capped

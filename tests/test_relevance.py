@@ -920,3 +920,17 @@ def test_health_supportive_services_are_capped_below_health_care_providers() -> 
     assert health[0] <= 0.6 < health[1] <= 0.7
     assert health[2] > 0.7
     assert health[3] >= 0.9  # a provider also coded for health education is not capped
+
+
+def test_independent_living_skills_instruction_is_not_health_care_whatever_the_name() -> None:
+    # AIRS LR-3200 teaches daily-living skills (cooking, budgeting); an agency named
+    # "... Healthcare" whose only health-care code it is, is capped for health_care
+    skills = (AIRS, "LR-3200", "Independent Living Skills Instruction")
+    counselling = (AIRS, "RF-3300", "Individual Counseling")
+    texts = [
+        ServiceText("Global Healthcare Services", "Counseling and tutoring.", "", (skills, counselling)),
+        ServiceText("Healthcare Services", "Counseling.", "", (skills, counselling, (AIRS, "LN", None))),
+        *_filler(40),
+    ]
+    health = _relevance(texts, "health_care")
+    assert health[0] <= 0.5 < 0.75 <= health[1]

@@ -934,3 +934,18 @@ def test_independent_living_skills_instruction_is_not_health_care_whatever_the_n
     ]
     health = _relevance(texts, "health_care")
     assert health[0] <= 0.5 < 0.75 <= health[1]
+
+
+def test_home_health_care_counts_in_full_as_health_care() -> None:
+    # AIRS LT-2800 (home health care: skilled nursing and therapy at home) is medical care
+    # delivered at home, as much health care as a clinic, for a client who cannot get to one
+    oe = ("Open Eligibility", "106", "Health")
+    home = (AIRS, "LT-2800", "Home Health Care")
+    management = (AIRS, "PH-1000", "Case/Care Management")
+    texts = [
+        ServiceText("Agency A", "Visits.", "", (home, management, oe)),
+        ServiceText("Agency B", "Visits.", "", ((AIRS, "LN", None), management, oe)),
+        *_filler(40),
+    ]
+    health = _relevance(texts, "health_care")
+    assert health[0] >= health[1] - 0.01

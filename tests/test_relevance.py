@@ -949,3 +949,18 @@ def test_home_health_care_counts_in_full_as_health_care() -> None:
     ]
     health = _relevance(texts, "health_care")
     assert health[0] >= health[1] - 0.01
+
+
+def test_a_womens_health_centre_is_specialty_care_below_a_general_clinic() -> None:
+    # AIRS LN-9500 (Women's Health Centers) is an outpatient facility for one part of health
+    # care (gynaecology, family planning), as specialty medicine (LV) is; the general outpatient
+    # facility (LN) counts in full
+    oe = ("Open Eligibility", "106", "Health")
+    other = (AIRS, "ND-9200", "Volunteer Service Programs")
+    texts = [
+        ServiceText("Agency A", "Visits.", "", ((AIRS, "LN-9500", "Women's Health Centers"), other, oe)),
+        ServiceText("Agency B", "Visits.", "", ((AIRS, "LN-1500", "Community Clinics"), other, oe)),
+        *_filler(40),
+    ]
+    health = _relevance(texts, "health_care")
+    assert health[0] < health[1] - 0.05

@@ -912,7 +912,7 @@ def test_health_supportive_services_are_capped_below_health_care_providers() -> 
     texts = [
         ServiceText("Medical Assistance", "Health insurance; medical care.", "", (insurance, oe)),
         ServiceText("Adolescent Clinic", "Simple health care.", "", (education, referral, oe)),
-        ServiceText("Medical Expense Fund", "Pays medical bills.", "", ((AIRS, "LH-5100", None), oe)),
+        ServiceText("Expense Fund", "Pays medical bills.", "", ((AIRS, "LH-5100", None), oe)),
         ServiceText("Health Center", "Primary care.", "", ((AIRS, "LN", None), education, oe)),
         *_filler(40),
     ]
@@ -927,9 +927,10 @@ def test_independent_living_skills_instruction_is_not_health_care_whatever_the_n
     # "... Healthcare" whose only health-care code it is, is capped for health_care
     skills = (AIRS, "LR-3200", "Independent Living Skills Instruction")
     counselling = (AIRS, "RF-3300", "Individual Counseling")
+    clinic = (AIRS, "LN", None)
     texts = [
-        ServiceText("Global Healthcare Services", "Counseling and tutoring.", "", (skills, counselling)),
-        ServiceText("Healthcare Services", "Counseling.", "", (skills, counselling, (AIRS, "LN", None))),
+        ServiceText("Global Healthcare Services", "Counseling.", "", (skills, counselling)),
+        ServiceText("Healthcare Services", "Counseling.", "", (skills, counselling, clinic)),
         *_filler(40),
     ]
     health = _relevance(texts, "health_care")
@@ -958,7 +959,7 @@ def test_a_womens_health_centre_is_specialty_care_below_a_general_clinic() -> No
     oe = ("Open Eligibility", "106", "Health")
     other = (AIRS, "ND-9200", "Volunteer Service Programs")
     texts = [
-        ServiceText("Agency A", "Visits.", "", ((AIRS, "LN-9500", "Women's Health Centers"), other, oe)),
+        ServiceText("Agency A", "Visits.", "", ((AIRS, "LN-9500", "Women's Health"), other, oe)),
         ServiceText("Agency B", "Visits.", "", ((AIRS, "LN-1500", "Community Clinics"), other, oe)),
         *_filler(40),
     ]

@@ -931,3 +931,30 @@ def test_seniors_listed_after_adults_put_no_senior_age_on_the_service():
     assert evaluate(rules, ClientProfile(age=40))[0].status != "unmet"
     assert [r.describe() for r in parse("Seniors 60+")] == ["age 60+"]
     assert "age 13+" in [r.describe() for r in parse("Adults and adolescents ages 13 and up")]
+
+
+def test_ages_in_a_parenthesis_bound_the_group_a_description_says_it_is_for():
+    # a real drop-in network: the whole service is for school children, stated in its opening
+    svc = Service(id="s", name="Safe Haven Network", eligibility_description="See notes.",
+                  description="Provides support at drop-in sites for school-aged children (ages 5 through "
+                  "14 as long as they are still in school) walking to/from school.")  # fmt: skip
+    age = next(r for r in rules_for_service(svc) if r.kind == "age")
+    assert (age.min_age, age.max_age, age.applies_to, age.origin) == (5.0, 14.0, "dependent", "description")
+    assert age.hard and evaluate([age], ClientProfile(age=19, household_size=1))[0].status == "unmet"
+    parent = ClientProfile(age=35, household_size=2, dependents_ages=[8])
+    assert evaluate([age], parent)[0].status == "met"
+    # a programme's ages inside a list of programmes are still not the service's
+    listed = Service(id="t", name="Y", eligibility_description="See notes.",
+                     description="1) SWIM: for children (ages 3 and up).\n2) FITNESS: for adults.")  # fmt: skip
+    assert not any(r.kind == "age" for r in rules_for_service(listed))
+
+
+def test_a_gender_adjective_leading_a_list_qualifies_the_whole_list():
+    svc = Service(id="s", name="House", eligibility_description="Must complete a 28-day program.",
+                  description="Provides transitional housing for female ex-offenders and recovering addicts.")  # fmt: skip
+    rules = [r for r in rules_for_service(svc) if r.origin == "description"]
+    assert [r.describe() for r in rules] == ["female only"]  # not "ex-offenders": one alternative
+    for text in ("Housing for male and female veterans.", "Serves female veterans and their children.",
+                 "Shelter for women and men."):  # fmt: skip
+        other = Service(id="t", name="X", eligibility_description="See notes.", description=text)
+        assert not any(r.kind == "gender" for r in rules_for_service(other)), text

@@ -965,3 +965,19 @@ def test_a_womens_health_centre_is_specialty_care_below_a_general_clinic() -> No
     ]
     health = _relevance(texts, "health_care")
     assert health[0] < health[1] - 0.05
+
+
+def test_an_open_eligibility_housing_legal_term_is_legal_help_not_housing() -> None:
+    # a real homeless legal-representation project: its OE term "Housing Legal" (under Legal)
+    # names the subject of the legal help; it is not a place to live
+    oe = "Open Eligibility"
+    legal = ((AIRS, "FP-4500", None), (AIRS, "FT-4500", "Landlord/Tenant Assistance"),
+             (oe, "111-01-09", "Housing Legal"))  # fmt: skip
+    shelter = ((AIRS, "BH-8600", None), (oe, "103-09", "Short-Term Housing"))
+    texts = [ServiceText("Representation Project", "Free civil legal representation.", "", legal),
+             ServiceText("Transitional House", "Beds for homeless men.", "", shelter),
+             *_filler(20)]  # fmt: skip
+    rel = {(s, c): r for s, c, r, _ in relevance_table(texts, CATS).rows()}
+    assert rel.get((0, "housing"), 0.0) == 0.0  # the term alone is no housing evidence (was 0.36)
+    assert rel[(1, "housing")] >= 0.8
+    assert rel[(0, "legal")] >= 0.8

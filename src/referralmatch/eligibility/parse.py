@@ -1114,6 +1114,23 @@ _DESC_LIST = re.compile(
 _DESC_LIST_AFTER = re.compile(
     r"\s*(?:,\s*)?(?:and|or|&|/|plus|as well as)\s|\s*,\s*[\w'-]+(?:\s+[\w'-]+)?\s*(?:,|\b(?:and|or)\b)", _I
 )
+_DESC_PAREN_AGES = re.compile(
+    r"\s*\((?P<ages>(?:ages?\s+)?(?:birth|\d{1,2})\s*(?:-|to|through|thru)\s*\d{1,2}"
+    r"|(?:ages?\s+)?\d{1,2}\s*(?:\+|(?:and|or)\s+(?:older|over|up|above|under|younger)))(?=[\s,;)])",
+    _I,
+)
+"""Ages in a parenthesis right after whom a service is for ("for school-aged children (ages 5
+through 14 as long as they are in school)"): they bound that group; the rest of the aside is
+not read."""
+_DESC_GENDER_OVER_LIST = re.compile(
+    r"^(female|male)\s+(?!and\b|or\b)[\w+'-]+\s+(?:and|or|&)\s+"
+    r"(?!.*\b(?:women|woman|females?|girls?|mothers?|men|man|males?|boys?|fathers?|children|child|kids|families|family|their|spouses?|partners?|husbands?)\b)",
+    _I,
+)
+"""A gender adjective that leads a list ("for female ex-offenders and recovering addicts")
+qualifies every item of it: the gender is a rule for the whole list (only the gender; what
+the first item alone says, "ex-offenders", is one alternative). A list naming another gender
+or children ("female veterans and their children", "male and female") is not read so."""
 _DESC_HEADER = re.compile(r"(?:^|\n)\s*([A-Z][A-Z &/'-]{2,40}):")
 _DESC_ENUMERATED = re.compile(r"(?:^|\s)(?:\d{1,2}[).]|[•·*]|-)\s+\S", re.M)
 _DESC_AGE_BOUND = re.compile(
@@ -1157,10 +1174,16 @@ def _description_rules(description: str | None) -> list[Rule]:
         candidates += [(m, True) for m in _DESC_ONLY.finditer(sentence)]
         for m, explicit in candidates:
             who = m.group("who").strip()
-            if len(who.split()) > 8 or _DESC_LIST.search(who) or _DESC_LIST_AFTER.match(
-                sentence, m.end()
-            ):
+            ages = _DESC_PAREN_AGES.match(sentence, m.end())
+            if ages and not m.group("only"):  # "for school-aged children (ages 5 through 14 ...)"
+                who = f"{who.split()[-1]} {ages.group('ages')}"  # the ages bound the group named
+            if len(who.split()) > 8 or _DESC_LIST_AFTER.match(sentence, m.end()):
                 continue  # "for children up to age 19, and pregnant women": alternatives
+            if _DESC_LIST.search(who):
+                gender = _DESC_GENDER_OVER_LIST.match(who)
+                if not gender:
+                    continue  # alternatives: no rule holds for all of them
+                who = gender.group(1)  # "female ex-offenders and recovering addicts": "female"
             rules = parse(who)
             if not rules or any(r.kind not in _DESCRIPTION_KINDS for r in rules):
                 continue

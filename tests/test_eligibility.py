@@ -958,3 +958,20 @@ def test_a_gender_adjective_leading_a_list_qualifies_the_whole_list():
                  "Shelter for women and men."):  # fmt: skip
         other = Service(id="t", name="X", eligibility_description="See notes.", description=text)
         assert not any(r.kind == "gender" for r in rules_for_service(other)), text
+
+
+def test_a_group_named_as_welcome_is_no_requirement() -> None:
+    # "veterans welcome" once read as veteran-only (confidence 0.9, enough to exclude a non-veteran)
+    rules = parse("Adults 18+, veterans welcome")
+    assert [r.kind for r in rules] == ["age"]
+    assert evaluate(rules, ClientProfile(age=40, veteran=False))[0].status == "met"
+    assert parse("Ex-offenders welcome.") == []
+    assert [r.kind for r in parse("Veterans only")] == ["veteran"]  # a restriction stays one
+
+
+def test_sobriety_written_as_drug_alcohol_free_or_clean_leaves_no_other_requirement() -> None:
+    rules = parse("Homeless males, ages 19-80, who have been drug-/alcohol-free for 30 days.")
+    assert sorted(r.kind for r in rules) == ["age", "gender", "situation", "sobriety"]
+    sober = next(r for r in rules if r.kind == "sobriety")
+    assert sober.describe() == "sober 30 days"
+    assert "other" not in {r.kind for r in parse("Men 18 and older who have been clean for 30 days")}

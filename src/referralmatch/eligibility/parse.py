@@ -183,8 +183,9 @@ _DISCHARGE = re.compile(
 _VET_FAMILY = re.compile(r"\b(?:spouses?|survivors?|widows?|widowers?|dependents?|famil(?:y|ies)|caregivers?)\b", _I)
 
 _SOBER = re.compile(
-    r"\b(?:clean and sober|sober|sobriety|abstinent|abstinence|drug[- ]free|alcohol[- ]free|detox(?:ed|ified)?)\b"
-    r"|(?:(?<=\bbe )|(?<=\bdays )|(?<=\bweeks )|(?<=\bmonths )|(?<=\byears ))clean\b", _I
+    r"\b(?:clean and sober|sober|sobriety|abstinent|abstinence|detox(?:ed|ified)?"
+    r"|(?:drug|alcohol)(?:-?\s*(?:/|and|or|&)\s*(?:drug|alcohol))?[- ]free)\b"
+    r"|(?:(?<=\bbe )|(?<=\bbeen )|(?<=\bdays )|(?<=\bweeks )|(?<=\bmonths )|(?<=\byears ))clean\b", _I
 )
 _DURATION = re.compile(r"\b(\d{1,4})\s*(days?|weeks?|months?)\b", _I)
 
@@ -360,7 +361,7 @@ _STOP = frozenset(
     this that these those from as each one up between currently required need needs needed must
     anyone everyone open please none yes seniors senior youth teens income household households
     annual living era provided offered available free charge walk-ins walk-in status single you
-    your""".split()  # noqa: SIM905 - a word list reads better as prose
+    your been had was were""".split()  # noqa: SIM905 - a word list reads better as prose
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CLAUSE_SPLIT = re.compile(r";|\.(?=\s+[A-Z(])|\.\s*$|\n+|\s+-\s+(?=[A-Z])")
@@ -817,10 +818,21 @@ _READERS = (
 )  # fmt: skip
 
 
+_WELCOMED = re.compile(
+    r"(?:^|(?<=[,;]))\s*(?!only\b)(?:[\w/'-]+\s+){0,4}?[\w/'-]+\s+(?:are\s+|is\s+)?(?:also\s+|always\s+)?"
+    r"welcome[ds]?\b(?:\s+(?:to apply|too|as well)\b|(?!\s+to\b))",
+    _I,
+)
+"""A group named as welcome ("Ex-offenders welcome", "veterans are also welcome") is one the
+service takes among others, not a requirement."""
+
+
 def _read_clause(text: str) -> list[Any]:
     c = _Clause(text, 0.5 if _QUALIFIER.search(_INELIGIBLE_FOR.sub(" ", text)) else 1.0)
     _read_negations(c)
     _read_negated_ages(c)
+    for m in c.matches(_WELCOMED):
+        c.consume(m.span())
     prefix = _NONE_PREFIX.match(text)
     if prefix and c.free(*prefix.span()):
         c.add(NoRequirement, 0.95, prefix.span())

@@ -900,3 +900,20 @@ def test_an_hiv_testing_or_prevention_programme_is_not_aimed_at_people_living_wi
     assert service_targets("Hospital, HIV Testing and Counseling", "", "", ()) == frozenset()
     assert service_targets("Clinic", "Testing for HIV/STDs is open to anyone.", "", ()) == frozenset()
     assert service_targets("HIV Primary Care", "Adults living with HIV/AIDS.", "", ()) == {"hiv"}
+
+
+def test_a_treatment_programme_named_for_people_in_recovery_is_no_support_group():
+    # "in recovery" says who (people recovering from substance use), not that a service is a
+    # mutual-help group: a treatment programme named "Partners in Recovery" is not a support group
+    texts = [
+        ServiceText(
+            "Partners in Recovery",
+            "Ambulatory detoxification and intensive outpatient treatment.",
+            "",
+            (),
+        ),
+        ServiceText("Narcotics Anonymous", "NA meetings every evening.", "", ()),
+    ]
+    clinic, meetings = _relevance(texts, "support_groups")
+    assert clinic < 0.3
+    assert meetings > 0.8

@@ -917,3 +917,18 @@ def test_a_treatment_programme_named_for_people_in_recovery_is_no_support_group(
     clinic, meetings = _relevance(texts, "support_groups")
     assert clinic < 0.3
     assert meetings > 0.8
+
+
+def test_mental_illness_names_whom_a_service_serves_not_that_it_is_therapy():
+    # "mental illness" is a population (who), not a service: an advocacy alliance named for it is
+    # no therapy provider, while a client who writes it still asks for therapy
+    from referralmatch.needs.classify import match_need_text
+
+    texts = [
+        ServiceText("National Alliance on Mental Illness", "Advocacy and education.", "", ()),
+        ServiceText("Counseling Center", "Individual therapy for adults.", "", ()),
+        *_filler(20),
+    ]
+    alliance, clinic, *_ = _relevance(texts, "therapy")
+    assert alliance < 0.3 < 0.6 < clinic
+    assert match_need_text("help with my serious mental illness", CATS)[0][0] == "therapy"

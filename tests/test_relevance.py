@@ -981,3 +981,35 @@ def test_an_open_eligibility_housing_legal_term_is_legal_help_not_housing() -> N
     assert rel.get((0, "housing"), 0.0) == 0.0  # the term alone is no housing evidence (was 0.36)
     assert rel[(1, "housing")] >= 0.8
     assert rel[(0, "legal")] >= 0.8
+
+
+def test_a_treatment_programme_named_for_people_in_recovery_is_no_support_group():
+    # "in recovery" says who (people recovering from substance use), not that a service is a
+    # mutual-help group: a treatment programme named "Partners in Recovery" is not a support group
+    texts = [
+        ServiceText(
+            "Partners in Recovery",
+            "Ambulatory detoxification and intensive outpatient treatment.",
+            "",
+            (),
+        ),
+        ServiceText("Narcotics Anonymous", "NA meetings every evening.", "", ()),
+    ]
+    clinic, meetings = _relevance(texts, "support_groups")
+    assert clinic < 0.3
+    assert meetings > 0.8
+
+
+def test_mental_illness_names_whom_a_service_serves_not_that_it_is_therapy():
+    # "mental illness" is a population (who), not a service: an advocacy alliance named for it is
+    # no therapy provider, while a client who writes it still asks for therapy
+    from referralmatch.needs.classify import match_need_text
+
+    texts = [
+        ServiceText("National Alliance on Mental Illness", "Advocacy and education.", "", ()),
+        ServiceText("Counseling Center", "Individual therapy for adults.", "", ()),
+        *_filler(20),
+    ]
+    alliance, clinic, *_ = _relevance(texts, "therapy")
+    assert alliance < 0.3 < 0.6 < clinic
+    assert match_need_text("help with my serious mental illness", CATS)[0][0] == "therapy"

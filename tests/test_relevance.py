@@ -900,3 +900,39 @@ def test_an_hiv_testing_or_prevention_programme_is_not_aimed_at_people_living_wi
     assert service_targets("Hospital, HIV Testing and Counseling", "", "", ()) == frozenset()
     assert service_targets("Clinic", "Testing for HIV/STDs is open to anyone.", "", ()) == frozenset()
     assert service_targets("HIV Primary Care", "Adults living with HIV/AIDS.", "", ()) == {"hiv"}
+
+
+def test_a_population_the_eligibility_text_names_inclusively_or_excludes_is_no_coded_target():
+    # "including senior citizens": seniors are welcome, not required, whatever the Older Adults code says
+    seniors = (("AIRS/211 LA", "YB-8000", "Older Adults"),)
+    text = "Low-income, individual/families, including senior citizens."
+    legal = service_targets("Legal Aid", text, "", seniors)
+    assert legal == service_targets("Legal Aid", text, "", ()) == {"low_income"}
+    offenders = (("AIRS/211 LA", "YP", None),)
+    anyone = "Any community resident, including ex-offenders."
+    assert service_targets("Jobs", anyone, "", offenders) == frozenset()
+    # a population the text excludes is no target either
+    pantry = "Families in need with a kitchen (cannot help the homeless) below 150% of the poverty level."
+    assert "homeless" not in service_targets("Church Pantry", pantry, "", ())
+    # a plain "and" still joins restrictions, and a code the text does not soften stays
+    homeless = (("AIRS/211 LA", "YV-3000", "Homeless People"),)
+    joined = "Low-income and homeless persons."
+    assert "homeless" in service_targets("Shelter", joined, "", homeless)
+    assert "senior" in service_targets("Legal Aid", "Low-income persons.", "", seniors)
+
+
+def test_coded_populations_a_text_naming_only_low_income_leaves_out_are_some_programmes():
+    # "Low income." says whom the service is for; its Older Adults code is one programme's: a
+    # senior still matches, a 19-year-old is not pushed below neutral
+    from referralmatch.matching.factors.population import OPEN_TO_ALL
+
+    codes = (("AIRS/211 LA", "YL-3300.4500", None), ("AIRS/211 LA", "YB-8000", "Older Adults"))
+    housing = service_targets("Housing Aid Center", "Low income.", "", codes)
+    assert OPEN_TO_ALL in housing and "senior" in housing
+    young = client_populations(rm.ClientProfile(age=19, gender="male"))
+    old = client_populations(rm.ClientProfile(age=70, gender="female"))
+    assert population_one(housing, *young) == NEUTRAL
+    assert population_one(housing, *old) == MATCHED_UNNAMED
+    # a text naming a specific population, or none, keeps the codes' targets
+    assert OPEN_TO_ALL not in service_targets("Housing", "Homeless persons.", "", codes)
+    assert OPEN_TO_ALL not in service_targets("Housing Aid Center", "Ages 18 and older.", "", codes)

@@ -936,3 +936,27 @@ def test_coded_populations_a_text_naming_only_low_income_leaves_out_are_some_pro
     # a text naming a specific population, or none, keeps the codes' targets
     assert OPEN_TO_ALL not in service_targets("Housing", "Homeless persons.", "", codes)
     assert OPEN_TO_ALL not in service_targets("Housing Aid Center", "Ages 18 and older.", "", codes)
+
+
+def test_a_condition_code_beside_a_families_of_code_describes_the_relatives():
+    # Al-Anon: Alcohol Use Disorder beside Families/Friends of Individuals With an Alcohol Use
+    # Disorder is for the relatives, not the person asking for treatment
+    alanon = (
+        ("AIRS/211 LA", "YF-8000.0500", None),
+        ("AIRS/211 LA", "YJ-4840", "Families/Friends of Individuals With an Alcohol Use Disorder"),
+        ("AIRS/211 LA", "PN-8100.0500", "Addictions/Substance Use Disorder Support Groups"),
+    )
+    group = service_targets("Family Groups", "Persons ages 12 and older.", "", alanon)
+    assert group == {"caregiver"}
+    drinker = client_populations(
+        rm.ClientProfile(age=60, gender="male", needs=["substance_use_treatment"])
+    )
+    assert population_one(group, *drinker) == NOT_KNOWN
+    # a treatment programme that also serves families is aimed at both
+    clinic = (*alanon[:2], ("AIRS/211 LA", "RX-8450.8000", "Substance Use Disorder Counseling"))
+    treatment = service_targets("Treatment Center", "Ages 18 and older.", "", clinic)
+    assert {"in_recovery", "caregiver"} <= treatment
+    assert population_one(treatment, *drinker) == MATCHED_UNNAMED
+    # and a text naming the person keeps them
+    text = "Adults with substance use disorders."
+    assert "in_recovery" in service_targets("Recovery Group", text, "", alanon)

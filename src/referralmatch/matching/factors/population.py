@@ -304,6 +304,27 @@ def _aimed_service(code: str, airs: dict[str, str]) -> bool:
     return any(p in airs for p in _airs_prefixes(code))
 
 
+def _relatives_only(listed: set[str], found: set[str]) -> set[str]:
+    """The situations a service's codes give only for the relatives: a situation's code beside a
+    code for the families and friends of people in it (Al-Anon: Alcohol Use Disorder beside
+    Families/Friends of Individuals With an Alcohol Use Disorder) describes whose relatives the
+    service serves, unless a service code serves the person themselves (treatment).
+
+    >>> _relatives_only({"YF-8000.0500", "YJ-4840", "PN-8100.0500"}, {"in_recovery", "caregiver"})
+    {'in_recovery'}
+    >>> _relatives_only({"YF-8000.0500", "YJ-4850", "RX-8450.8000"}, {"in_recovery", "caregiver"})
+    set()
+    """
+    out: set[str] = set()
+    for s in situations():
+        if s.key not in found or not s.relatives_airs_prefixes:
+            continue
+        prefixes = {p for code in listed for p in _airs_prefixes(code)}
+        if prefixes & set(s.relatives_airs_prefixes) and not prefixes & set(s.person_airs_prefixes):
+            out.add(s.key)
+    return out
+
+
 def service_targets(
     name: str,
     eligibility: str,
@@ -333,6 +354,7 @@ def service_targets(
             key = oe.get(normalize_tokens(term))
             if key is not None:
                 found.add(key)
+    found -= _relatives_only(listed, found)
     open_to_all = bool(_OPEN_TO_ALL.match(eligibility or ""))
     coded_genders = found & {"women", "men"}
     not_targets: set[str] = set()

@@ -1013,3 +1013,63 @@ def test_mental_illness_names_whom_a_service_serves_not_that_it_is_therapy():
     alliance, clinic, *_ = _relevance(texts, "therapy")
     assert alliance < 0.3 < 0.6 < clinic
     assert match_need_text("help with my serious mental illness", CATS)[0][0] == "therapy"
+
+
+def test_a_population_the_eligibility_text_names_inclusively_or_excludes_is_no_coded_target():
+    # "including senior citizens": seniors are welcome, not required, whatever the Older Adults code says
+    seniors = (("AIRS/211 LA", "YB-8000", "Older Adults"),)
+    text = "Low-income, individual/families, including senior citizens."
+    legal = service_targets("Legal Aid", text, "", seniors)
+    assert legal == service_targets("Legal Aid", text, "", ()) == {"low_income"}
+    offenders = (("AIRS/211 LA", "YP", None),)
+    anyone = "Any community resident, including ex-offenders."
+    assert service_targets("Jobs", anyone, "", offenders) == frozenset()
+    # a population the text excludes is no target either
+    pantry = "Families in need with a kitchen (cannot help the homeless) below 150% of the poverty level."
+    assert "homeless" not in service_targets("Church Pantry", pantry, "", ())
+    # a plain "and" still joins restrictions, and a code the text does not soften stays
+    homeless = (("AIRS/211 LA", "YV-3000", "Homeless People"),)
+    joined = "Low-income and homeless persons."
+    assert "homeless" in service_targets("Shelter", joined, "", homeless)
+    assert "senior" in service_targets("Legal Aid", "Low-income persons.", "", seniors)
+
+
+def test_coded_populations_a_text_naming_only_low_income_leaves_out_are_some_programmes():
+    # "Low income." says whom the service is for; its Older Adults code is one programme's: a
+    # senior still matches, a 19-year-old is not pushed below neutral
+    from referralmatch.matching.factors.population import OPEN_TO_ALL
+
+    codes = (("AIRS/211 LA", "YL-3300.4500", None), ("AIRS/211 LA", "YB-8000", "Older Adults"))
+    housing = service_targets("Housing Aid Center", "Low income.", "", codes)
+    assert OPEN_TO_ALL in housing and "senior" in housing
+    young = client_populations(rm.ClientProfile(age=19, gender="male"))
+    old = client_populations(rm.ClientProfile(age=70, gender="female"))
+    assert population_one(housing, *young) == NEUTRAL
+    assert population_one(housing, *old) == MATCHED_UNNAMED
+    # a text naming a specific population, or none, keeps the codes' targets
+    assert OPEN_TO_ALL not in service_targets("Housing", "Homeless persons.", "", codes)
+    assert OPEN_TO_ALL not in service_targets("Housing Aid Center", "Ages 18 and older.", "", codes)
+
+
+def test_a_condition_code_beside_a_families_of_code_describes_the_relatives():
+    # Al-Anon: Alcohol Use Disorder beside Families/Friends of Individuals With an Alcohol Use
+    # Disorder is for the relatives, not the person asking for treatment
+    alanon = (
+        ("AIRS/211 LA", "YF-8000.0500", None),
+        ("AIRS/211 LA", "YJ-4840", "Families/Friends of Individuals With an Alcohol Use Disorder"),
+        ("AIRS/211 LA", "PN-8100.0500", "Addictions/Substance Use Disorder Support Groups"),
+    )
+    group = service_targets("Family Groups", "Persons ages 12 and older.", "", alanon)
+    assert group == {"caregiver"}
+    drinker = client_populations(
+        rm.ClientProfile(age=60, gender="male", needs=["substance_use_treatment"])
+    )
+    assert population_one(group, *drinker) == NOT_KNOWN
+    # a treatment programme that also serves families is aimed at both
+    clinic = (*alanon[:2], ("AIRS/211 LA", "RX-8450.8000", "Substance Use Disorder Counseling"))
+    treatment = service_targets("Treatment Center", "Ages 18 and older.", "", clinic)
+    assert {"in_recovery", "caregiver"} <= treatment
+    assert population_one(treatment, *drinker) == MATCHED_UNNAMED
+    # and a text naming the person keeps them
+    text = "Adults with substance use disorders."
+    assert "in_recovery" in service_targets("Recovery Group", text, "", alanon)

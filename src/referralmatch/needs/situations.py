@@ -53,6 +53,14 @@ class Situation(BaseModel):
     """Need categories whose asking implies the situation for *targeting* (a person asking for
     substance-use treatment is the population a treatment programme targets); never used for
     eligibility."""
+    relatives_airs_prefixes: tuple[str, ...] = ()
+    """AIRS codes for the families and friends of people in this situation (``YJ-4840``
+    Families/Friends of Individuals With an Alcohol Use Disorder). Beside one, the situation's
+    own code describes the relatives, not the client: the service is not aimed at the situation
+    unless its text says so or it serves the person themselves (:attr:`person_airs_prefixes`)."""
+    person_airs_prefixes: tuple[str, ...] = ()
+    """AIRS service codes that serve people in the situation themselves (substance use disorder
+    treatment): a service listing one beside a relatives' code is aimed at both."""
     settled_by_needs: tuple[str, ...] = ()
     """Need categories whose asking says the client *is* in the situation, for the targeting of
     every one of the client's needs (someone asking for substance-use treatment has a substance

@@ -10,7 +10,11 @@ situation patterns found in its name, audience and eligibility text, and the age
 text gives (an age band within youth, "Ages 16-24", or from 60 up); gender targets (``women``,
 ``men``) come from the same places. A service naming more than :data:`BROAD_TARGETS`
 situations is taken to serve everyone; one whose taxonomy codes alone give
-:data:`PROGRAMME_TARGETS` or more is a multi-programme provider, marked :data:`OPEN_TO_ALL`.
+:data:`PROGRAMME_TARGETS` or more is a multi-programme provider, marked :data:`OPEN_TO_ALL`, and so
+is one whose text names only a broad population ("Low income.") beside specific population codes
+(those are some programmes'). A population the eligibility text names inclusively ("including
+senior citizens", "ex-offenders welcome") or excludes ("cannot help the homeless") is no target,
+whatever the codes say.
 
 The client's side is two sets: situations the client *has* (listed in ``situations``, with the
 situations whose services serve them too, or implied by a field: 60 or older is ``senior``, under 25 ``youth``, ``veteran=True``, a dependant makes
@@ -220,26 +224,51 @@ _KINSHIP = re.compile(
 """Kinship care: relatives raising children, who are parenting, not caring for an adult."""
 
 
-def _text_targets(text: str) -> set[str]:
+_EXCLUDED_BEFORE = re.compile(
+    r"\b(?:(?:cannot|can ?not|can't|does not|do not|doesn't|don't|will not|won't|unable to)\s+"
+    r"(?:help|serve|accept|take|assist|admit)|except|excluding|other than)\s+(?:the\s+)?$",
+    re.I,
+)
+"""A population the text excludes ("cannot help the homeless", "other than parents")."""
+_NAMED_INCLUSIVELY_BEFORE = re.compile(
+    r"\b(?:including|includes|also|as well as|such as|even)\W+(?:\w+\W+){0,2}$", re.I
+)
+"""The strict inclusive mentions ("including senior citizens"; not a bare "and" or "or", which
+also joins a list of restrictions): the population is welcome, not required."""
+
+
+def _text_targets(text: str, not_targets: set[str] | None = None) -> set[str]:
     """Populations a text aims at. "Families of veterans" names caregivers, not veterans;
-    inclusive mentions ("ex-offenders welcome", "including those with HIV") target no one;
-    the caregivers of kinship care ("children being raised by caregivers") are parenting.
+    inclusive mentions ("ex-offenders welcome", "including those with HIV") and exclusions
+    ("cannot help the homeless") target no one; the caregivers of kinship care ("children being
+    raised by caregivers") are parenting. ``not_targets`` collects the populations the text
+    names inclusively ("including senior citizens", "ex-offenders welcome") or excludes, which
+    no taxonomy code can make targets either.
 
     >>> sorted(_text_targets("Caregivers (other than parents) and children being raised by caregivers."))
     ['parenting']
+    >>> skipped: set[str] = set()
+    >>> sorted(_text_targets("Low-income families, including senior citizens.", skipped)), sorted(skipped)
+    (['low_income'], ['senior'])
     """
     if not text or _OPEN_TO_ALL.match(text):
         return set()
     if _KINSHIP.search(text):
-        return (_text_targets(_KINSHIP.sub(" ", text)) - {"caregiver"}) | {"parenting"}
+        return (_text_targets(_KINSHIP.sub(" ", text), not_targets) - {"caregiver"}) | {"parenting"}
     out: set[str] = set()
     for key, pattern in _patterns():
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
             after = text[m.end() : m.end() + 30]
-            if _INCLUSIVE_AFTER.match(after) or (
-                _INCLUSIVE_BEFORE.search(before) and key not in ("women", "men", "condition")
+            if (
+                _EXCLUDED_BEFORE.search(before)
+                or _INCLUSIVE_AFTER.match(after)
+                or (_NAMED_INCLUSIVELY_BEFORE.search(before) and key not in ("women", "men"))
             ):
+                if not_targets is not None:
+                    not_targets.add(key)
+                continue
+            if _INCLUSIVE_BEFORE.search(before) and key not in ("women", "men", "condition"):
                 continue
             if key in ("youth", "senior") and (
                 _WITH_ADULTS_BEFORE.search(before) or _WITH_ADULTS_AFTER.match(after)
@@ -275,6 +304,27 @@ def _aimed_service(code: str, airs: dict[str, str]) -> bool:
     return any(p in airs for p in _airs_prefixes(code))
 
 
+def _relatives_only(listed: set[str], found: set[str]) -> set[str]:
+    """The situations a service's codes give only for the relatives: a situation's code beside a
+    code for the families and friends of people in it (Al-Anon: Alcohol Use Disorder beside
+    Families/Friends of Individuals With an Alcohol Use Disorder) describes whose relatives the
+    service serves, unless a service code serves the person themselves (treatment).
+
+    >>> _relatives_only({"YF-8000.0500", "YJ-4840", "PN-8100.0500"}, {"in_recovery", "caregiver"})
+    {'in_recovery'}
+    >>> _relatives_only({"YF-8000.0500", "YJ-4850", "RX-8450.8000"}, {"in_recovery", "caregiver"})
+    set()
+    """
+    out: set[str] = set()
+    for s in situations():
+        if s.key not in found or not s.relatives_airs_prefixes:
+            continue
+        prefixes = {p for code in listed for p in _airs_prefixes(code)}
+        if prefixes & set(s.relatives_airs_prefixes) and not prefixes & set(s.person_airs_prefixes):
+            out.add(s.key)
+    return out
+
+
 def service_targets(
     name: str,
     eligibility: str,
@@ -304,9 +354,19 @@ def service_targets(
             key = oe.get(normalize_tokens(term))
             if key is not None:
                 found.add(key)
+    found -= _relatives_only(listed, found)
     open_to_all = bool(_OPEN_TO_ALL.match(eligibility or ""))
     coded_genders = found & {"women", "men"}
-    written = _text_targets(name) | _text_targets(eligibility) | _text_targets(audience) | _age_targets(eligibility)
+    not_targets: set[str] = set()
+    written = (
+        _text_targets(name)
+        | _text_targets(eligibility, not_targets)
+        | _text_targets(audience)
+        | _age_targets(eligibility)
+    )
+    # a population the eligibility text names inclusively ("including senior citizens") or
+    # excludes is no target, whatever the codes say
+    found -= not_targets - written
     communities = _community_targets(eligibility) | _community_targets(audience)
     found |= written
     situations_found = found - {"women", "men"}
@@ -324,7 +384,15 @@ def service_targets(
         found -= situations_found if len(kept) > BROAD_TARGETS else situations_found - kept
     if {"women", "men"} <= found:
         found -= {"women", "men"}
-    if (open_to_all or programme_codes) and found:  # the populations are some programmes': marked, not dropped
+    # a text that names only a broad population ("Low income.") as whom the service is for, none
+    # of the specific populations its codes give (Older Adults): those are some programmes'
+    stated_elsewhere = (
+        bool(found - written - {"women", "men"})
+        and bool(written)
+        and (not written - BROAD_SITUATIONS)
+    )
+    if (open_to_all or programme_codes or stated_elsewhere) and found:
+        # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)
     return frozenset(found | communities)
 

@@ -389,6 +389,13 @@ _REFUSING = re.compile(
     r"\b(?:(?:does|do|will|can) ?not|doesn't|don't|won't|cannot|can't) (?:accept|take|bill)\b"
     r"|\bexcept\b|\bexcluding\b|\bother than\b"
 )
+_UNCOVERED_PAYER = re.compile(
+    r"(?:(?<=[,/&])|(?<=[,/&] )|(?<=\band )|(?<=\bor ))(?:no income|none|uninsured|no insurance"
+    r"|not insured)(?=\s*(?:$|[.,;/)]))"
+)
+"""A list of payers whose last items include none, no income or the uninsured ("Medicaid, MCO,
+None.", "Medicare and Medicaid / no income."): coverage is billed for those who have it and
+nothing is asked of those without, so the cost depends on ability to pay."""
 _NO_COST = re.compile(r"\bno (?:out[- ]of[- ]pocket )?(?:fees?|charges?|costs?|co-?pays?|one)\b")
 _TAKEN = "\x00"  # marks what a pattern has read: neither a word nor blank
 _OTHER_FREE_WORDS = re.compile(r"\b[\w]+-free\b")  # drug-free, toll-free, barrier-free
@@ -550,7 +557,9 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
 
     * any statement that the cost depends on income or ability to pay, can be waived or reduced,
       or is helped by scholarships or subsidies makes it ``sliding`` ("No one turned away",
-      "30% of income", "$0-$25", "free for those unable to pay");
+      "30% of income", "$0-$25", "free for those unable to pay"), and so does a list of payers
+      naming none, no income or the uninsured besides coverage ("Medicaid, MCO, None.",
+      "Medicare and Medicaid / no income");
     * statements about the whole service outweigh those about a part named after them ("no fee
       for support groups"), which outweigh those about some part or an extra ("fees for
       photocopies"); a free statement about only some part, an extra or a first visit ("free
@@ -616,6 +625,9 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
         plan = plan or only
         if not eligibility:
             first = len(signals)
+            if found and (m := _UNCOVERED_PAYER.search(clause.text)):
+                signals.append(("sliding", 0))
+                clause.take(m)
             mostly = bool(_MOSTLY_FREE.search(clause.text))
             weak_fee = _read_fee(clause, signals) or weak_fee or bool(found) or needs
             spans.append((first, len(signals), mostly))

@@ -625,9 +625,10 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
         plan = plan or only
         if not eligibility:
             first = len(signals)
-            if found and (m := _UNCOVERED_PAYER.search(clause.text)):
+            uncovered = _UNCOVERED_PAYER.search(clause.text) if found else None
+            if uncovered:
                 signals.append(("sliding", 0))
-                clause.take(m)
+                clause.take(uncovered)
             mostly = bool(_MOSTLY_FREE.search(clause.text))
             weak_fee = _read_fee(clause, signals) or weak_fee or bool(found) or needs
             spans.append((first, len(signals), mostly))

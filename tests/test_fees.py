@@ -455,3 +455,17 @@ def test_ohana_loaded_services_read_their_joined_fee_text(reference: Path) -> No
     assert facts["Rosener House Adult Day Services"].insurance == {"private"}
     for s in directory.services.values():
         assert facts[s.name].fee == read_cost(s.fees_description).fee or s.cost_options
+
+
+def test_a_payer_list_ending_in_none_or_no_income_serves_those_without_coverage() -> None:
+    # coverage is billed for those who have it, nothing asked of those without: the cost
+    # depends on ability to pay, so an uninsured client with no income is not charged a fee
+    for text in ("Medicaid, MCO, PCMI, None.", "Medicare and Medicaid / no income.",
+                 "Medicaid, Medicare, uninsured."):  # fmt: skip
+        r = read_cost(text)
+        assert r.fee == "sliding", text
+        assert "medicaid" in r.insurance
+    assert read_cost("None.").fee == "free"
+    assert read_cost("Insurance: none accepted").fee == "unknown"
+    assert read_cost("$20, none for members").fee == "fee"
+    assert read_cost("Medicaid, none of the others").fee == "fee"

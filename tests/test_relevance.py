@@ -1073,3 +1073,37 @@ def test_a_condition_code_beside_a_families_of_code_describes_the_relatives():
     # and a text naming the person keeps them
     text = "Adults with substance use disorders."
     assert "in_recovery" in service_targets("Recovery Group", text, "", alanon)
+
+
+def test_an_offer_for_every_language_reaches_any_spoken_language_and_one_for_named_or_sign_only_those():
+    from referralmatch.matching.facts import read_interpretation, service_facts
+    from referralmatch.models import Language, Service
+
+    def facts(note: str):
+        return service_facts(Service(id="s", name="Office", languages=[Language(id="l", note=note)]))  # fmt: skip
+
+    arabic = frozenset({"ar"})
+    for note in ("All languages", "Language Bank available.", "Spanish, French and others.",
+                 "Spanish. Interpreter line for other languages.", "Can interpret 14 different languages."):  # fmt: skip
+        f = facts(note)
+        assert f.interpretation, note
+        assert language_one(f.languages, f.interpretation, arabic, listed=f.languages_listed) == 0.7
+    for note in ("Sign language interpreter available.", "Special arrangements for hearing impaired.",
+                 "Spanish interpreters available.", "Interpreter service for Spanish, French."):  # fmt: skip
+        f = facts(note)
+        assert not f.interpretation, note
+        assert language_one(f.languages, f.interpretation, arabic, listed=f.languages_listed) == 0.4
+    assert facts("Special arrangements for hearing impaired.").languages >= {"ase"}
+    assert facts("Interpreter service for Spanish, French.").languages >= {"es", "fr"}
+    # an offer beside a named language, or for clients not speaking English, is for anyone
+    assert read_interpretation("American Sign Language or Interpreter available.")[0]
+    assert read_interpretation("Spanish and other accommodations are possible.")[0]
+    assert read_interpretation("Can obtain interpreter for non English speaking clients.")[0]
+    assert not read_interpretation("Brochures in many languages.")[0]
+    # an interpretation_services text offering one language adds it, and reaches no other
+    spanish_only = service_facts(
+        Service(id="t", name="Clinic", interpretation_services="Spanish interpreter on Tuesdays")
+    )
+    assert not spanish_only.interpretation and "es" in spanish_only.languages
+    yes = service_facts(Service(id="u", name="Clinic", interpretation_services="Yes"))
+    assert yes.interpretation

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from ..io.normalize import language_code, languages_named, offers_interpretation
+from ..io.normalize import language_code, languages_named
 from ..models.client import normalize_insurance
 from ..models.directory import Location, Service
 
@@ -43,6 +43,7 @@ __all__ = [
     "insurance_kinds",
     "insurer_keys",
     "read_cost",
+    "read_interpretation",
     "service_facts",
 ]
 
@@ -388,6 +389,13 @@ _REFUSING = re.compile(
     r"\b(?:(?:does|do|will|can) ?not|doesn't|don't|won't|cannot|can't) (?:accept|take|bill)\b"
     r"|\bexcept\b|\bexcluding\b|\bother than\b"
 )
+_UNCOVERED_PAYER = re.compile(
+    r"(?:(?<=[,/&])|(?<=[,/&] )|(?<=\band )|(?<=\bor ))(?:no income|none|uninsured|no insurance"
+    r"|not insured)(?=\s*(?:$|[.,;/)]))"
+)
+"""A list of payers whose last items include none, no income or the uninsured ("Medicaid, MCO,
+None.", "Medicare and Medicaid / no income."): coverage is billed for those who have it and
+nothing is asked of those without, so the cost depends on ability to pay."""
 _NO_COST = re.compile(r"\bno (?:out[- ]of[- ]pocket )?(?:fees?|charges?|costs?|co-?pays?|one)\b")
 _TAKEN = "\x00"  # marks what a pattern has read: neither a word nor blank
 _OTHER_FREE_WORDS = re.compile(r"\b[\w]+-free\b")  # drug-free, toll-free, barrier-free
@@ -549,7 +557,9 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
 
     * any statement that the cost depends on income or ability to pay, can be waived or reduced,
       or is helped by scholarships or subsidies makes it ``sliding`` ("No one turned away",
-      "30% of income", "$0-$25", "free for those unable to pay");
+      "30% of income", "$0-$25", "free for those unable to pay"), and so does a list of payers
+      naming none, no income or the uninsured besides coverage ("Medicaid, MCO, None.",
+      "Medicare and Medicaid / no income");
     * statements about the whole service outweigh those about a part named after them ("no fee
       for support groups"), which outweigh those about some part or an extra ("fees for
       photocopies"); a free statement about only some part, an extra or a first visit ("free
@@ -615,6 +625,10 @@ def read_cost(text: str | None, *, eligibility: bool = False) -> CostReading:
         plan = plan or only
         if not eligibility:
             first = len(signals)
+            uncovered = _UNCOVERED_PAYER.search(clause.text) if found else None
+            if uncovered:
+                signals.append(("sliding", 0))
+                clause.take(uncovered)
             mostly = bool(_MOSTLY_FREE.search(clause.text))
             weak_fee = _read_fee(clause, signals) or weak_fee or bool(found) or needs
             spans.append((first, len(signals), mostly))
@@ -664,6 +678,97 @@ _COST_TEXT: dict[str, str] = {
     "fee": "fees apply",
     "unknown": "cost not stated",
 }
+
+# --- interpretation in language notes -------------------------------------------------------
+_ANY_LANGUAGE = re.compile(
+    r"\b(?:all|any|every|numerous|various|multiple|many|variety of|\d+)(?: (?:other|different"
+    r"|spoken))? languages?\b|\b(?:all|any|every) other\b|\band others\b|\baccess to others\b"
+    r"|\bother languages?\b|\blanguages? (?:banks?|links?|lines?)\b|\binterpreter lines?\b"
+    r"|\bmulti-?lingual\b|^\W*(?:all|numerous)\b",
+    re.I,
+)
+"""A note saying every or many languages are served ("All languages", "Language Bank available",
+"Interpreter line for other languages", "Spanish, Arabic, Japanese and others"): any spoken
+language may be reached, as through an interpreter."""
+_OFFER = re.compile(
+    r"\b(?:interpret(?:ers?|ation|ing)?|translat(?:ors?|ion|ing)|accommodat(?:ions?|e[ds]?|ing)"
+    r"|arrangements? (?:can|may) be made|(?:special )?arrangements?(?= (?:possible|available))"
+    r"|special arrangements)\b",
+    re.I,
+)
+"""An offer to arrange communication ("Interpreters available", "Accommodations possible")."""
+_HEARING = re.compile(
+    r"\b(?:deaf|hearing|hard of hearing|signing|sign(?:ed)? language|tty|tdd)\b", re.I
+)
+_PRECEDING_WORDS = re.compile(r"((?:[A-Za-z][\w'-]* ){0,2}[A-Za-z][\w'-]*)\s*$")
+_FOR_WHOM = re.compile(
+    r"^\s*(?:services?\s+|possible\s+|available\s+|(?:is|are)\s+available\s+)?for\s+(?:the\s+|those\s+)?"
+    r"(?:who are\s+)?(?!non\b|limited\b)([A-Za-z][\w'-]*(?: [A-Za-z][\w'-]*)?)",
+    re.I,
+)
+
+
+def _qualified(note: str, start: int, end: int) -> bool:
+    """Whether the offer at ``note[start:end]`` is for languages it names, or for deaf or
+    hard-of-hearing people only: "ASL interpreter", "Spanish translators available",
+    "Interpreter service for Spanish, French", "Special arrangements for hearing impaired"."""
+    before = _PRECEDING_WORDS.search(note[:start])
+    if before:
+        words = before.group(1).split()
+        for n in range(1, len(words) + 1):  # the words just before complete a language's name
+            tail, shorter = " ".join(words[-n:]), " ".join(words[-n:-1])
+            if _HEARING.fullmatch(tail) or languages_named(tail) - languages_named(shorter):
+                return True
+    after = _FOR_WHOM.match(note[end:])
+    if after:
+        who = after.group(1)
+        return bool(_HEARING.match(who) or languages_named(who))
+    return False
+
+
+def read_interpretation(note: str | None) -> tuple[bool, frozenset[str]]:
+    """Whether a language note (or an ``interpretation_services`` text) offers interpretation
+    for any spoken language, and the languages it offers only in sign or a named language.
+
+    An interpreter service reaches any spoken language: "Language Line.", "Interpreters
+    available.", "Accommodations possible.", "All languages", "Language Bank available",
+    "Spanish and others". An offer for named languages ("Spanish interpreter", "Interpreter
+    service for Spanish, French") or for deaf and hard-of-hearing people ("ASL interpreter",
+    "Special arrangements for hearing impaired") reaches only those: they are returned as
+    not offers for any language; the languages are those :func:`languages_named` reads (and
+    "ase" returned for an offer to deaf people), and a client of another language is not
+    reached by it.
+
+    >>> read_interpretation("All languages"), read_interpretation("Language Bank available.")
+    ((True, frozenset()), (True, frozenset()))
+    >>> read_interpretation("Sign language interpreter."), read_interpretation("Spanish interpreters.")
+    ((False, frozenset({'ase'})), (False, frozenset()))
+    >>> read_interpretation("Spanish interpreters; Language Line.")
+    (True, frozenset())
+    >>> read_interpretation("Offers brochures in many languages.")
+    (False, frozenset())
+    """
+    if not note:
+        return False, frozenset()
+    general = False
+    named: set[str] = set()
+    for part in re.split(r"(?<=[.;])\s+|;", note):
+        if _WRITTEN.search(part):
+            continue
+        if _ANY_LANGUAGE.search(part):
+            general = True
+        for m in _OFFER.finditer(part):
+            if not _qualified(part, m.start(), m.end()):
+                general = True
+            elif _HEARING.search(part):
+                named.add("ase")
+    return general, frozenset(named)
+
+
+_WRITTEN = re.compile(
+    r"\b(?:materials?|brochures?|written|publications?|literature|books?|forms?|applications?)\b",
+    re.I,
+)
 
 _WAITLIST = re.compile(r"\bwait(ing)?[- ]?list\b|\bwaitlist\b|\bweeks? wait\b", re.I)
 _TEACHES_ENGLISH = re.compile(
@@ -760,7 +865,10 @@ def service_facts(
     Languages come from each language record's ``code``, else its ``name``, else the
     languages its ``note`` names ("Spanish, French."): 211 exports list there the languages
     offered *besides* the directory's own, so ``default_language`` is kept with them; a note
-    such as "Language Line." or "Interpreters available." counts as interpretation.
+    such as "Language Line.", "Interpreters available." or "All languages" counts as
+    interpretation, one for named languages or sign only ("ASL interpreter") does not (see
+    :func:`read_interpretation`), nor does an ``interpretation_services`` text of that kind
+    (its languages are spoken; any other text is interpretation).
 
     Cost comes from ``fees_description``, ``fees`` and the cost options (an ``amount`` of 0 is
     free, a positive amount a fee, each unless the texts say more); insurance also from
@@ -769,7 +877,7 @@ def service_facts(
     records = [*service.languages, *(lang for loc in locations for lang in loc.languages)]
     languages: set[str] = set()  # from codes and names: a list of what is spoken
     noted: set[str] = set()  # named in notes: spoken besides the directory's own language
-    interpretation = bool(service.interpretation_services)
+    interpretation = False
     for lang in records:
         if lang.code:
             languages.add(lang.code)
@@ -777,9 +885,15 @@ def service_facts(
         try:
             languages.add(language_code(lang.name or ""))
         except ValueError:
-            noted |= languages_named(lang.note)
-            interpretation = interpretation or offers_interpretation(lang.note)
+            general, signed = read_interpretation(lang.note)
+            noted |= languages_named(lang.note) | signed
+            interpretation = interpretation or general
     listed = bool(languages)
+    if service.interpretation_services:  # interpretation unless only for named languages or sign
+        general, signed = read_interpretation(service.interpretation_services)
+        named = languages_named(service.interpretation_services) | signed
+        languages |= named
+        interpretation = interpretation or general or not named
     teaching = " ".join(t for t in (service.name, service.description, service.eligibility_description) if t)
     teaches_english = bool(_TEACHES_ENGLISH.search(teaching))
     if noted:

@@ -1073,3 +1073,30 @@ def test_a_condition_code_beside_a_families_of_code_describes_the_relatives():
     # and a text naming the person keeps them
     text = "Adults with substance use disorders."
     assert "in_recovery" in service_targets("Recovery Group", text, "", alanon)
+
+
+def test_a_service_that_is_only_a_health_condition_support_group_targets_condition():
+    # a polio group: no condition pattern names polio, but its only service code is Health/
+    # Disability Related Support Groups, so it is for people with a condition
+    codes = (("AIRS/211 LA", "PN-8100.3000", "Health/Disability Related Support Groups"),)
+    text = "Individuals who have had polio and/or family members of those who have had polio."
+    group = service_targets("Polio Support Group", text, "", codes)
+    assert "condition" in group
+    senior = client_populations(rm.ClientProfile(age=66, gender="female"))
+    assert population_one(group, *senior) == NOT_KNOWN
+    # a hospital listing such a group among its programmes is not aimed at a condition
+    hospital = (*codes, ("AIRS/211 LA", "LL-3000", "Hospitals"))
+    assert "condition" not in service_targets("Memorial Hospital", "Ages 18 and older.", "", hospital)
+
+
+def test_gambling_is_no_substance_use():
+    elig = "Addicted gamblers, or those with a friend or family member who is an addicted gambler."
+    group = service_targets("Gamblers Anonymous", elig, "", ())
+    assert "in_recovery" not in group and "condition" in group
+    coded = (("AIRS/211 LA", "YZ-2450", "Gambling Issues"),)
+    assert service_targets("Mutual Support", "", "", coded) == {"condition"}
+    assert "condition" in service_targets("Help Line", "People with a gambling addiction.", "", ())
+    drinker = client_populations(rm.ClientProfile(age=40, needs=["substance_use_treatment"]))
+    assert population_one(group, *drinker) == NOT_KNOWN
+    # a drug addiction is still substance use
+    assert "in_recovery" in service_targets("Center", "Persons with drug addictions.", "", ())

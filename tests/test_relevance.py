@@ -1100,3 +1100,32 @@ def test_gambling_is_no_substance_use():
     assert population_one(group, *drinker) == NOT_KNOWN
     # a drug addiction is still substance use
     assert "in_recovery" in service_targets("Center", "Persons with drug addictions.", "", ())
+
+
+def test_a_general_health_providers_condition_codes_are_its_clinics():
+    # a health centre coded Health Care with a Diabetes target code runs a diabetes clinic; it
+    # is not aimed at people with diabetes (0.3 for a client who did not say so)
+    codes = (
+        ("AIRS/211 LA", "L", "Health Care"),
+        ("AIRS/211 LA", "YF-3000.2440", "Diabetes"),
+        ("AIRS/211 LA", "RF-3300", "Individual Counseling"),
+    )
+    centre = service_targets("Health Services, County Office", "Varies. See notes.", "", codes)
+    assert "condition" not in centre
+    client = client_populations(rm.ClientProfile(age=66, gender="female"))
+    assert population_one(centre, *client) == NEUTRAL
+    # a name or eligibility text naming the condition keeps it
+    assert "condition" in service_targets("Diabetes Center", "", "", codes)
+    assert "condition" in service_targets("Clinic", "Persons with diabetes.", "", codes)
+    # without a general health care code the condition code stays a target
+    assert "condition" in service_targets("Education Program", "", "", codes[1:])
+    # the condition still counts among many codes that make a provider serve everyone
+    many = (
+        *codes,
+        ("AIRS/211 LA", "YB-8000", "Older Adults"),
+        ("AIRS/211 LA", "YF-6500", "Physical Disabilities"),
+        ("AIRS/211 LA", "YF-8000.0500", None),
+        ("AIRS/211 LA", "YK-2000", "Families With Children"),
+        ("AIRS/211 LA", "YL-3300", "Low Income"),
+    )
+    assert service_targets("Community Health", "See notes.", "", many) == frozenset()

@@ -125,6 +125,10 @@ _CONDITION_GROUPS = ("PN-8100.3000",)
 """AIRS Health/Disability Related Support Groups: a service whose only service codes are support
 groups, one of them this, is a group for people with a health condition (a polio or lupus group
 whose condition no pattern lists), aimed at ``condition``."""
+_GENERAL_HEALTH = ("L", "LL-3000", "LN-1500")
+"""AIRS codes of general health care (Health Care itself, Hospitals, Community Clinics): on such a
+provider, health-condition target codes (Diabetes, Heart Disease) name its clinics' patients, not
+whom it serves, and are no target unless its name or eligibility text names a condition."""
 _LOSS = re.compile(r"\b(?:died|death|deceased|murdered|homicide|suicide|lost|loss)\b", re.I)
 """Words that make "families of ..." the bereaved, not carers."""
 _GENDER_PATTERNS = {
@@ -348,6 +352,15 @@ def _condition_group(listed: set[str]) -> bool:
     )
 
 
+def _general_health(listed: set[str]) -> bool:
+    """Whether a service's AIRS codes make it a general health care provider (:data:`_GENERAL_HEALTH`).
+
+    >>> _general_health({"L", "YF-3000.2440"}), _general_health({"LL-3000.1500"}), _general_health({"LH-2700"})
+    (True, True, False)
+    """
+    return any(c == g or c.startswith(g + ".") for c in listed for g in _GENERAL_HEALTH)
+
+
 def service_targets(
     name: str,
     eligibility: str,
@@ -393,6 +406,7 @@ def service_targets(
     # excludes is no target, whatever the codes say
     found -= not_targets - written
     communities = _community_targets(eligibility) | _community_targets(audience)
+    clinics_only = "condition" not in written and _general_health(listed)
     found |= written
     situations_found = found - {"women", "men"}
     # many populations from codes alone, none from its name or eligibility text: programmes'
@@ -416,6 +430,8 @@ def service_targets(
         and bool(written)
         and (not written - BROAD_SITUATIONS)
     )
+    if clinics_only:  # a health centre's diabetes clinic; counted above among its many codes
+        found.discard("condition")
     if (open_to_all or programme_codes or stated_elsewhere) and found:
         # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)

@@ -1107,3 +1107,59 @@ def test_an_offer_for_every_language_reaches_any_spoken_language_and_one_for_nam
     assert not spanish_only.interpretation and "es" in spanish_only.languages
     yes = service_facts(Service(id="u", name="Clinic", interpretation_services="Yes"))
     assert yes.interpretation
+
+
+def test_a_service_that_is_only_a_health_condition_support_group_targets_condition():
+    # a polio group: no condition pattern names polio, but its only service code is Health/
+    # Disability Related Support Groups, so it is for people with a condition
+    codes = (("AIRS/211 LA", "PN-8100.3000", "Health/Disability Related Support Groups"),)
+    text = "Individuals who have had polio and/or family members of those who have had polio."
+    group = service_targets("Polio Support Group", text, "", codes)
+    assert "condition" in group
+    senior = client_populations(rm.ClientProfile(age=66, gender="female"))
+    assert population_one(group, *senior) == NOT_KNOWN
+    # a hospital listing such a group among its programmes is not aimed at a condition
+    hospital = (*codes, ("AIRS/211 LA", "LL-3000", "Hospitals"))
+    assert "condition" not in service_targets("Memorial Hospital", "Ages 18 and older.", "", hospital)
+
+
+def test_gambling_is_no_substance_use():
+    elig = "Addicted gamblers, or those with a friend or family member who is an addicted gambler."
+    group = service_targets("Gamblers Anonymous", elig, "", ())
+    assert "in_recovery" not in group and "condition" in group
+    coded = (("AIRS/211 LA", "YZ-2450", "Gambling Issues"),)
+    assert service_targets("Mutual Support", "", "", coded) == {"condition"}
+    assert "condition" in service_targets("Help Line", "People with a gambling addiction.", "", ())
+    drinker = client_populations(rm.ClientProfile(age=40, needs=["substance_use_treatment"]))
+    assert population_one(group, *drinker) == NOT_KNOWN
+    # a drug addiction is still substance use
+    assert "in_recovery" in service_targets("Center", "Persons with drug addictions.", "", ())
+
+
+def test_a_general_health_providers_condition_codes_are_its_clinics():
+    # a health centre coded Health Care with a Diabetes target code runs a diabetes clinic; it
+    # is not aimed at people with diabetes (0.3 for a client who did not say so)
+    codes = (
+        ("AIRS/211 LA", "L", "Health Care"),
+        ("AIRS/211 LA", "YF-3000.2440", "Diabetes"),
+        ("AIRS/211 LA", "RF-3300", "Individual Counseling"),
+    )
+    centre = service_targets("Health Services, County Office", "Varies. See notes.", "", codes)
+    assert "condition" not in centre
+    client = client_populations(rm.ClientProfile(age=66, gender="female"))
+    assert population_one(centre, *client) == NEUTRAL
+    # a name or eligibility text naming the condition keeps it
+    assert "condition" in service_targets("Diabetes Center", "", "", codes)
+    assert "condition" in service_targets("Clinic", "Persons with diabetes.", "", codes)
+    # without a general health care code the condition code stays a target
+    assert "condition" in service_targets("Education Program", "", "", codes[1:])
+    # the condition still counts among many codes that make a provider serve everyone
+    many = (
+        *codes,
+        ("AIRS/211 LA", "YB-8000", "Older Adults"),
+        ("AIRS/211 LA", "YF-6500", "Physical Disabilities"),
+        ("AIRS/211 LA", "YF-8000.0500", None),
+        ("AIRS/211 LA", "YK-2000", "Families With Children"),
+        ("AIRS/211 LA", "YL-3300", "Low Income"),
+    )
+    assert service_targets("Community Health", "See notes.", "", many) == frozenset()

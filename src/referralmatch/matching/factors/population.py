@@ -107,7 +107,8 @@ anyone.", "Open to the public."). Its population codes then tell whom some of it
 serve: a match counts, but the factor is never below neutral."""
 
 _GENDER_AIRS = {"YS-2000": "women", "YS-5000": "men"}
-_CONDITION_AIRS = ("YF-3000", "YF-8500", "YF-2000", "YF-2200")
+_CONDITION_AIRS = ("YF-3000", "YF-8500", "YF-2000", "YF-2200", "YZ-2450")
+"""Health conditions and losses (``YZ-2450`` Gambling Issues: a behavioural addiction, not substance use)."""
 _CONDITION_PATTERN = (
     r"\b(?:cancer|ostomy|diabetes|diabetic|alzheimer'?s|dementia|parkinson'?s|autism|autistic|"
     r"epilepsy|seizures?|kidney|dialysis|brain injur(?:y|ies)|stroke|lupus|als|multiple sclerosis|"
@@ -116,8 +117,18 @@ _CONDITION_PATTERN = (
     r"amputees?|blind(?:ness)?|low vision|lost chord|suicide loss|survivors of suicide|"
     r"bereaved parents|widow(?:s|ed|hood)?|infertility|miscarriage|stillbirth|"
     r"crime victims?|victims? (?:of (?:crime|violent crime|homicide)|(?:and|or|/) witness(?:es)?)|"
-    r"homicide|murdered|sids|sudden infant death|infant loss|child loss|lost a child)\b"
+    r"homicide|murdered|sids|sudden infant death|infant loss|child loss|lost a child|"
+    r"(?:compulsive|addicted|problem) gamblers?|gambling (?:problems?|addictions?|disorders?))\b"
 )
+_SUPPORT_GROUPS = "PN-8100"
+_CONDITION_GROUPS = ("PN-8100.3000",)
+"""AIRS Health/Disability Related Support Groups: a service whose only service codes are support
+groups, one of them this, is a group for people with a health condition (a polio or lupus group
+whose condition no pattern lists), aimed at ``condition``."""
+_GENERAL_HEALTH = ("L", "LL-3000", "LN-1500")
+"""AIRS codes of general health care (Health Care itself, Hospitals, Community Clinics): on such a
+provider, health-condition target codes (Diabetes, Heart Disease) name its clinics' patients, not
+whom it serves, and are no target unless its name or eligibility text names a condition."""
 _LOSS = re.compile(r"\b(?:died|death|deceased|murdered|homicide|suicide|lost|loss)\b", re.I)
 """Words that make "families of ..." the bereaved, not carers."""
 _GENDER_PATTERNS = {
@@ -325,6 +336,31 @@ def _relatives_only(listed: set[str], found: set[str]) -> set[str]:
     return out
 
 
+def _condition_group(listed: set[str]) -> bool:
+    """Whether a service's AIRS service codes (not ``Y`` target codes) are all support groups and
+    one is a health-condition support group (:data:`_CONDITION_GROUPS`): the service is that group,
+    not a hospital listing one among its programmes.
+
+    >>> _condition_group({"PN-8100.3000"}), _condition_group({"PN-8100.3000", "LL-3000", "YB-8000"})
+    (True, False)
+    """
+    services = {c for c in listed if not c.startswith("Y")}
+    return (
+        bool(services)
+        and all(c.startswith(_SUPPORT_GROUPS) for c in services)
+        and any(c.startswith(_CONDITION_GROUPS) for c in services)
+    )
+
+
+def _general_health(listed: set[str]) -> bool:
+    """Whether a service's AIRS codes make it a general health care provider (:data:`_GENERAL_HEALTH`).
+
+    >>> _general_health({"L", "YF-3000.2440"}), _general_health({"LL-3000.1500"}), _general_health({"LH-2700"})
+    (True, True, False)
+    """
+    return any(c == g or c.startswith(g + ".") for c in listed for g in _GENERAL_HEALTH)
+
+
 def service_targets(
     name: str,
     eligibility: str,
@@ -355,6 +391,8 @@ def service_targets(
             if key is not None:
                 found.add(key)
     found -= _relatives_only(listed, found)
+    if _condition_group(listed):
+        found.add("condition")
     open_to_all = bool(_OPEN_TO_ALL.match(eligibility or ""))
     coded_genders = found & {"women", "men"}
     not_targets: set[str] = set()
@@ -368,6 +406,7 @@ def service_targets(
     # excludes is no target, whatever the codes say
     found -= not_targets - written
     communities = _community_targets(eligibility) | _community_targets(audience)
+    clinics_only = "condition" not in written and _general_health(listed)
     found |= written
     situations_found = found - {"women", "men"}
     # many populations from codes alone, none from its name or eligibility text: programmes'
@@ -391,6 +430,8 @@ def service_targets(
         and bool(written)
         and (not written - BROAD_SITUATIONS)
     )
+    if clinics_only:  # a health centre's diabetes clinic; counted above among its many codes
+        found.discard("condition")
     if (open_to_all or programme_codes or stated_elsewhere) and found:
         # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)

@@ -975,3 +975,15 @@ def test_sobriety_written_as_drug_alcohol_free_or_clean_leaves_no_other_requirem
     sober = next(r for r in rules if r.kind == "sobriety")
     assert sober.describe() == "sober 30 days"
     assert "other" not in {r.kind for r in parse("Men 18 and older who have been clean for 30 days")}
+
+
+def test_an_adults_minimum_age_beside_their_families_is_the_clients() -> None:
+    # "and their families" once made "18 and older" a children's age rule (children age 18+):
+    # a parent of unknown age with young children was then judged not to qualify
+    rules = parse("Residents, ages 18 and older, and their families")
+    assert [(r.describe(), r.applies_to) for r in rules if isinstance(r, AgeRule)] == [("age 18+", "client")]
+    parent = ClientProfile(dependents_ages=[3, 7])
+    assert evaluate(rules, parent)[0].status == "unknown"
+    assert parse("Frail and elderly persons, ages 55 and older and their families.")[0].applies_to == "client"
+    # children's ages beside their families stay the children's
+    assert [r.describe() for r in parse("Ages 5-18 and their families.")] == ["children age 5-18"]

@@ -504,12 +504,19 @@ def _read_family(c: _Clause) -> None:
 _CHILD_HEAD = re.compile(r"(?:children|child|kids|infants|babies|toddlers|preschoolers)\b", _I)
 
 
-def _applies_to(c: _Clause, m: re.Match[str]) -> str:
-    """"dependent" when the ages are children's ("Children ages 0-5", "... and their families")."""
+def _applies_to(c: _Clause, m: re.Match[str], min_age: float | None = None) -> str:
+    """"dependent" when the ages are children's ("Children ages 0-5", "Ages 5-18 and their
+    families"). An adult's minimum age beside "and their families" ("Residents, ages 18 and
+    older, and their families") is the client's: the families come with the adult named."""
     before = c.text[max(0, m.start() - 40) : m.start()]
-    if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before) or _FOR_FAMILY.search(c.text):
+    if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before):
+        return "dependent"
+    if _FOR_FAMILY.search(c.text) and (min_age is None or min_age < _ADULT_AGE):
         return "dependent"
     return "client"
+
+
+_ADULT_AGE = 18.0
 
 
 _NOT_OLDER = re.compile(
@@ -559,13 +566,13 @@ def _read_ages(c: _Clause) -> None:
             if lo > hi or _not_required(c, m):
                 continue
             c.add(AgeRule, 0.95, m.span(), min_age=float(lo), max_age=float(hi),
-                  applies_to=_applies_to(c, m))  # fmt: skip
+                  applies_to=_applies_to(c, m, float(lo)))  # fmt: skip
     for i, pattern in enumerate(_AGE_MIN):
         for m in c.matches(pattern):
             if _not_required(c, m):
                 continue
             c.add(AgeRule, 0.95 if i == 0 else 0.8, m.span(), min_age=float(m.group(1)),
-                  applies_to=_applies_to(c, m))  # fmt: skip
+                  applies_to=_applies_to(c, m, float(m.group(1))))  # fmt: skip
     for pattern in _AGE_MAX:
         for m in c.matches(pattern):
             if _not_required(c, m):
@@ -864,8 +871,8 @@ def _generic_ages(text: str, rules: list[Any]) -> list[Any]:
     cared_for = senior is not None and _CARED_FOR.search(text[max(0, senior.start() - 30) : senior.start()])
     included = senior is not None and _INCLUDED.search(text[: senior.start()])
     if senior and not cared_for and not included and not re.search(r"\bsenior citizens? or\b", text, _I):
-        who = "dependent" if _FOR_FAMILY.search(text) else "client"
-        out.append(AgeRule(min_age=60, confidence=0.4, source_text=senior.group(0), applies_to=who))
+        # seniors "and their families": the families come with the senior (an adult's age)
+        out.append(AgeRule(min_age=60, confidence=0.4, source_text=senior.group(0)))
     return out
 
 

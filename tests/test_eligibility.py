@@ -1025,3 +1025,20 @@ def test_grade_words_that_name_no_pupils_give_no_age() -> None:
     rule = next(r for r in parse("Ages 3 years through high school.") if isinstance(r, AgeRule))
     assert evaluate([rule], ClientProfile(age=19, household_size=1))[0].status == "unmet"
     assert evaluate([rule], ClientProfile(age=40, dependents_ages=[12]))[0].status == "met"
+
+
+def test_pregnant_women_named_beside_children_are_an_alternative() -> None:
+    # "Children up to age 19, and pregnant women" once required pregnancy, female and a child:
+    # a mother of a 5-year-old (not pregnant) was excluded from a children's health programme
+    rules = parse("Children up to age 19, and pregnant women of any age.")
+    assert [r.kind for r in rules] == ["parenting"]
+    (family,) = rules
+    assert isinstance(family, ParentingRule)
+    assert (family.pregnant_ok, family.max_child_age) == (True, 19)
+    mother = ClientProfile(age=30, gender="female", pregnant=False, dependents_ages=[5])
+    assert evaluate(rules, mother)[0].status == "met"
+    older = ClientProfile(age=30, gender="female", pregnant=False, dependents_ages=[7])
+    under_3 = parse("Families with children under 3 and pregnant women.")
+    assert evaluate(under_3, older)[0].status == "unmet"
+    pregnant_only = parse("Pregnant women.")  # no children named: pregnancy stays required
+    assert sorted(r.kind for r in pregnant_only) == ["gender", "pregnancy"]

@@ -1097,6 +1097,32 @@ def _attach_exceptions(
     return out
 
 
+def _pregnant_or_children(rules: list[Any]) -> list[Any]:
+    """Pregnant women named beside children ("Children up to age 19, and pregnant women",
+    "Families with children under 3 and pregnant women") are alternatives: one family rule
+    (a child of those ages, or pregnant), not a pregnancy, a woman and a child all required.
+    The female rule goes with the pregnancy it came from."""
+    pregnancy = [r for r in rules if isinstance(r, PregnancyRule)]
+    children = [r for r in rules if isinstance(r, AgeRule) and r.applies_to == "dependent"
+                and r.min_age in (None, 0.0) and r.exception is None]  # fmt: skip
+    families = [r for r in rules if isinstance(r, ParentingRule) and not r.excluded]
+    if not pregnancy or not (children or families):
+        return rules
+    limits = [r.max_age for r in children] + [r.max_child_age for r in families]
+    one = ParentingRule(
+        pregnant_ok=True,
+        max_child_age=None if None in limits else max(v for v in limits if v is not None),
+        confidence=min(r.confidence for r in [*pregnancy, *children, *families]),
+        source_text="; ".join(
+            dict.fromkeys(r.source_text for r in [*children, *families, *pregnancy])
+        ),
+    )
+    gone = {id(r) for r in [*pregnancy, *children, *families]}
+    kept = [r for r in rules if id(r) not in gone
+            and not (isinstance(r, GenderRule) and r.allowed == frozenset({"female"}) and not r.excluded)]  # fmt: skip
+    return [*kept, one]
+
+
 def _merge(text: str, rules: list[Any]) -> list[Any]:
     rules = rules + _generic_ages(text, rules)
     if any(isinstance(r, AgeRule) for r in rules):  # "pregnant women of any age": a sub-group's
@@ -1118,6 +1144,7 @@ def _merge(text: str, rules: list[Any]) -> list[Any]:
             source_text="; ".join(dict.fromkeys(r.source_text for r in parenting)),
         )
         rules = [r for r in rules if not isinstance(r, ParentingRule)] + [loosest]
+    rules = _pregnant_or_children(rules)
     ages = _merge_ages(rules)
     rest = [r for r in rules if not isinstance(r, AgeRule)]
     merged = ages + rest

@@ -975,3 +975,70 @@ def test_sobriety_written_as_drug_alcohol_free_or_clean_leaves_no_other_requirem
     sober = next(r for r in rules if r.kind == "sobriety")
     assert sober.describe() == "sober 30 days"
     assert "other" not in {r.kind for r in parse("Men 18 and older who have been clean for 30 days")}
+
+
+def test_an_adults_minimum_age_beside_their_families_is_the_clients() -> None:
+    # "and their families" once made "18 and older" a children's age rule (children age 18+):
+    # a parent of unknown age with young children was then judged not to qualify
+    rules = parse("Residents, ages 18 and older, and their families")
+    ages = [(r.describe(), r.applies_to) for r in rules if isinstance(r, AgeRule)]
+    assert ages == [("age 18+", "client")]
+    parent = ClientProfile(dependents_ages=[3, 7])
+    assert evaluate(rules, parent)[0].status == "unknown"
+    elders = parse("Frail and elderly persons, ages 55 and older and their families.")
+    assert elders[0].applies_to == "client"
+    # children's ages beside their families stay the children's
+    assert [r.describe() for r in parse("Ages 5-18 and their families.")] == ["children age 5-18"]
+
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("Children in grades K-8", (5, 14)),
+        ("Students in grades 7-12", (12, 18)),
+        ("Low-income children, grades 1-5.", (6, 11)),
+        ("Students in kindergarten through12th grade.", (5, 18)),
+        ("Middle and high school students", (11, 18)),
+        ("Ages 3 years through high school.", (3, 18)),
+        ("Pre-K children", (3, 4)),
+        ("Infants, toddlers and preschoolers.", (0, 5)),
+    ],
+)
+def test_school_grades_and_levels_are_childrens_ages(text: str, ages: tuple[int, int]) -> None:
+    # grade g is ages g+5 to g+6: "K-8" (a K-8 school) once ranked in a 19-year-old's top 5
+    (rule,) = [r for r in parse(text) if isinstance(r, AgeRule)]
+    assert (rule.min_age, rule.max_age, rule.applies_to) == (*ages, "dependent")
+    assert rule.confidence < 0.95  # a grade's age is approximate: below a stated age's
+    assert not any(r.kind == "other" for r in parse(text) if "grade" in r.source_text.lower())
+
+
+def test_grade_words_that_name_no_pupils_give_no_age() -> None:
+    for text in ("Must have a high school diploma or GED",
+                 "Adults who read at a minimum of a 4th grade level",
+                 "Open to adults and children from kindergarten to 8th grade"):  # fmt: skip
+        rules = parse(text)
+        assert not any(isinstance(r, AgeRule) and r.applies_to == "dependent" for r in rules), text
+    # stated ages stay as written: the grade words add nothing
+    stated = parse("Preschool aged children, 0-3 years old")
+    assert [r.describe() for r in stated] == ["children age 0-3"]
+    rule = next(r for r in parse("Ages 3 years through high school.") if isinstance(r, AgeRule))
+    assert evaluate([rule], ClientProfile(age=19, household_size=1))[0].status == "unmet"
+    assert evaluate([rule], ClientProfile(age=40, dependents_ages=[12]))[0].status == "met"
+
+
+def test_pregnant_women_named_beside_children_are_an_alternative() -> None:
+    # "Children up to age 19, and pregnant women" once required pregnancy, female and a child:
+    # a mother of a 5-year-old (not pregnant) was excluded from a children's health programme
+    rules = parse("Children up to age 19, and pregnant women of any age.")
+    assert [r.kind for r in rules] == ["parenting"]
+    (family,) = rules
+    assert isinstance(family, ParentingRule)
+    assert (family.pregnant_ok, family.max_child_age) == (True, 19)
+    mother = ClientProfile(age=30, gender="female", pregnant=False, dependents_ages=[5])
+    assert evaluate(rules, mother)[0].status == "met"
+    older = ClientProfile(age=30, gender="female", pregnant=False, dependents_ages=[7])
+    under_3 = parse("Families with children under 3 and pregnant women.")
+    assert evaluate(under_3, older)[0].status == "unmet"
+    pregnant_only = parse("Pregnant women.")  # no children named: pregnancy stays required
+    assert sorted(r.kind for r in pregnant_only) == ["gender", "pregnancy"]

@@ -504,12 +504,19 @@ def _read_family(c: _Clause) -> None:
 _CHILD_HEAD = re.compile(r"(?:children|child|kids|infants|babies|toddlers|preschoolers)\b", _I)
 
 
-def _applies_to(c: _Clause, m: re.Match[str]) -> str:
-    """"dependent" when the ages are children's ("Children ages 0-5", "... and their families")."""
+def _applies_to(c: _Clause, m: re.Match[str], min_age: float | None = None) -> str:
+    """"dependent" when the ages are children's ("Children ages 0-5", "Ages 5-18 and their
+    families"). An adult's minimum age beside "and their families" ("Residents, ages 18 and
+    older, and their families") is the client's: the families come with the adult named."""
     before = c.text[max(0, m.start() - 40) : m.start()]
-    if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before) or _FOR_FAMILY.search(c.text):
+    if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before):
+        return "dependent"
+    if _FOR_FAMILY.search(c.text) and (min_age is None or min_age < _ADULT_AGE):
         return "dependent"
     return "client"
+
+
+_ADULT_AGE = 18.0
 
 
 _NOT_OLDER = re.compile(
@@ -559,13 +566,13 @@ def _read_ages(c: _Clause) -> None:
             if lo > hi or _not_required(c, m):
                 continue
             c.add(AgeRule, 0.95, m.span(), min_age=float(lo), max_age=float(hi),
-                  applies_to=_applies_to(c, m))  # fmt: skip
+                  applies_to=_applies_to(c, m, float(lo)))  # fmt: skip
     for i, pattern in enumerate(_AGE_MIN):
         for m in c.matches(pattern):
             if _not_required(c, m):
                 continue
             c.add(AgeRule, 0.95 if i == 0 else 0.8, m.span(), min_age=float(m.group(1)),
-                  applies_to=_applies_to(c, m))  # fmt: skip
+                  applies_to=_applies_to(c, m, float(m.group(1))))  # fmt: skip
     for pattern in _AGE_MAX:
         for m in c.matches(pattern):
             if _not_required(c, m):
@@ -574,6 +581,105 @@ def _read_ages(c: _Clause) -> None:
             strict = m.group(1) is not None and not m.group(1).isdigit()
             c.add(AgeRule, 0.9, m.span(), max_age=float(value - 1 if strict else value),
                   applies_to=_applies_to(c, m))  # fmt: skip
+
+
+# School grades and levels name ages: grade g is ages g+5 to g+6 (kindergarten is grade 0,
+# pre-K grade -1), so "grades 7-12" is ages 12-18 and "K-8" ages 5-14.
+_GRADE_TOKEN = r"(?:pre-?\s?k(?:indergarten)?|k(?:indergarten)?|\d{1,2}(?:st|nd|rd|th)?)"
+_NOT_A_GRADE_LEVEL = r"(?!\s*[- ]?(?:grade\s*)?(?:reading\s+|math\s+)?(?:level|equivalen\w*|diploma|graduat\w*|degree|dropouts?|completion|credential|transcripts?)\b)"
+_GRADE_RANGE = re.compile(
+    rf"\b(?:grades?\s*)?(?P<a>{_GRADE_TOKEN})(?:\s*grade)?\s*(?:-|to|through|thru)\s*(?P<b>{_GRADE_TOKEN})(?:\s*grades?)?\b{_NOT_A_GRADE_LEVEL}",
+    _I,
+)
+_GRADE_ONE = re.compile(
+    rf"\bgrades?\s+(?P<a>{_GRADE_TOKEN})\b{_NOT_A_GRADE_LEVEL}|\b(?P<b>\d{{1,2}}(?:st|nd|rd|th))[- ]grade(?:rs?)?\b{_NOT_A_GRADE_LEVEL}"
+    r"|\b(?P<c>pre-?\s?k(?:indergarten)?|kindergart(?:en|ners?))\b",
+    _I,
+)
+_SCHOOL_LEVEL_WORD = r"(?:elementary|primary|middle|junior high|high|secondary)"
+_SCHOOL_LEVEL = re.compile(
+    rf"\b(?P<level>{_SCHOOL_LEVEL_WORD})(?=(?:\s*(?:,|and|or|&|/)\s*{_SCHOOL_LEVEL_WORD})*\s*[- ]?schools?\b{_NOT_A_GRADE_LEVEL})"
+    rf"(?:\s*[- ]?schools?(?:[- ]aged?)?)?|\b(?P<pre>pre-?\s?school(?:ers?)?(?:[- ]aged?)?)|\b(?P<any>school[- ]aged?)\b",
+    _I,
+)
+_THROUGH_SCHOOL = re.compile(
+    rf"\b(?:ages?|aged)\s+{_NUM}\s*(?:years?(?:\s+old)?)?\s*(?:-|to|through|thru)\s*(?:the end of\s+)?"
+    r"(?P<level>high school|secondary school|12th grade|grade 12)\b" + _NOT_A_GRADE_LEVEL,
+    _I,
+)
+_LEVEL_AGES = {
+    "elementary": (5.0, 11.0), "primary": (5.0, 11.0), "middle": (11.0, 14.0),
+    "junior high": (12.0, 14.0), "high": (14.0, 18.0), "secondary": (11.0, 18.0),
+}  # fmt: skip
+_PRESCHOOL_AGES = (3.0, 5.0)
+_SCHOOL_AGES = (5.0, 18.0)
+_AND_UP = re.compile(r"\s*(?:age\s+)?(?:and|or)\s+(?:above|older|over|up)\b", _I)
+_PUPIL_WORD = re.compile(r"\b(?:students?|pupils?|schools?|grades?|age)\b", _I)
+_INFANT_WORD = re.compile(r"\b(?:infants?|toddlers?|bab(?:y|ies)|newborns?|birth)\b", _I)
+
+
+def _grade_number(token: str) -> int | None:
+    t = re.sub(r"[\s-]", "", token.lower())
+    if t.startswith("prek"):
+        return -1
+    if t.startswith("k"):
+        return 0
+    digits = re.match(r"\d+", t)
+    value = int(digits.group(0)) if digits else None
+    return value if value is not None and 1 <= value <= 12 else None
+
+
+def _read_grades(c: _Clause) -> None:
+    """Ages from school grades and levels ("grades 7-12", "K-8", "middle and high school
+    students", "preschoolers", "Ages 3 through high school"), as children's ages (met by the
+    client's own age or a child's) at a lower confidence than stated ages (a grade's age is
+    approximate). A clause that states ages or names adults ("adults and children K-8") keeps
+    only those: the grade words are read, no rule is added."""
+    spans: list[tuple[int, int]] = []
+    bounds: list[tuple[float, float | None]] = []
+    for m in c.matches(_THROUGH_SCHOOL):
+        lo = float(m.group(1))
+        c.add(AgeRule, 0.8, m.span(), min_age=lo, max_age=18.0, applies_to="dependent")
+    for m in c.matches(_GRADE_RANGE):
+        a, b = _grade_number(m.group("a")), _grade_number(m.group("b"))
+        graded = re.search(r"grade|k|st\b|nd\b|rd\b|th\b", m.group(0).lower())
+        if a is None or b is None or a > b or not graded:
+            continue
+        spans.append(m.span())
+        bounds.append((a + 5.0 if a >= 0 else 3.0, b + 6.0))
+    for m in c.matches(_GRADE_ONE):
+        if not c.free(*m.span()) or any(m.start() < e and m.end() > s for s, e in spans):
+            continue
+        g = _grade_number(m.group("a") or m.group("b") or m.group("c"))
+        if g is None:
+            continue
+        spans.append(m.span())
+        bounds.append((g + 5.0 if g >= 0 else 3.0, g + 6.0 if g >= 0 else 4.0))
+    for m in c.matches(_SCHOOL_LEVEL):
+        if any(m.start() < e and m.end() > s for s, e in spans):
+            continue
+        if m.group("level"):
+            lo, hi = _LEVEL_AGES[m.group("level").lower()]
+        else:
+            lo, hi = _PRESCHOOL_AGES if m.group("pre") else _SCHOOL_AGES
+        spans.append(m.span())
+        up = _AND_UP.match(c.text, m.end())
+        if up:
+            spans.append((m.end(), up.end()))
+        bounds.append((lo, None if up else hi))
+    if not bounds:
+        return
+    for span in spans:
+        c.consume(span)
+    for m in c.matches(_PUPIL_WORD):  # "students in grades 7-12": the pupils the grades name
+        c.consume(m.span())
+    if any(isinstance(r, AgeRule) for r in c.rules) or _ADULT.search(c.text):
+        return  # stated ages, or adults served beside the pupils: the grades add no rule
+    least = 0.0 if _INFANT_WORD.search(c.text) else min(b[0] for b in bounds)
+    highs = [b[1] for b in bounds]
+    most = None if None in highs else max(h for h in highs if h is not None)
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    c.add(AgeRule, 0.8, (start, end), min_age=least, max_age=most, applies_to="dependent")
 
 
 def _read_gender(c: _Clause) -> None:
@@ -812,7 +918,7 @@ def _residue(c: _Clause) -> None:
 
 
 _READERS = (
-    _read_income, _read_family, _read_ages, _read_gender, _read_veteran, _read_sobriety,
+    _read_income, _read_family, _read_ages, _read_grades, _read_gender, _read_veteran, _read_sobriety,
     _read_insurance, _read_immigration, _read_diagnosis, _read_situations, _read_residency,
     _read_low_income, _read_benefits,
 )  # fmt: skip
@@ -864,8 +970,8 @@ def _generic_ages(text: str, rules: list[Any]) -> list[Any]:
     cared_for = senior is not None and _CARED_FOR.search(text[max(0, senior.start() - 30) : senior.start()])
     included = senior is not None and _INCLUDED.search(text[: senior.start()])
     if senior and not cared_for and not included and not re.search(r"\bsenior citizens? or\b", text, _I):
-        who = "dependent" if _FOR_FAMILY.search(text) else "client"
-        out.append(AgeRule(min_age=60, confidence=0.4, source_text=senior.group(0), applies_to=who))
+        # seniors "and their families": the families come with the senior (an adult's age)
+        out.append(AgeRule(min_age=60, confidence=0.4, source_text=senior.group(0)))
     return out
 
 
@@ -991,6 +1097,32 @@ def _attach_exceptions(
     return out
 
 
+def _pregnant_or_children(rules: list[Any]) -> list[Any]:
+    """Pregnant women named beside children ("Children up to age 19, and pregnant women",
+    "Families with children under 3 and pregnant women") are alternatives: one family rule
+    (a child of those ages, or pregnant), not a pregnancy, a woman and a child all required.
+    The female rule goes with the pregnancy it came from."""
+    pregnancy = [r for r in rules if isinstance(r, PregnancyRule)]
+    children = [r for r in rules if isinstance(r, AgeRule) and r.applies_to == "dependent"
+                and r.min_age in (None, 0.0) and r.exception is None]  # fmt: skip
+    families = [r for r in rules if isinstance(r, ParentingRule) and not r.excluded]
+    if not pregnancy or not (children or families):
+        return rules
+    limits = [r.max_age for r in children] + [r.max_child_age for r in families]
+    one = ParentingRule(
+        pregnant_ok=True,
+        max_child_age=None if None in limits else max(v for v in limits if v is not None),
+        confidence=min(r.confidence for r in [*pregnancy, *children, *families]),
+        source_text="; ".join(
+            dict.fromkeys(r.source_text for r in [*children, *families, *pregnancy])
+        ),
+    )
+    gone = {id(r) for r in [*pregnancy, *children, *families]}
+    kept = [r for r in rules if id(r) not in gone
+            and not (isinstance(r, GenderRule) and r.allowed == frozenset({"female"}) and not r.excluded)]  # fmt: skip
+    return [*kept, one]
+
+
 def _merge(text: str, rules: list[Any]) -> list[Any]:
     rules = rules + _generic_ages(text, rules)
     if any(isinstance(r, AgeRule) for r in rules):  # "pregnant women of any age": a sub-group's
@@ -1012,6 +1144,7 @@ def _merge(text: str, rules: list[Any]) -> list[Any]:
             source_text="; ".join(dict.fromkeys(r.source_text for r in parenting)),
         )
         rules = [r for r in rules if not isinstance(r, ParentingRule)] + [loosest]
+    rules = _pregnant_or_children(rules)
     ages = _merge_ages(rules)
     rest = [r for r in rules if not isinstance(r, AgeRule)]
     merged = ages + rest
@@ -1243,6 +1376,13 @@ _WIC_RULE = ParentingRule(
     origin="name",
 )
 """A WIC programme's federal eligibility, read from its name when its text says nothing."""
+def _federal_programme_rules(name: str, text_rules: list[Rule]) -> list[Rule]:
+    """Rules a federal programme's name implies (WIC) that its text leaves out: a programme
+    whose eligibility is set nationally serves the same people everywhere."""
+    family = any(r.kind in ("parenting", "pregnancy") for r in text_rules)
+    if _WIC.search(name) and not family:
+        return [_WIC_RULE]
+    return []
 
 
 def rules_key(service: Service) -> tuple[Any, ...]:
@@ -1290,10 +1430,7 @@ def rules_for_service(service: Service) -> list[Rule]:
     [('age 18+', 0.6, 'description'), ('female only', 0.552, 'description')]
     """
     text_rules = parse(service.eligibility_description)
-    if _WIC.search(service.name or "") and not any(
-        r.kind in ("parenting", "pregnancy") for r in text_rules
-    ):
-        text_rules = [*text_rules, _WIC_RULE]
+    text_rules = [*text_rules, *_federal_programme_rules(service.name or "", text_rules)]
     extra: list[Rule] = []
     if all(isinstance(r, OtherRule) for r in text_rules):  # the eligibility text says nothing clear
         covered = set()

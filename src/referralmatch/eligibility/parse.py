@@ -504,6 +504,9 @@ def _read_family(c: _Clause) -> None:
 _CHILD_HEAD = re.compile(r"(?:children|child|kids|infants|babies|toddlers|preschoolers)\b", _I)
 
 
+_ADULT_AGE = 18.0
+
+
 def _applies_to(c: _Clause, m: re.Match[str], min_age: float | None = None) -> str:
     """"dependent" when the ages are children's ("Children ages 0-5", "Ages 5-18 and their
     families"). An adult's minimum age beside "and their families" ("Residents, ages 18 and
@@ -514,9 +517,6 @@ def _applies_to(c: _Clause, m: re.Match[str], min_age: float | None = None) -> s
     if _FOR_FAMILY.search(c.text) and (min_age is None or min_age < _ADULT_AGE):
         return "dependent"
     return "client"
-
-
-_ADULT_AGE = 18.0
 
 
 _NOT_OLDER = re.compile(
@@ -637,6 +637,10 @@ def _read_grades(c: _Clause) -> None:
     only those: the grade words are read, no rule is added."""
     spans: list[tuple[int, int]] = []
     bounds: list[tuple[float, float | None]] = []
+
+    def overlaps_read(m: re.Match[str]) -> bool:
+        return any(m.start() < e and m.end() > s for s, e in spans)
+
     for m in c.matches(_THROUGH_SCHOOL):
         lo = float(m.group(1))
         c.add(AgeRule, 0.8, m.span(), min_age=lo, max_age=18.0, applies_to="dependent")
@@ -648,7 +652,7 @@ def _read_grades(c: _Clause) -> None:
         spans.append(m.span())
         bounds.append((a + 5.0 if a >= 0 else 3.0, b + 6.0))
     for m in c.matches(_GRADE_ONE):
-        if not c.free(*m.span()) or any(m.start() < e and m.end() > s for s, e in spans):
+        if overlaps_read(m):
             continue
         g = _grade_number(m.group("a") or m.group("b") or m.group("c"))
         if g is None:
@@ -656,7 +660,7 @@ def _read_grades(c: _Clause) -> None:
         spans.append(m.span())
         bounds.append((g + 5.0 if g >= 0 else 3.0, g + 6.0 if g >= 0 else 4.0))
     for m in c.matches(_SCHOOL_LEVEL):
-        if any(m.start() < e and m.end() > s for s, e in spans):
+        if overlaps_read(m):
             continue
         if m.group("level"):
             lo, hi = _LEVEL_AGES[m.group("level").lower()]
@@ -1376,13 +1380,6 @@ _WIC_RULE = ParentingRule(
     origin="name",
 )
 """A WIC programme's federal eligibility, read from its name when its text says nothing."""
-def _federal_programme_rules(name: str, text_rules: list[Rule]) -> list[Rule]:
-    """Rules a federal programme's name implies (WIC) that its text leaves out: a programme
-    whose eligibility is set nationally serves the same people everywhere."""
-    family = any(r.kind in ("parenting", "pregnancy") for r in text_rules)
-    if _WIC.search(name) and not family:
-        return [_WIC_RULE]
-    return []
 
 
 def rules_key(service: Service) -> tuple[Any, ...]:
@@ -1430,7 +1427,10 @@ def rules_for_service(service: Service) -> list[Rule]:
     [('age 18+', 0.6, 'description'), ('female only', 0.552, 'description')]
     """
     text_rules = parse(service.eligibility_description)
-    text_rules = [*text_rules, *_federal_programme_rules(service.name or "", text_rules)]
+    if _WIC.search(service.name or "") and not any(
+        r.kind in ("parenting", "pregnancy") for r in text_rules
+    ):
+        text_rules = [*text_rules, _WIC_RULE]
     extra: list[Rule] = []
     if all(isinstance(r, OtherRule) for r in text_rules):  # the eligibility text says nothing clear
         covered = set()

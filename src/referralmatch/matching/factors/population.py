@@ -212,9 +212,9 @@ _FAMILY_OF = re.compile(
 )
 
 
-_INCLUSIVE_BEFORE = re.compile(
-    r"\b(?:including|includes|also|as well as|such as|and|or|even|any|all)\W+(?:\w+\W+){0,2}$", re.I
-)
+_INCLUDING = r"including|includes|also|as well as|such as|even"
+"""Words that name a population among others the service takes ("including senior citizens")."""
+_INCLUSIVE_BEFORE = re.compile(rf"\b(?:{_INCLUDING}|and|or|any|all)\W+(?:\w+\W+){{0,2}}$", re.I)
 _INCLUSIVE_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:are |also )?(?:welcome|accepted|eligible too)\b", re.I)
 _WITH_ADULTS_BEFORE = re.compile(r"\badults?\s*(?:,|&|/|\band\b|\bor\b)\s*(?:\w+\W+){0,1}$", re.I)
 _WITH_ADULTS_AFTER = re.compile(r"^\s*(?:(?:,|&|/|\band\b|\bor\b)\s*)+(?:\w+\s*,\s*)?(?<!young )adults?\b", re.I)
@@ -241,9 +241,7 @@ _EXCLUDED_BEFORE = re.compile(
     re.I,
 )
 """A population the text excludes ("cannot help the homeless", "other than parents")."""
-_NAMED_INCLUSIVELY_BEFORE = re.compile(
-    r"\b(?:including|includes|also|as well as|such as|even)\W+(?:\w+\W+){0,2}$", re.I
-)
+_NAMED_INCLUSIVELY_BEFORE = re.compile(rf"\b(?:{_INCLUDING})\W+(?:\w+\W+){{0,2}}$", re.I)
 """The strict inclusive mentions ("including senior citizens"; not a bare "and" or "or", which
 also joins a list of restrictions): the population is welcome, not required."""
 
@@ -327,10 +325,10 @@ def _relatives_only(listed: set[str], found: set[str]) -> set[str]:
     set()
     """
     out: set[str] = set()
+    prefixes = {p for code in listed for p in _airs_prefixes(code)}
     for s in situations():
         if s.key not in found or not s.relatives_airs_prefixes:
             continue
-        prefixes = {p for code in listed for p in _airs_prefixes(code)}
         if prefixes & set(s.relatives_airs_prefixes) and not prefixes & set(s.person_airs_prefixes):
             out.add(s.key)
     return out

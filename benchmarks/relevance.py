@@ -263,7 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--cv", action="store_true", help="two-fold cross-validated weight search")
     parser.add_argument(
-        "--repeats", type=int, default=10,
+        "--repeats",
+        type=int,
+        default=10,
         help="with --cv, also this many random two-fold splits (mean and spread)",
     )
     parser.add_argument("--per-need", action="store_true", help="print every client-need's top k")
@@ -308,8 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         odd = [v for i, v in enumerate(vignettes) if i % 2 == 0]
         even = [v for i, v in enumerate(vignettes) if i % 2 == 1]
         cv, chosen = cross_validate(grid, (odd, even), k)
-        for name, weights in zip(("A->B", "B->A"), chosen, strict=True):
-            print(f"\nfold {name}: weights chosen on 15 vignettes: {weights}")
+        for name, fit_on, weights in zip(("A->B", "B->A"), (odd, even), chosen, strict=True):
+            print(f"\nfold {name}: weights chosen on {len(fit_on)} vignettes: {weights}")
         print_report("Cross-validated (each vignette scored with weights fitted on the other half)", cv)
         out["cross_validated"] = cv
         rng = random.Random(REPEAT_SEED)

@@ -57,6 +57,7 @@ from referralmatch.matching.factors.access import (
     language_one,
 )
 from referralmatch.matching.factors.population import (
+    ALL_OF,
     BROAD_SITUATIONS,
     COMMUNITIES,
     MATCHED,
@@ -67,6 +68,7 @@ from referralmatch.matching.factors.population import (
     NEUTRAL,
     NOT_KNOWN,
     OPEN_TO_ALL,
+    PARTIAL,
     client_populations,
     named_targets,
     need_populations,
@@ -376,7 +378,10 @@ scored AS (
                   AND (u.named & u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              WHEN (u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN
                   CASE WHEN (u.named & u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0
-                       THEN {matched} ELSE {matched_unnamed} END
+                       THEN {matched}
+                       WHEN (u.pop & {all_of_mask}) <> 0
+                            AND (u.pop & ~{other_mask} & ~{required_skip} & ~CAST(n_has AS UBIGINT)) <> 0
+                       THEN {partial} ELSE {matched_unnamed} END
              WHEN (u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN {matched_broad}
              WHEN (u.pop & ~{other_mask}) = 0 THEN {neutral}
              WHEN (u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
@@ -534,7 +539,9 @@ class DuckDBMatcher:
             lang_unknown=repr(LANGUAGE_NOT_LISTED),
             gender_mask=population_mask(["women", "men"]),
             community_mask=population_mask(COMMUNITIES),
-            other_mask=population_mask(["women", "men", *COMMUNITIES, OPEN_TO_ALL]),
+            other_mask=population_mask(["women", "men", *COMMUNITIES, OPEN_TO_ALL, ALL_OF]),
+            all_of_mask=population_mask([ALL_OF]), partial=repr(PARTIAL),
+            required_skip=population_mask(["condition", *BROAD_SITUATIONS]),
             open_mask=population_mask([OPEN_TO_ALL]),
             matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
             matched_unnamed=repr(MATCHED_UNNAMED), matched_broad=repr(MATCHED_BROAD),

@@ -1163,3 +1163,50 @@ def test_a_general_health_providers_condition_codes_are_its_clinics():
         ("AIRS/211 LA", "YL-3300", "Low Income"),
     )
     assert service_targets("Community Health", "See notes.", "", many) == frozenset()
+
+
+def test_populations_named_together_are_all_required() -> None:
+    """A service whose eligibility text names several populations in one clause with no
+    alternative ("Homeless men recovering from addiction.") is for people in all of them: a
+    homeless client not known to be in recovery is a partial match (neutral), one in both a
+    full match; a list of alternatives ("or", "and", three items) or one word for two
+    populations keeps any match full."""
+    import numpy as np
+
+    from referralmatch.matching.factors.population import (
+        ALL_OF,
+        MATCHED_UNNAMED,
+        PARTIAL,
+        client_populations,
+        population_factor,
+        population_mask,
+        population_one,
+        service_targets,
+    )
+
+    station = service_targets("The Station", "Homeless men recovering from addiction.", "", ())
+    assert ALL_OF in station and {"homeless", "in_recovery"} <= station
+    homeless = client_populations(rm.ClientProfile(age=52, gender="male", situations=["homeless"]))
+    both = client_populations(
+        rm.ClientProfile(age=52, gender="male", situations=["homeless", "in_recovery"])
+    )
+    assert population_one(station, *homeless) == PARTIAL
+    assert population_one(station, *both) == MATCHED_UNNAMED
+    # the vectorised factor agrees
+    masks = np.array([population_mask(station)], np.uint64)
+    for has, not_has in (homeless, both):
+        got = population_factor(masks, population_mask(has), population_mask(not_has))[0]
+        assert got == population_one(station, has, not_has)
+    # alternatives: any one population is enough
+    for text in (
+        "Homeless persons or persons with addictions.",
+        "Homeless persons and persons recovering from addiction.",
+        "Elderly, disabled, low to moderate income persons.",
+        "Persons recovering from addiction. Children's services also serve homeless youth.",
+    ):
+        assert ALL_OF not in service_targets("Program", text, "", ()), text
+    either = service_targets("Program", "Homeless persons or persons with addictions.", "", ())
+    assert population_one(either, *homeless) == MATCHED_UNNAMED
+    # an aside in parentheses is not read as alternatives
+    hall = "Homeless, single men with low-level disabilities (physical or emotional)."
+    assert ALL_OF in service_targets("Hall", hall, "", ())

@@ -27,7 +27,14 @@ from ..io.normalize import language_name
 from ..needs.situations import situations
 from .contact import CONTACT_TEXT, REACH_PHONE, REACH_REMOTE
 from .context import CODE_NAMES, INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
-from .factors.population import COMMUNITIES, MATCHED_BROAD, MATCHED_UNNAMED, MISMATCH, OPEN_TO_ALL
+from .factors.population import (
+    ALL_OF,
+    COMMUNITIES,
+    MATCHED_BROAD,
+    MATCHED_UNNAMED,
+    MISMATCH,
+    OPEN_TO_ALL,
+)
 from .index import APPROX_CITY, APPROX_POSTAL_CODE
 
 if TYPE_CHECKING:
@@ -179,7 +186,8 @@ def population_text(targets: frozenset[str], has: frozenset[str], value: float) 
     """Whom the service is aimed at, and whether the client is among them."""
     labels = _population_labels()
     open_to_all = OPEN_TO_ALL in targets
-    targets = targets - {OPEN_TO_ALL}
+    all_of = ALL_OF in targets
+    targets = targets - {OPEN_TO_ALL, ALL_OF}
     if not targets:
         return "open to the general public (no particular population)"
     if open_to_all and value <= 0.5:
@@ -191,6 +199,8 @@ def population_text(targets: frozenset[str], has: frozenset[str], value: float) 
     if value == MATCHED_BROAD and shared:
         return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client (as most services do)"
     names = ", ".join(labels[k] for k in sorted(targets))
+    if all_of and shared and value > MISMATCH:
+        return f"aimed at people who are all of {names}: the client is known to be only some"
     if value <= MISMATCH:
         return f"aimed at {names}: the client is not in this population"
     return f"aimed at {names}: the client is not known to belong (unknown)"

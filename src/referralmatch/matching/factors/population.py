@@ -68,11 +68,13 @@ if TYPE_CHECKING:
     from ...needs.categories import NeedCategories
 
 __all__ = [
+    "ALL_OF",
     "BROAD_SITUATIONS",
     "BROAD_TARGETS",
     "COMMUNITIES",
     "MATCHED_BROAD",
     "OPEN_TO_ALL",
+    "PARTIAL",
     "POPULATIONS",
     "client_populations",
     "named_targets",
@@ -105,6 +107,14 @@ OPEN_TO_ALL = "open_to_all"
 """Not a population: the mark of a service whose eligibility text opens it to everyone ("Open to
 anyone.", "Open to the public."). Its population codes then tell whom some of its programmes
 serve: a match counts, but the factor is never below neutral."""
+ALL_OF = "all_of"
+"""Not a population: the mark of a service whose eligibility text names several specific
+populations in one clause with no alternative ("Homeless men recovering from addiction."): it is
+for people in all of them, so a client in only some (homeless, not known to be in recovery) is a
+partial match (:data:`PARTIAL`)."""
+PARTIAL = NEUTRAL
+"""The factor of a client in some, not all, of the populations an :data:`ALL_OF` service is for:
+no better than a service aimed at no one in particular."""
 
 _GENDER_AIRS = {"YS-2000": "women", "YS-5000": "men"}
 _CONDITION_AIRS = ("YF-3000", "YF-8500", "YF-2000", "YF-2200", "YZ-2450")
@@ -165,7 +175,7 @@ def populations() -> tuple[str, ...]:
     """Every population key: the situations, ``women`` and ``men``, then ``condition`` (a
     specific health condition or loss: a cancer, ostomy or suicide-loss group), which a client
     is never known to be in, so a service aimed at one ranks below a general one."""
-    return (*_situation_keys(), "women", "men", "condition", *COMMUNITIES, OPEN_TO_ALL)
+    return (*_situation_keys(), "women", "men", "condition", *COMMUNITIES, OPEN_TO_ALL, ALL_OF)
 
 
 POPULATIONS = populations()
@@ -433,7 +443,43 @@ def service_targets(
     if (open_to_all or programme_codes or stated_elsewhere) and found:
         # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)
+    elif _all_of(eligibility, found):
+        found.add(ALL_OF)
     return frozenset(found | communities)
+
+
+_ALTERNATIVES = re.compile(
+    r"\b(?:or|and|either|plus|also|as well as|including|includes)\b|&|;", re.I
+)
+_ASIDE = re.compile(r"\([^)]*\)")
+
+
+def _all_of(eligibility: str, found: set[str]) -> bool:
+    """Whether an eligibility text names two or more specific populations (not broad ones such
+    as low income, nor a gender) in a clause that offers no alternative ("Homeless men recovering
+    from addiction."; not "Homeless persons or persons with addictions", where an "and" or "or"
+    may join alternatives, nor a list of three, nor across sentences); an aside in parentheses
+    ("(physical or emotional)") is not read.
+
+    >>> _all_of("Homeless men recovering from addiction.", {"homeless", "in_recovery", "men"})
+    True
+    >>> _all_of("Homeless persons and persons with addictions.", {"homeless", "in_recovery"})
+    False
+    """
+    for sentence in re.split(r"(?<=[.!?])\s+", _ASIDE.sub(" ", eligibility or "")):
+        if _ALTERNATIVES.search(sentence) or sentence.count(",") > 1:
+            continue  # "Elderly, disabled, low income persons": a list of alternatives
+        named = _text_targets(sentence) & found - BROAD_SITUATIONS - {"women", "men", "condition"}
+        # two populations named in two places: one word for two ("WIC": pregnant or parenting) is not
+        spans = {
+            m.span()
+            for key, pattern in _patterns()
+            if key in named
+            for m in pattern.finditer(sentence)
+        }
+        if len(named) >= 2 and len(spans) >= 2:
+            return True
+    return False
 
 
 YOUTH_MAX_AGE = 24
@@ -567,6 +613,14 @@ def population_one(
     mismatch whatever else matches. A gender target alone is no boost."""
     if OPEN_TO_ALL in targets:  # open to everyone: its populations are some programmes'
         return max(NEUTRAL, population_one(targets - {OPEN_TO_ALL}, has, not_has, named))
+    if ALL_OF in targets:  # for people in all its populations: in only some is a partial match
+        out = population_one(targets - {ALL_OF}, has, not_has, named)
+        required = (
+            targets - {ALL_OF, "women", "men", "condition"} - _COMMUNITY_KEYS - BROAD_SITUATIONS
+        )
+        if out == MATCHED_UNNAMED and not required <= has:
+            return PARTIAL
+        return out
     communities = targets & _COMMUNITY_KEYS
     situations_targeted = targets - {"women", "men"} - communities
     genders = targets & {"women", "men"}
@@ -594,6 +648,8 @@ def population_one(
 _GENDER_MASK = population_mask(["women", "men"])
 _COMMUNITY_MASK = population_mask(COMMUNITIES)
 _OPEN_MASK = population_mask([OPEN_TO_ALL])
+_ALL_OF_MASK = population_mask([ALL_OF])
+_CONDITION_MASK = population_mask(["condition"])
 
 
 def population_factor(
@@ -611,7 +667,7 @@ def population_factor(
     low = wide & 0xFFFFFFFF
     g = low & _GENDER_MASK
     comm = low & _COMMUNITY_MASK
-    sit = low & ~_GENDER_MASK & ~_COMMUNITY_MASK & ~_OPEN_MASK
+    sit = low & ~_GENDER_MASK & ~_COMMUNITY_MASK & ~_OPEN_MASK & ~_ALL_OF_MASK
     gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
     broad = _BROAD_MASK
     matched = (sit & has_mask) != 0
@@ -624,4 +680,7 @@ def population_factor(
     named_sit = named & sit
     named_mismatch = (named_sit != 0) & ((named_sit & ~not_mask) == 0)
     out = np.where(gender_mismatch | named_mismatch, MISMATCH, out)
+    required = sit & ~_CONDITION_MASK & ~broad
+    partial = ((low & _ALL_OF_MASK) != 0) & (out == MATCHED_UNNAMED) & ((required & ~has_mask) != 0)
+    out = np.where(partial, PARTIAL, out)
     return np.where((low & _OPEN_MASK) != 0, np.maximum(out, NEUTRAL), out)

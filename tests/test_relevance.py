@@ -1210,3 +1210,27 @@ def test_populations_named_together_are_all_required() -> None:
     # an aside in parentheses is not read as alternatives
     hall = "Homeless, single men with low-level disabilities (physical or emotional)."
     assert ALL_OF in service_targets("Hall", hall, "", ())
+
+
+def test_psychiatric_disabilities_are_mental_illness_not_a_disability_in_general():
+    # "psychiatric disabilities" names people with a mental illness; a client who says only that
+    # she lives with a (developmental, physical) disability is not known to be among them
+    vocational = service_targets("Training Program", "Adults with psychiatric disabilities.", "", ())
+    assert vocational == frozenset({"serious_mental_illness"})
+    assert "disability" in service_targets("Program", "Adults with developmental disabilities.", "", ())
+    client = client_populations(rm.ClientProfile(age=27, situations=["disability"]))
+    assert population_one(vocational, *client) < NEUTRAL
+
+
+def test_a_negated_population_is_no_target():
+    # "youth who aren't enrolled in school" is a programme for youth out of school, not for
+    # students; "not yet in recovery" is not a programme for people in recovery
+    out_of_school = service_targets("Youth Center", "Youth ages 16-22 who aren't enrolled in school.", "", ())
+    assert "student" not in out_of_school and "youth" in out_of_school
+    assert "student" not in service_targets("Program", "Non-students ages 18-24.", "", ())
+    outreach = service_targets("Outreach", "Homeless men who are not yet in recovery.", "", ())
+    assert "in_recovery" not in outreach and "homeless" in outreach
+    # and no taxonomy code makes it one
+    coded = (("AIRS/211 LA", "YY", "Students"),)
+    assert "student" in service_targets("Youth Center", "Youth ages 16-22.", "", coded)
+    assert "student" not in service_targets("Youth Center", "Youth who aren't enrolled in school.", "", coded)

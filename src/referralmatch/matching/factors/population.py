@@ -247,10 +247,13 @@ _KINSHIP = re.compile(
 
 _EXCLUDED_BEFORE = re.compile(
     r"\b(?:(?:cannot|can ?not|can't|does not|do not|doesn't|don't|will not|won't|unable to)\s+"
-    r"(?:help|serve|accept|take|assist|admit)|except|excluding|other than)\s+(?:the\s+)?$",
+    r"(?:help|serve|accept|take|assist|admit)|except|excluding|other than"
+    r"|(?:not|aren't|isn't|never|no longer|without)(?:\s+(?:currently|yet))?)\s+(?:the\s+)?$"
+    r"|\bnon-?$",
     re.I,
 )
-"""A population the text excludes ("cannot help the homeless", "other than parents")."""
+"""A population the text excludes or negates ("cannot help the homeless", "other than parents",
+"youth who aren't enrolled in school", "non-students")."""
 _NAMED_INCLUSIVELY_BEFORE = re.compile(rf"\b(?:{_INCLUDING})\W+(?:\w+\W+){{0,2}}$", re.I)
 """The strict inclusive mentions ("including senior citizens"; not a bare "and" or "or", which
 also joins a list of restrictions): the population is welcome, not required."""

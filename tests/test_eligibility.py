@@ -1042,3 +1042,20 @@ def test_pregnant_women_named_beside_children_are_an_alternative() -> None:
     assert evaluate(under_3, older)[0].status == "unmet"
     pregnant_only = parse("Pregnant women.")  # no children named: pregnancy stays required
     assert sorted(r.kind for r in pregnant_only) == ["gender", "pregnancy"]
+
+
+def test_ages_of_a_clause_about_children_are_the_childrens():
+    # "Boys must be 9 years and under" bounds the boys who come with their mother: the women's
+    # own "18 years and up" stays, and no age limit is put on the client
+    text = (
+        "Women 18 years and up, drug/alcohol-free in a substance abuse program. "
+        "Boys must be 9 years and under. Girls of all ages accepted."
+    )
+    ages = [r for r in parse(text) if r.kind == "age"]
+    assert [(r.min_age, r.max_age, r.applies_to) for r in ages] == [(18.0, None, "client")]
+    minor = ClientProfile(age=17, gender="female")
+    assert any(v.status == "unmet" for v in evaluate(parse(text), minor))
+    woman = ClientProfile(age=30, gender="female", household_size=1)
+    assert not any(v.status == "unmet" and v.rule.kind == "age" for v in evaluate(parse(text), woman))
+    boys = [r for r in parse("Boys must be 12 or under.") if r.kind == "age"]
+    assert [r.applies_to for r in boys] == ["dependent"]

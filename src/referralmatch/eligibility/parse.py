@@ -505,6 +505,12 @@ _CHILD_HEAD = re.compile(r"(?:children|child|kids|infants|babies|toddlers|presch
 
 
 _ADULT_AGE = 18.0
+_CHILD_SUBJECT = re.compile(
+    r"^\W*(?:boys?|girls?|sons?|daughters?|children|child|kids|infants|minors?)"
+    r"(?:\s+\w+){0,2}?\s+(?:must|should|need to|have to|can|may)\s+be\s+$",
+    _I,
+)
+"""A clause whose subject is children ("Boys must be 9 years and under"): its ages are theirs."""
 
 
 def _applies_to(c: _Clause, m: re.Match[str], min_age: float | None = None) -> str:
@@ -512,7 +518,7 @@ def _applies_to(c: _Clause, m: re.Match[str], min_age: float | None = None) -> s
     families"). An adult's minimum age beside "and their families" ("Residents, ages 18 and
     older, and their families") is the client's: the families come with the adult named."""
     before = c.text[max(0, m.start() - 40) : m.start()]
-    if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before):
+    if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before) or _CHILD_SUBJECT.match(before):
         return "dependent"
     if _FOR_FAMILY.search(c.text) and (min_age is None or min_age < _ADULT_AGE):
         return "dependent"
@@ -1015,6 +1021,8 @@ def _accompanying_children(rules: list[Any]) -> list[Any]:
         return rules
 
     def about_children(r: Any) -> bool:
+        if isinstance(r, AgeRule) and r.applies_to == "dependent":
+            return True  # "Boys must be 9 years and under"
         text = r.source_text
         return bool(_CHILD_WORDS.search(text)) and not _ADULT_WORDS.search(text)
 

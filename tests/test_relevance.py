@@ -1207,3 +1207,12 @@ def test_an_age_group_beside_a_health_condition_only_narrows_who_with_it_is_serv
     # without a condition the age group stays; a name that says the age keeps it
     assert "youth" in service_targets("Drop-in Center", "Ages 12-24.", "", ())
     assert "youth" in service_targets("Pediatric AIDS Program", "Ages 0-25.", "", ())
+
+
+def test_a_maternal_or_maternity_programme_is_for_pregnant_women():
+    # "Maternal & Infant Nursing" names expectant mothers: a man is outside it, whatever its codes
+    nursing = service_targets("Maternal & Infant Nursing Program", "See notes.", "", ())
+    assert nursing == frozenset({"pregnant"})
+    man = client_populations(rm.ClientProfile(age=38, gender="male"))
+    assert population_one(nursing, *man, named=nursing) == MISMATCH
+    assert "pregnant" in service_targets("Maternity Home", "", "", ())

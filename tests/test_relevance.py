@@ -1234,3 +1234,55 @@ def test_a_negated_population_is_no_target():
     coded = (("AIRS/211 LA", "YY", "Students"),)
     assert "student" in service_targets("Youth Center", "Youth ages 16-22.", "", coded)
     assert "student" not in service_targets("Youth Center", "Youth who aren't enrolled in school.", "", coded)
+
+
+def test_prenatal_care_is_aimed_at_pregnant_women():
+    # a service coded Prenatal Care serves pregnant women by its nature, as an HIV clinic serves
+    # people living with HIV; listed with the general health care it refines, it is one programme's
+    prenatal = (
+        ("AIRS/211 LA", "LJ-5000.6600", "Prenatal Care"),
+        ("AIRS/211 LA", "LV-6000", "Obstetrics"),
+    )
+    clinic = service_targets("Women's Health Center", "Anyone in need.", "", prenatal)
+    assert "pregnant" in clinic
+    pregnant = client_populations(
+        rm.ClientProfile(age=22, gender="female", situations=["pregnant"])
+    )
+    assert population_one(clinic, *pregnant) == MATCHED_UNNAMED
+    man = client_populations(rm.ClientProfile(age=40, gender="male"))
+    assert population_one(service_targets("Maternity Clinic", "", "", prenatal), *man) == MISMATCH
+    centre = service_targets(
+        "Health Center", "", "", (*prenatal, ("AIRS/211 LA", "L", "Health Care"))
+    )
+    assert population_one(centre, *man) == NEUTRAL
+
+
+def test_an_age_group_beside_a_health_condition_only_narrows_who_with_it_is_served():
+    # "Ages 12-24 with HIV": for people with HIV of that age, not for any young person
+    hiv_youth = service_targets(
+        "Infectious Disease Program",
+        "Ages 12-24 with HIV.",
+        "",
+        (("AIRS/211 LA", "YB-9500", "Youth"),),
+    )
+    assert "hiv" in hiv_youth and "youth" not in hiv_youth
+    youth = client_populations(rm.ClientProfile(age=17))
+    assert population_one(hiv_youth, *youth) == NOT_KNOWN
+    with_hiv = client_populations(rm.ClientProfile(age=17, situations=["hiv"]))
+    assert population_one(hiv_youth, *with_hiv) == MATCHED_UNNAMED
+    # an Alzheimer's programme coded Older Adults is aimed at people with dementia
+    dementia = service_targets("Memory Care Program", "Persons with Alzheimer's disease.", "",
+                               (("AIRS/211 LA", "YB-8000", "Older Adults"),))  # fmt: skip
+    assert dementia == frozenset({"condition"})
+    # without a condition the age group stays; a name that says the age keeps it
+    assert "youth" in service_targets("Drop-in Center", "Ages 12-24.", "", ())
+    assert "youth" in service_targets("Pediatric AIDS Program", "Ages 0-25.", "", ())
+
+
+def test_a_maternal_or_maternity_programme_is_for_pregnant_women():
+    # "Maternal & Infant Nursing" names expectant mothers: a man is outside it, whatever its codes
+    nursing = service_targets("Maternal & Infant Nursing Program", "See notes.", "", ())
+    assert nursing == frozenset({"pregnant"})
+    man = client_populations(rm.ClientProfile(age=38, gender="male"))
+    assert population_one(nursing, *man, named=nursing) == MISMATCH
+    assert "pregnant" in service_targets("Maternity Home", "", "", ())

@@ -3,7 +3,7 @@
 A service's targets come from AIRS/211 LA target-population codes (the ``Y`` facet, by the
 longest prefix listed in ``needs/situations.json``, which may also list a service code whose
 users are a population by its nature: ``HD-8000`` public schools serve students, ``LT-1750.0500``
-HIV clinics people living with HIV; listed with a broader code it refines, a health centre's
+HIV clinics people living with HIV, ``LJ-5000.6600`` prenatal care pregnant women; listed with a broader code it refines, a health centre's
 ``L``, it is one programme's and the service is marked :data:`OPEN_TO_ALL`), Open
 Eligibility situation terms, and the
 situation patterns found in its name, audience and eligibility text, and the ages its eligibility
@@ -14,7 +14,9 @@ situations is taken to serve everyone; one whose taxonomy codes alone give
 is one whose text names only a broad population ("Low income.") beside specific population codes
 (those are some programmes'). A population the eligibility text names inclusively ("including
 senior citizens", "ex-offenders welcome") or excludes ("cannot help the homeless") is no target,
-whatever the codes say.
+whatever the codes say. An age group beside a health condition (HIV, a listed condition) only
+says which of the people with it are served: the condition is the target, and the age group is
+one only when the service's name says it ("Pediatric AIDS Program").
 
 The client's side is two sets: situations the client *has* (listed in ``situations``, with the
 situations whose services serve them too, or implied by a field: 60 or older is ``senior``, under 25 ``youth``, ``veteran=True``, a dependant makes
@@ -130,6 +132,9 @@ _CONDITION_PATTERN = (
     r"homicide|murdered|sids|sudden infant death|infant loss|child loss|lost a child|"
     r"(?:compulsive|addicted|problem) gamblers?|gambling (?:problems?|addictions?|disorders?))\b"
 )
+_CONDITIONS = frozenset({"hiv", "condition"})
+"""Health conditions a service may be aimed at; beside one, an age group only narrows who with it is served."""
+_AGE_GROUPS = frozenset({"youth", "senior"})
 _SUPPORT_GROUPS = "PN-8100"
 _CONDITION_GROUPS = ("PN-8100.3000",)
 """AIRS Health/Disability Related Support Groups: a service whose only service codes are support
@@ -443,6 +448,11 @@ def service_targets(
     )
     if clinics_only:  # a health centre's diabetes clinic; counted above among its many codes
         found.discard("condition")
+    if found & _CONDITIONS and not (open_to_all or programme_codes or stated_elsewhere):
+        # an age group beside a health condition says which of the people with it are served
+        # (a paediatric HIV clinic, an Alzheimer's programme for older adults): the condition
+        # is the target, and a client of that age alone is no match, unless the name says the age
+        found -= _AGE_GROUPS - _text_targets(name)
     if (open_to_all or programme_codes or stated_elsewhere) and found:
         # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)

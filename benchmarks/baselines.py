@@ -170,7 +170,11 @@ class PythonLoopMatcher:
             texts.append(ServiceText(service.name, service.description or "", keywords, terms))
             audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
             self.targets[service.id] = service_targets(
-                service.name, service.eligibility_description or "", audience, terms
+                service.name,
+                service.eligibility_description or "",
+                audience,
+                terms,
+                service.description or "",
             )
         self.classified: dict[str, dict[str, float]] = {s.id: {} for s in services}
         for row, cat, rel, _ in relevance_table(texts, self.categories, floor=MEMBER_FLOOR).rows():

@@ -184,6 +184,7 @@ def reference_match(
                 service.eligibility_description or "",
                 audience,
                 tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service)),
+                service.description or "",
             )
             population = population_one(
                 targets, client_has | need_has, client_not - need_has, named_targets(service.name)

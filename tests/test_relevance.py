@@ -1163,3 +1163,25 @@ def test_a_general_health_providers_condition_codes_are_its_clinics():
         ("AIRS/211 LA", "YL-3300", "Low Income"),
     )
     assert service_targets("Community Health", "See notes.", "", many) == frozenset()
+
+
+def test_a_support_groups_own_clause_names_its_carers():
+    # a geriatric centre coded Older Adults whose support-group clause is for families and
+    # caregivers of people with dementia runs a carers' group: a caregiver client matches it
+    codes = (("AIRS/211 LA", "YB-8000", "Older Adults"), ("AIRS/211 LA", "PN-8100", "Support Groups"))
+    description = (
+        "1) ADULT DAY CARE: A day program for frail elderly adults. "
+        "2) SUPPORT GROUPS: Sponsors monthly group meetings for families, caregivers and friends "
+        "of persons with Alzheimer's disease."
+    )
+    centre = service_targets("Geriatric Center", "Ages 18 and older.", "", codes, description)
+    assert "caregiver" in centre
+    assert "caregiver" not in service_targets("Geriatric Center", "Ages 18 and older.", "", codes)
+    # a clause about another programme, a bereaved family's group and kinship care are not carers
+    assert "caregiver" not in service_targets(
+        "Center", "", "", codes, "Respite for caregivers. SUPPORT GROUPS: For persons with cancer."
+    )
+    bereaved = "Offers a support group for families and friends of persons who have died by suicide."
+    assert "caregiver" not in service_targets("Group", "", "", (), bereaved)
+    kinship = "SUPPORT GROUPS: For caregivers of children. Serves kinship caregivers raising grandchildren."
+    assert "caregiver" not in service_targets("Kinship Center", "", "", (), kinship)

@@ -364,9 +364,11 @@ def service_targets(
     eligibility: str,
     audience: str,
     taxonomy: Iterable[tuple[str | None, str | None, str | None]],
+    description: str = "",
 ) -> frozenset[str]:
     """The populations a service is aimed at (empty: everyone), from its name, eligibility text,
-    audience text and taxonomy terms ((taxonomy, code, name) triples); with :data:`OPEN_TO_ALL`
+    audience text and taxonomy terms ((taxonomy, code, name) triples) and, for carers, the
+    support-group clauses of its description (:func:`_group_targets`); with :data:`OPEN_TO_ALL`
     when the eligibility text opens the service to everyone."""
     found: set[str] = set()
     airs = _airs_map()
@@ -399,6 +401,7 @@ def service_targets(
         | _text_targets(eligibility, not_targets)
         | _text_targets(audience)
         | _age_targets(eligibility)
+        | _group_targets(description)
     )
     # a population the eligibility text names inclusively ("including senior citizens") or
     # excludes is no target, whatever the codes say
@@ -434,6 +437,38 @@ def service_targets(
         # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)
     return frozenset(found | communities)
+
+
+_GROUP_CLAUSE = re.compile(
+    r"[^.;:\n]*\b(?:support groups?|group meetings?|peer support)\b[^.;\n]*", re.I
+)
+"""A description's clause about a support group ("Sponsors monthly group meetings for families,
+caregivers and friends of persons with Alzheimer's disease")."""
+_CARERS = re.compile(
+    r"\b(?:care ?givers?|famil(?:y|ies)(?: members)?(?:,? (?:and|or|&) (?:care ?givers|friends)){0,2} of)\b",
+    re.I,
+)
+
+
+def _group_targets(description: str) -> set[str]:
+    """Carers when a description's support-group clause says the group is for them: a support
+    group is for people who share an experience, and a group "for families, caregivers and
+    friends of persons with Alzheimer's disease" is a carers' group whatever the service's name,
+    eligibility text and codes say (those describe the person cared for: Older Adults). Not the
+    bereaved ("families of persons who have died") nor kinship carers (relatives raising
+    children are parenting).
+
+    >>> _group_targets("1) DAY CARE. 2) SUPPORT GROUPS: Monthly meetings for families and friends of persons with dementia.")
+    {'caregiver'}
+    >>> _group_targets("Support groups for families of persons who died by suicide."), _group_targets("Support groups for people with cancer.")
+    (set(), set())
+    """
+    if not description or _KINSHIP.search(description):
+        return set()
+    for m in _GROUP_CLAUSE.finditer(description):
+        if _CARERS.search(m.group(0)) and not _LOSS.search(m.group(0)):
+            return {"caregiver"}
+    return set()
 
 
 YOUTH_MAX_AGE = 24

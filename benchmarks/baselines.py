@@ -70,6 +70,8 @@ from referralmatch.matching.factors.population import (
     client_populations,
     named_targets,
     need_populations,
+    peer_need,
+    peer_populations,
     population_mask,
     population_one,
     service_targets,
@@ -217,6 +219,9 @@ class PythonLoopMatcher:
         for key, cats in need_plan(client, self.categories):
             found: list[tuple[float, float, str, tuple[str, float, float | None]]] = []
             need_has = frozenset().union(*(need_populations(c, self.categories) for c, _ in cats))
+            need_client_has = (
+                peer_populations(client) if peer_need(cats, self.categories) else client_has
+            )
             for service in directory.services.values():
                 conf = self.classified[service.id]
                 fit = max((conf[c] * w for c, w in cats if c in conf), default=None)
@@ -244,7 +249,7 @@ class PythonLoopMatcher:
                         continue
                 population = population_one(
                     self.targets[service.id],
-                    client_has | need_has,
+                    need_client_has | need_has,
                     client_not - need_has,
                     named_targets(service.name),
                 )
@@ -601,7 +606,8 @@ class DuckDBMatcher:
         pops = []
         for o, (_, cats) in enumerate(plan):
             need_has = frozenset().union(*(need_populations(c, self.categories) for c, _ in cats))
-            pops.append((o, population_mask(has | need_has), population_mask(not_has - need_has)))
+            own = peer_populations(client) if peer_need(cats, self.categories) else has
+            pops.append((o, population_mask(own | need_has), population_mask(not_has - need_has)))
         need_pop = pd.DataFrame(pops, columns=["ord", "n_has", "n_not"]).astype("int64")
         kinds = insurance_kinds(client.insurance or ())
         plans = insurer_keys(client.insurance or ())

@@ -77,6 +77,8 @@ __all__ = [
     "client_populations",
     "named_targets",
     "need_populations",
+    "peer_need",
+    "peer_populations",
     "population_factor",
     "population_keys",
     "population_mask",
@@ -535,9 +537,11 @@ _BROAD_MASK = population_mask(BROAD_SITUATIONS)
 
 
 def client_populations(
-    client: ClientProfile, on: date | None = None
+    client: ClientProfile, on: date | None = None, *, targeted: bool = True
 ) -> tuple[frozenset[str], frozenset[str]]:
-    """(populations the client has, populations the client is known not to have)."""
+    """(populations the client has, populations the client is known not to have); without
+    ``targeted``, the populations the client has leave out those only ``targeted_with`` adds
+    (a carer is not an older adult)."""
     has = set(client.settled_situations(on))
     not_has: set[str] = set()
     age = client.age_on(on)
@@ -558,7 +562,7 @@ def client_populations(
     for s in situations():
         if asked & set(s.settled_by_needs):
             has.add(s.key)
-    for s in situations():
+    for s in situations() if targeted else ():
         if s.key in has:
             has.update(s.targeted_with)
     has.update(k for k, (_, _, spoken) in COMMUNITIES.items() if spoken & set(client.languages or ()))
@@ -571,6 +575,33 @@ def client_populations(
     elif client.gender is not None:
         not_has |= {"women", "men"}
     return frozenset(has), frozenset(not_has - has)
+
+
+def peer_need(cats: Iterable[tuple[str, float]], categories: NeedCategories) -> bool:
+    """Whether a need's categories are all peer groups (:attr:`NeedCategory.peer_group`): whom a
+    service is for then counts by the client's own situations (:func:`peer_populations`).
+
+    >>> from referralmatch.needs.categories import NeedCategories
+    >>> cats = NeedCategories.default()
+    >>> peer_need([("support_groups", 1.0)], cats), peer_need([("housing", 1.0)], cats)
+    (True, False)
+    """
+    keys = [k for k, _ in cats]
+    return bool(keys) and all(k in categories and categories.is_peer_group(k) for k in keys)
+
+
+def peer_populations(client: ClientProfile, on: date | None = None) -> frozenset[str]:
+    """The populations a client has for a peer-group need: a support group's members share a
+    situation, so the situations whose services also serve the client (``targeted_with``: a
+    carer at services for older adults, a tenant facing eviction at homeless services) are not
+    the client's peers'.
+
+    >>> from referralmatch import ClientProfile
+    >>> c = ClientProfile(situations=["caregiver"])
+    >>> "senior" in client_populations(c)[0], "senior" in peer_populations(c)
+    (True, False)
+    """
+    return client_populations(client, on, targeted=False)[0]
 
 
 def situation_known(client: ClientProfile, on: date | None = None) -> bool:

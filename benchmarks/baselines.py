@@ -72,6 +72,8 @@ from referralmatch.matching.factors.population import (
     client_populations,
     named_targets,
     need_populations,
+    peer_need,
+    peer_populations,
     population_mask,
     population_one,
     service_targets,
@@ -172,7 +174,11 @@ class PythonLoopMatcher:
             texts.append(ServiceText(service.name, service.description or "", keywords, terms))
             audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
             self.targets[service.id] = service_targets(
-                service.name, service.eligibility_description or "", audience, terms
+                service.name,
+                service.eligibility_description or "",
+                audience,
+                terms,
+                service.description or "",
             )
         self.classified: dict[str, dict[str, float]] = {s.id: {} for s in services}
         for row, cat, rel, _ in relevance_table(texts, self.categories, floor=MEMBER_FLOOR).rows():
@@ -215,6 +221,9 @@ class PythonLoopMatcher:
         for key, cats in need_plan(client, self.categories):
             found: list[tuple[float, float, str, tuple[str, float, float | None]]] = []
             need_has = frozenset().union(*(need_populations(c, self.categories) for c, _ in cats))
+            need_client_has = (
+                peer_populations(client) if peer_need(cats, self.categories) else client_has
+            )
             for service in directory.services.values():
                 conf = self.classified[service.id]
                 fit = max((conf[c] * w for c, w in cats if c in conf), default=None)
@@ -242,7 +251,7 @@ class PythonLoopMatcher:
                         continue
                 population = population_one(
                     self.targets[service.id],
-                    client_has | need_has,
+                    need_client_has | need_has,
                     client_not - need_has,
                     named_targets(service.name),
                 )
@@ -604,7 +613,8 @@ class DuckDBMatcher:
         pops = []
         for o, (_, cats) in enumerate(plan):
             need_has = frozenset().union(*(need_populations(c, self.categories) for c, _ in cats))
-            pops.append((o, population_mask(has | need_has), population_mask(not_has - need_has)))
+            own = peer_populations(client) if peer_need(cats, self.categories) else has
+            pops.append((o, population_mask(own | need_has), population_mask(not_has - need_has)))
         need_pop = pd.DataFrame(pops, columns=["ord", "n_has", "n_not"]).astype("int64")
         kinds = insurance_kinds(client.insurance or ())
         plans = insurer_keys(client.insurance or ())

@@ -25,6 +25,8 @@ from referralmatch.matching.factors.population import (
     client_populations,
     named_targets,
     need_populations,
+    peer_need,
+    peer_populations,
     population_one,
     service_targets,
     situation_known,
@@ -156,6 +158,9 @@ def reference_match(
         key = need.category if not need.is_free_text else (cats[0][0] if cats else "free_text")
         found: list[tuple[float, float, str, RefMatch]] = []
         need_has = frozenset().union(*(need_populations(c, categories) for c, _ in cats))
+        need_client_has = (
+            peer_populations(client, on) if peer_need(cats, categories) else client_has
+        )
         for row, service in enumerate(services):
             fits = [relevance[(row, c)] * w for c, w in cats if (row, c) in relevance]
             fit = max(fits, default=None)
@@ -184,9 +189,10 @@ def reference_match(
                 service.eligibility_description or "",
                 audience,
                 tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service)),
+                service.description or "",
             )
             population = population_one(
-                targets, client_has | need_has, client_not - need_has, named_targets(service.name)
+                targets, need_client_has | need_has, client_not - need_has, named_targets(service.name)
             )
             locations = directory.locations_of(service)
             facts = service_facts(service, locations, config.default_language)

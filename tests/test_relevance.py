@@ -17,6 +17,8 @@ from referralmatch.matching.factors.population import (
     NEUTRAL,
     NOT_KNOWN,
     client_populations,
+    peer_need,
+    peer_populations,
     population_one,
     service_targets,
 )
@@ -1286,3 +1288,55 @@ def test_a_maternal_or_maternity_programme_is_for_pregnant_women():
     man = client_populations(rm.ClientProfile(age=38, gender="male"))
     assert population_one(nursing, *man, named=nursing) == MISMATCH
     assert "pregnant" in service_targets("Maternity Home", "", "", ())
+
+
+def test_a_support_groups_own_clause_names_its_carers():
+    # a geriatric centre coded Older Adults whose support-group clause is for families and
+    # caregivers of people with dementia runs a carers' group: a caregiver client matches it
+    codes = (
+        ("AIRS/211 LA", "YB-8000", "Older Adults"),
+        ("AIRS/211 LA", "PN-8100", "Support Groups"),
+    )
+    description = (
+        "1) ADULT DAY CARE: A day program for frail elderly adults. "
+        "2) SUPPORT GROUPS: Sponsors monthly group meetings for families, caregivers and friends "
+        "of persons with Alzheimer's disease."
+    )
+    centre = service_targets("Geriatric Center", "Ages 18 and older.", "", codes, description)
+    assert "caregiver" in centre
+    assert "caregiver" not in service_targets("Geriatric Center", "Ages 18 and older.", "", codes)
+    # a clause about another programme, a bereaved family's group and kinship care are not carers
+    assert "caregiver" not in service_targets(
+        "Center", "", "", codes, "Respite for caregivers. SUPPORT GROUPS: For persons with cancer."
+    )
+    bereaved = (
+        "Offers a support group for families and friends of persons who have died by suicide."
+    )
+    assert "caregiver" not in service_targets("Group", "", "", (), bereaved)
+    kinship = "SUPPORT GROUPS: For caregivers of children. Serves kinship caregivers raising grandchildren."
+    assert "caregiver" not in service_targets("Kinship Center", "", "", (), kinship)
+
+
+def test_a_support_group_counts_the_clients_own_situations_not_those_targeted_with_them() -> None:
+    # a client facing eviction is served by homeless services (targeted_with), but a homeless
+    # people's support group is not her peers' group; for housing the homeless programme still
+    # matches her
+    at_risk = client_populations(rm.ClientProfile(situations=["at_risk_of_homelessness"]))[0]
+    assert "homeless" in at_risk
+    assert "homeless" not in peer_populations(
+        rm.ClientProfile(situations=["at_risk_of_homelessness"])
+    )
+    cats = NeedCategories.default()
+    assert peer_need([("support_groups", 1.0)], cats) and peer_need([("grief_support", 1.0)], cats)
+    assert not peer_need([("housing", 1.0)], cats) and not peer_need([], cats)
+    directory = _directory([
+        ("homeless", "Homeless Peer Support Group", {"description": "A support group for homeless adults."}),
+        ("general", "Community Support Group", {"description": "A support group for adults."}),
+    ])  # fmt: skip
+    client = _client(situations=["at_risk_of_homelessness"], needs=["support_groups"])
+    result = rm.Matcher(directory).match(client)
+    assert result.matches[0].service_id == "general"
+    population = {
+        m.service_id: f.value for m in result.matches for f in m.factors if f.name == "population"
+    }
+    assert population["homeless"] < population["general"]

@@ -97,6 +97,9 @@ weights for this client (see :meth:`MatchConfig.weights`); ``warnings`` say what
     not_has: frozenset[str]
     has_mask: int
     not_mask: int
+    peer_mask: int
+    """The populations the client has for a peer-group need (see
+    :func:`~referralmatch.matching.factors.population.peer_populations`)."""
     on: date
     weights: Mapping[str, float]
     at: datetime | None = None

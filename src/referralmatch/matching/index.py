@@ -381,7 +381,13 @@ class DirectoryIndex:
                 a.value or "" for a in service.attributes if a.link_type == "audience"
             )
             s_population[i] = population_mask(
-                service_targets(service.name, service.eligibility_description or "", audience, triples)
+                service_targets(
+                    service.name,
+                    service.eligibility_description or "",
+                    audience,
+                    triples,
+                    service.description or "",
+                )
             ) | (population_mask(named_targets(service.name)) << NAMED_SHIFT)
             text_rows.append(
                 ServiceText(

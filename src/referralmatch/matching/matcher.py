@@ -61,6 +61,8 @@ from .factors.access import CAPACITY_CODES, CAPACITY_SCORES
 from .factors.population import (
     client_populations,
     need_populations,
+    peer_need,
+    peer_populations,
     population_keys,
     population_mask,
     situation_known,
@@ -219,6 +221,7 @@ class Matcher:
             not_has=not_has,
             has_mask=population_mask(has),
             not_mask=population_mask(not_has),
+            peer_mask=population_mask(peer_populations(client, on)),
             on=on,
             weights=self._weights[situation_known(client, on)],
             at=at,
@@ -325,14 +328,21 @@ class Matcher:
         return need.category, need.category
 
     def _factors(
-        self, ctx: ClientContext, st: PlaceColumns, u: UnitCodes, p: IntArray, need_mask: int
+        self,
+        ctx: ClientContext,
+        st: PlaceColumns,
+        u: UnitCodes,
+        p: IntArray,
+        need_mask: int,
+        has_mask: int,
     ) -> dict[str, FloatArray]:
-        """Every named factor (0-1) of the passing units ``p``."""
+        """Every named factor (0-1) of the passing units ``p``; ``has_mask`` is the client's
+        populations for this need (``ClientContext.peer_mask`` for a peer group)."""
         config, index, tables = self.config, self.index, self._tables
         sp = st.services[p]  # the service columns are read for the passing units only
         return {
             "need_fit": st.fit[p],
-            "population": tables.population(sp, ctx.has_mask | need_mask, ctx.not_mask & ~need_mask),
+            "population": tables.population(sp, has_mask | need_mask, ctx.not_mask & ~need_mask),
             "distance": distance_factor(
                 # beyond the limit but in the service's own area (a centroid position): unknown
                 np.where(st.in_area[p] & (st.distance[p] > ctx.max_km), np.nan, st.distance[p]),
@@ -368,7 +378,10 @@ class Matcher:
         u = self.filters.client_codes(ctx, st)
         p = np.flatnonzero(u.codes == 0)
         p_services = st.services[p]
-        factors = self._factors(ctx, st, u, p, population_mask(need_has))
+        peer = peer_need(cats, categories)
+        has_mask = ctx.peer_mask if peer else ctx.has_mask
+        client_has = population_keys(has_mask) if peer else ctx.has
+        factors = self._factors(ctx, st, u, p, population_mask(need_has), has_mask)
         score = weighted_score(factors, ctx.weights)
         best = top_k(score, st.distance[p], index.s_id_rank[p_services], p_services, limit)
         matches: tuple[Match, ...] = ()
@@ -386,6 +399,7 @@ class Matcher:
                     float(score[i]),
                     {name: float(factors[name][i]) for name in FACTORS},
                     need_has,
+                    client_has,
                 )
                 for rank, i in enumerate(best, start=1)
             )
@@ -516,6 +530,7 @@ class Matcher:
         score: float,
         values: dict[str, float],
         need_has: frozenset[str],
+        client_has: frozenset[str],
     ) -> Match:
         index = self.index
         unit = int(st.units[i])
@@ -528,7 +543,9 @@ class Matcher:
         targets = population_keys(int(index.s_population[s]))
         details = {
             "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
-            "population": explain.population_text(targets, ctx.has | need_has, values["population"]),
+            "population": explain.population_text(
+                targets, client_has | need_has, values["population"]
+            ),
             "distance": explain.distance_text(
                 virtual, distance, int(index.u_approx[unit]), contact=contact,
                 hours=index.schedule_text[s], unresolved=ctx.location_unresolved,

@@ -69,6 +69,12 @@ class NeedCategory(BaseModel):
     meets_urgent_parent: bool = False
     """An urgent or immediate need for the parent is met by this category in full, whatever
     its ``parent_lift``: for a client who needs housing tonight, a shelter bed *is* housing."""
+    peer_group: bool = False
+    """A service for this need (and the categories below it) is a group of people who share a
+    situation: whom it is for counts by the client's own situations only, not by those whose
+    services also serve the client (``targeted_with`` in ``situations.json``): a carer's group is
+    not a group for older people, a group for people who are homeless not one for a tenant
+    facing eviction."""
     meets_parent_for: tuple[str, ...] = ()
     """Situations (``situations.json`` keys) of clients for whom this category meets a need for
     its parent in full, whatever its ``parent_lift``: home-delivered meals are food help for
@@ -357,6 +363,18 @@ class NeedCategories:
             (True, False)
         """
         return self.get(key).sensitive or any(self._by_key[a].sensitive for a in self.ancestors(key))
+
+    def is_peer_group(self, key: str) -> bool:
+        """True when ``key`` or any ancestor is a :attr:`NeedCategory.peer_group`.
+
+        Example:
+            >>> cats = NeedCategories.default()
+            >>> cats.is_peer_group("grief_support"), cats.is_peer_group("therapy")
+            (True, False)
+        """
+        return self.get(key).peer_group or any(
+            self._by_key[a].peer_group for a in self.ancestors(key)
+        )
 
     def gravity_code(self, key: str) -> str | None:
         """The Gravity SDOH category code of ``key``, else of its nearest ancestor that has one.

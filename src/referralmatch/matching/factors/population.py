@@ -81,6 +81,8 @@ __all__ = [
     "client_populations",
     "named_targets",
     "need_populations",
+    "peer_need",
+    "peer_populations",
     "population_factor",
     "population_keys",
     "population_mask",
@@ -382,9 +384,11 @@ def service_targets(
     eligibility: str,
     audience: str,
     taxonomy: Iterable[tuple[str | None, str | None, str | None]],
+    description: str = "",
 ) -> frozenset[str]:
     """The populations a service is aimed at (empty: everyone), from its name, eligibility text,
-    audience text and taxonomy terms ((taxonomy, code, name) triples); with :data:`OPEN_TO_ALL`
+    audience text and taxonomy terms ((taxonomy, code, name) triples) and, for carers, the
+    support-group clauses of its description (:func:`_group_targets`); with :data:`OPEN_TO_ALL`
     when the eligibility text opens the service to everyone."""
     found: set[str] = set()
     airs = _airs_map()
@@ -417,6 +421,7 @@ def service_targets(
         | _text_targets(eligibility, not_targets)
         | _text_targets(audience)
         | _age_targets(eligibility)
+        | _group_targets(description)
     )
     # a population the eligibility text names inclusively ("including senior citizens") or
     # excludes is no target, whatever the codes say
@@ -495,6 +500,38 @@ def _all_of(eligibility: str, found: set[str]) -> bool:
     return False
 
 
+_GROUP_CLAUSE = re.compile(
+    r"[^.;:\n]*\b(?:support groups?|group meetings?|peer support)\b[^.;\n]*", re.I
+)
+"""A description's clause about a support group ("Sponsors monthly group meetings for families,
+caregivers and friends of persons with Alzheimer's disease")."""
+_CARERS = re.compile(
+    r"\b(?:care ?givers?|famil(?:y|ies)(?: members)?(?:,? (?:and|or|&) (?:care ?givers|friends)){0,2} of)\b",
+    re.I,
+)
+
+
+def _group_targets(description: str) -> set[str]:
+    """Carers when a description's support-group clause says the group is for them: a support
+    group is for people who share an experience, and a group "for families, caregivers and
+    friends of persons with Alzheimer's disease" is a carers' group whatever the service's name,
+    eligibility text and codes say (those describe the person cared for: Older Adults). Not the
+    bereaved ("families of persons who have died") nor kinship carers (relatives raising
+    children are parenting).
+
+    >>> _group_targets("1) DAY CARE. 2) SUPPORT GROUPS: Monthly meetings for families and friends of persons with dementia.")
+    {'caregiver'}
+    >>> _group_targets("Support groups for families of persons who died by suicide."), _group_targets("Support groups for people with cancer.")
+    (set(), set())
+    """
+    if not description or _KINSHIP.search(description):
+        return set()
+    for m in _GROUP_CLAUSE.finditer(description):
+        if _CARERS.search(m.group(0)) and not _LOSS.search(m.group(0)):
+            return {"caregiver"}
+    return set()
+
+
 YOUTH_MAX_AGE = 24
 SENIOR_MIN_AGE = 60
 
@@ -559,9 +596,11 @@ _BROAD_MASK = population_mask(BROAD_SITUATIONS)
 
 
 def client_populations(
-    client: ClientProfile, on: date | None = None
+    client: ClientProfile, on: date | None = None, *, targeted: bool = True
 ) -> tuple[frozenset[str], frozenset[str]]:
-    """(populations the client has, populations the client is known not to have)."""
+    """(populations the client has, populations the client is known not to have); without
+    ``targeted``, the populations the client has leave out those only ``targeted_with`` adds
+    (a carer is not an older adult)."""
     has = set(client.settled_situations(on))
     not_has: set[str] = set()
     age = client.age_on(on)
@@ -582,7 +621,7 @@ def client_populations(
     for s in situations():
         if asked & set(s.settled_by_needs):
             has.add(s.key)
-    for s in situations():
+    for s in situations() if targeted else ():
         if s.key in has:
             has.update(s.targeted_with)
     has.update(k for k, (_, _, spoken) in COMMUNITIES.items() if spoken & set(client.languages or ()))
@@ -595,6 +634,33 @@ def client_populations(
     elif client.gender is not None:
         not_has |= {"women", "men"}
     return frozenset(has), frozenset(not_has - has)
+
+
+def peer_need(cats: Iterable[tuple[str, float]], categories: NeedCategories) -> bool:
+    """Whether a need's categories are all peer groups (:attr:`NeedCategory.peer_group`): whom a
+    service is for then counts by the client's own situations (:func:`peer_populations`).
+
+    >>> from referralmatch.needs.categories import NeedCategories
+    >>> cats = NeedCategories.default()
+    >>> peer_need([("support_groups", 1.0)], cats), peer_need([("housing", 1.0)], cats)
+    (True, False)
+    """
+    keys = [k for k, _ in cats]
+    return bool(keys) and all(k in categories and categories.is_peer_group(k) for k in keys)
+
+
+def peer_populations(client: ClientProfile, on: date | None = None) -> frozenset[str]:
+    """The populations a client has for a peer-group need: a support group's members share a
+    situation, so the situations whose services also serve the client (``targeted_with``: a
+    carer at services for older adults, a tenant facing eviction at homeless services) are not
+    the client's peers'.
+
+    >>> from referralmatch import ClientProfile
+    >>> c = ClientProfile(situations=["caregiver"])
+    >>> "senior" in client_populations(c)[0], "senior" in peer_populations(c)
+    (True, False)
+    """
+    return client_populations(client, on, targeted=False)[0]
 
 
 def situation_known(client: ClientProfile, on: date | None = None) -> bool:

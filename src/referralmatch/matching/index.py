@@ -389,6 +389,7 @@ class DirectoryIndex:
                     service.description or "",
                     keywords,
                     triples,
+                    service.application_process or "",
                 )
             )
 

@@ -152,7 +152,9 @@ _REFERRAL_REQUIRED = re.compile(
 """An application process that needs someone else's referral ("Agency referral required for
 pantry", "Must be referred by DSS", "Requires a referral from FCFH", "No self-referrals")."""
 _GATE_HEDGE = re.compile(r"\b(?:not|nor|may|if|unless|preferred|as)\b", re.I)
-_GATE_NEGATED = re.compile(r"\b(?:no|not|without|neither)\s+(?:[\w/]+\s+){0,2}(?:or\s+|and\s+)?$", re.I)
+_GATE_NEGATED = re.compile(
+    r"\b(?:no|not|without|neither)\s+(?:[\w/]+\s+){0,2}(?:or\s+|and\s+)?$", re.I
+)
 _GATE_SCOPE = re.compile(r"^[^.;]*?\bfor\s+(?:the\s+)?([^.;,]+)", re.I)
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_UNCORROBORATED = 0.6  # an OE term whose service's AIRS codes are all about other needs

@@ -171,7 +171,10 @@ class PythonLoopMatcher:
             keywords = "; ".join(
                 a.value or "" for a in service.attributes if a.link_type == "keyword"
             )
-            texts.append(ServiceText(service.name, service.description or "", keywords, terms))
+            application = service.application_process or ""
+            texts.append(
+                ServiceText(service.name, service.description or "", keywords, terms, application)
+            )
             audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
             self.targets[service.id] = service_targets(
                 service.name,

@@ -1340,3 +1340,48 @@ def test_a_support_group_counts_the_clients_own_situations_not_those_targeted_wi
         m.service_id: f.value for m in result.matches for f in m.factors if f.name == "population"
     }
     assert population["homeless"] < population["general"]
+
+
+def test_a_pantry_behind_an_agency_referral_is_ranked_lower_not_dropped():
+    # help people walk into (food, referral_gate 0.85) is a detour when its application
+    # process requires another agency's referral; only the needs that clause names are lowered
+    walk_in = ServiceText("Food Pantry", "Groceries every Tuesday.", "", ())
+    gated = ServiceText(
+        "Food Pantry", "Groceries every Tuesday.", "", (), "Agency referral required for pantry."
+    )
+    negated = ServiceText(
+        "Food Pantry", "Groceries every Tuesday.", "", (), "No ID or referral needed for pantry."
+    )
+    food = _relevance([walk_in, gated, negated, *_filler(10)], "food")
+    assert food[1] == pytest.approx(0.85 * food[0], abs=1e-3)
+    assert food[2] == food[0]
+    centre = (
+        "SERVICES: 1) FOOD PANTRY: Groceries every Tuesday. "
+        "2) JOB READINESS: Job search and resume help."
+    )
+    texts = [
+        ServiceText("Family Center", centre, "", ()),
+        ServiceText(
+            "Family Center", centre, "", (), "Walk-in. DSS referral required for food pantry."
+        ),
+        *_filler(10),
+    ]
+    employment = _relevance(texts, "employment")
+    assert employment[1] == employment[0] > 0
+    assert _relevance(texts, "food")[1] < _relevance(texts, "food")[0]
+    # a category without a gate (residential programmes take referrals routinely) keeps its relevance
+    house = ServiceText("Transitional Housing", "Transitional housing for families.", "", ())
+    referred = ServiceText(house.name, house.description, "", (), "Must be referred by DSS.")
+    housing = _relevance([house, referred, *_filler(10)], "housing")
+    assert housing[1] == housing[0] > 0
+
+
+def test_the_index_reads_the_application_process_referral_requirement():
+    gated = {"application_process": "Food pantry requires a referral from DSS."}
+    directory = _directory([
+        ("gated", "Food Pantry", gated),
+        ("open", "Food Pantry", {"application_process": "Walk in. No referral necessary."}),
+    ])  # fmt: skip
+    result = rm.Matcher(directory).match(_client(needs=["food"]))
+    # both are listed (a referral requirement is soft), the walk-in pantry first
+    assert [m.service_id for m in result.matches] == ["open", "gated"]

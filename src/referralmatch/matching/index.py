@@ -395,6 +395,7 @@ class DirectoryIndex:
                     service.description or "",
                     keywords,
                     triples,
+                    service.application_process or "",
                 )
             )
 

@@ -84,6 +84,11 @@ class NeedCategory(BaseModel):
     """AIRS/211 LA taxonomy code prefixes and how strongly a code under each says the service
     *is* this need (0-1; the longest matching prefix decides, so ``ND-9200`` volunteer
     programmes can be 0 under ``ND`` employment 0.9)."""
+    referral_gate: float = Field(default=1.0, ge=0, le=1)
+    """The share of its relevance to this category a service keeps when its application process
+    requires another agency's referral ("Agency referral required for pantry"): help people
+    normally walk into (a pantry) is a detour when it needs a referral first (0.85); residential
+    and clinical programmes routinely take referrals from professionals (1.0, no change)."""
     airs_caps: tuple[tuple[str, float], ...] = ()
     """AIRS/211 LA code prefixes that cap this category's relevance of a service whose every
     code about the category falls under them, however its text or its child categories read:

@@ -36,6 +36,11 @@ prefix, whatever its text or child categories say: an extreme-weather shelter is
 nights, not housing (a place to live). One whose description opens by saying it refers people on
 ("Provides information and referral for English as a Second Language classes") keeps 0.7: it is
 a step removed from the help itself.
+A service whose application process requires another agency's referral ("Agency referral
+required for pantry", "Must be referred by DSS") keeps its category's ``referral_gate`` share of
+relevance for the needs that clause names (every need when it names none): help people normally
+walk into, such as a pantry, is a detour behind a referral; residential and clinical programmes
+routinely take referrals from professionals, so their categories keep 1.
 
 The strongest piece of evidence decides; other, independent evidence closes part of the rest of
 the gap to 1 (corroboration); a child category lifts its parent by its ``parent_lift`` (a shelter
@@ -134,6 +139,23 @@ _REFERRAL_ONLY = re.compile(
 """A description that opens by saying the service refers people on ("Provides information and
 referral for English as a Second Language classes ...", "Provides referrals to resources for food")."""
 _REFERRAL_FACTOR = 0.7  # a service that refers people on is a step removed from the help itself
+_GATE_WORD = r"(?:[\w/&()'.-]+,?\s+)"
+_REFERRAL_REQUIRED = re.compile(
+    rf"\breferrals?\s+{_GATE_WORD}{{0,10}}?(?:is\s+|are\s+)?(?:required|needed|necessary|mandatory)\b"
+    rf"|\brequires?\s+(?:an?\s+)?{_GATE_WORD}{{0,3}}?referrals?\b"
+    rf"|\bmust\s+(?:be\s+referred|have\s+(?:an?\s+)?{_GATE_WORD}{{0,3}}?referrals?)\b"
+    r"|\b(?:by|with|through)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}referrals?\s+only\b"
+    r"|\bonly\s+(?:by|with|through)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}referrals?\b"
+    r"|\bno\s+self-?\s?referrals\b",
+    re.I,
+)
+"""An application process that needs someone else's referral ("Agency referral required for
+pantry", "Must be referred by DSS", "Requires a referral from FCFH", "No self-referrals")."""
+_GATE_HEDGE = re.compile(r"\b(?:not|nor|may|if|unless|preferred|as)\b", re.I)
+_GATE_NEGATED = re.compile(
+    r"\b(?:no|not|without|neither)\s+(?:[\w/]+\s+){0,2}(?:or\s+|and\s+)?$", re.I
+)
+_GATE_SCOPE = re.compile(r"^[^.;]*?\bfor\s+(?:the\s+)?([^.;,]+)", re.I)
 _BACKGROUND_SERVICES = 500  # pseudo-services without hits: a tiny directory keeps sane weights  # catch-all codes that say nothing about focus
 _OE_UNCORROBORATED = 0.6  # an OE term whose service's AIRS codes are all about other needs
 _OE_FACTOR = 0.9  # an Open Eligibility (or other taxonomy) term, relative to an AIRS code
@@ -195,6 +217,9 @@ class ServiceText:
     description: str
     keywords: str
     taxonomy: tuple[tuple[str | None, str | None, str | None], ...]
+    application: str = ""
+    """How to apply (HSDS ``application_process``): a referral it requires may lower relevance
+    (the category's ``referral_gate``)."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +232,7 @@ class _Registry:
     airs: dict[str, tuple[tuple[int, float], ...]]  # prefix -> (category, strength)
     caps: dict[int, tuple[tuple[str, float], ...]]  # category -> (code prefix, cap)
     family: dict[int, frozenset[int]]  # a capped category and the categories below it
+    gate: tuple[float, ...]  # share of relevance kept behind a required referral
 
 
 @lru_cache(maxsize=16)
@@ -242,6 +268,7 @@ def _registry(categories: NeedCategories) -> _Registry:
             for c in categories
             if c.airs_caps
         },
+        gate=tuple(c.referral_gate for c in categories),
     )
 
 
@@ -313,6 +340,33 @@ def _for_organizations(description: str) -> bool:
     return False
 
 
+def _referral_gates(application: str) -> list[str]:
+    """What each clause of an application process that requires another's referral is scoped
+    to (the programme it names, "" when none): hedged ("may", "if", "preferred") and negated
+    ("No ID or referral needed") clauses are no gate.
+
+    >>> _referral_gates("Walk-in. Agency referral required for the food pantry. See notes.")
+    ['food pantry']
+    >>> _referral_gates("Must be referred by DSS.")
+    ['']
+    >>> _referral_gates("No ID or referral needed for pantry. Self-referrals accepted.")
+    []
+    >>> _referral_gates("Neither referral nor ID required. Offers counseling referrals as needed.")
+    []
+    """
+    out: list[str] = []
+    for clause in _SENTENCE.split(application):
+        for m in _REFERRAL_REQUIRED.finditer(clause):
+            before = clause[max(0, m.start() - 30) : m.start()]
+            if _GATE_HEDGE.search(m.group(0)) or _GATE_NEGATED.search(before):
+                continue
+            scope = _GATE_SCOPE.search(clause[m.end() :]) or _GATE_SCOPE.search(clause[: m.start()])
+            # "Food pantry requires a referral": the clause's subject is the programme
+            out.append(scope.group(1).strip() if scope else clause[: m.start()].strip())
+            break
+    return out
+
+
 def _negated(tokens: Sequence[str], start: int) -> bool:
     if start >= 1 and tokens[start - 1] in _NEGATORS:
         return True
@@ -334,6 +388,23 @@ def _field_hits(
         count, _ = hits.get(phrase, (0, resolved))
         hits[phrase] = (count + 1, resolved)
     return len(tokens), hits
+
+
+def _gated_families(comp: _Compiled, reg: _Registry, application: str) -> set[int]:
+    """The top-level categories a referral requirement in ``application`` applies to: those a
+    scoped clause names ("... required for the food pantry"), every one for a clause or a
+    scope that names no need ("Must be referred by DSS", "for persons outside the county")."""
+    out: set[int] = set()
+    for scope in _referral_gates(application):
+        hits = _field_hits(comp, scope)[1].values() if scope else ()
+        named = {
+            reg.top[cat]
+            for _, resolved in hits
+            for cat, kind in resolved
+            if kind not in (_NEGATIVE, _CONTEXT)
+        }
+        out |= named or set(reg.top)
+    return out
 
 
 def relevance_table(
@@ -486,6 +557,9 @@ def relevance_table(
             rel = [r * _ORGANIZATION_FACTOR for r in rel]
         if _REFERRAL_ONLY.search(t.description):
             rel = [r * _REFERRAL_FACTOR for r in rel]
+        gated = _gated_families(comp, reg, t.application) if t.application else set()
+        if gated:
+            rel = [r * reg.gate[c] if reg.top[c] in gated else r for c, r in enumerate(rel)]
         for c in range(n_cat):
             if rel[c] >= floor:
                 out_s.append(row)

@@ -1059,3 +1059,16 @@ def test_ages_of_a_clause_about_children_are_the_childrens():
     assert not any(v.status == "unmet" and v.rule.kind == "age" for v in evaluate(parse(text), woman))
     boys = [r for r in parse("Boys must be 12 or under.") if r.kind == "age"]
     assert [r.applies_to for r in boys] == ["dependent"]
+
+
+def test_a_carers_senior_age_rule_may_be_met_by_the_person_cared_for():
+    rules = parse("Adults 60 and over needing nursing care.")
+    carer = ClientProfile(age=52, household_size=2, situations=["caregiver"])
+    ages = [v for v in evaluate(rules, carer) if v.rule.kind == "age"]
+    assert ages and all(v.status == "unknown" for v in ages)
+    assert summarize(evaluate(rules, carer))[0] != "unmet"
+    # not a carer, or a rule with an upper bound (a youth band, 60-64 screening): still unmet
+    alone = ClientProfile(age=52, household_size=1)
+    assert summarize(evaluate(rules, alone))[0] == "unmet"
+    capped = [v for v in evaluate(parse("Ages 60-64."), carer) if v.rule.kind == "age"]
+    assert capped and capped[0].status == "unmet"

@@ -159,6 +159,8 @@ def _age(rule: AgeRule, client: ClientProfile, on: date | None) -> tuple[Status,
             return "met", "met"
         if _fits_exception(own, rule):
             return "unknown", f"met only {rule.exception}"
+        if _cared_for_senior(rule, client):
+            return "unknown", "may be met by the person cared for"
         return "unmet", "not met"
     if own is not None and _fits(own, rule):
         return "met", "met"
@@ -172,6 +174,24 @@ def _age(rule: AgeRule, client: ClientProfile, on: date | None) -> tuple[Status,
     if kids is None and not _no_children(client) and not _minor_without_children(client, own):
         return "unknown", "children's ages unknown"
     return "unmet", "not met"
+
+
+CARED_FOR_MIN_AGE = 60
+"""A client age rule from this age up is a senior service's: a carer may be arranging it."""
+
+
+def _cared_for_senior(rule: AgeRule, client: ClientProfile) -> bool:
+    """Whether a carer's unmet age rule is a senior one (from :data:`CARED_FOR_MIN_AGE` up, no
+    upper bound) that the older person they care for may meet: a daughter of 52 arranging a
+    nursing home "for adults 60 and over" for her mother. The cared-for person's age is not in
+    the profile, so the rule is unknown, not unmet (as a child's age rule is met by a child in
+    the household)."""
+    return (
+        client.has_situation("caregiver") is True
+        and rule.min_age is not None
+        and rule.min_age >= CARED_FOR_MIN_AGE
+        and rule.max_age is None
+    )
 
 
 def _minor_without_children(client: ClientProfile, own: float | None) -> bool:

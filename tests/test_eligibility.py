@@ -1059,3 +1059,18 @@ def test_ages_of_a_clause_about_children_are_the_childrens():
     assert not any(v.status == "unmet" and v.rule.kind == "age" for v in evaluate(parse(text), woman))
     boys = [r for r in parse("Boys must be 12 or under.") if r.kind == "age"]
     assert [r.applies_to for r in boys] == ["dependent"]
+
+
+def test_a_negated_or_sought_sobriety_is_no_requirement():
+    # "does not have to be drug-free" says sobriety is not required; "seeking ... detox" names
+    # the help the client wants, not a state they must already be in
+    negated = parse(
+        "12 years of age or older. Client does not have to be drug-free to begin treatment."
+    )
+    assert not any(r.kind == "sobriety" for r in negated)
+    assert any(r.kind == "none" for r in negated)
+    sought = parse("Adults seeking counseling and outpatient detox.")
+    assert not any(r.kind == "sobriety" for r in sought)
+    # a completed detox, or being drug-free, is still a requirement
+    assert any(r.kind == "sobriety" for r in parse("Detoxed males ages 18 and older."))
+    assert any(r.kind == "sobriety" for r in parse("Women 18 and older who are drug-free."))

@@ -1072,3 +1072,18 @@ def test_a_carers_senior_age_rule_may_be_met_by_the_person_cared_for():
     assert summarize(evaluate(rules, alone))[0] == "unmet"
     capped = [v for v in evaluate(parse("Ages 60-64."), carer) if v.rule.kind == "age"]
     assert capped and capped[0].status == "unmet"
+
+
+def test_a_negated_or_sought_sobriety_is_no_requirement():
+    # "does not have to be drug-free" says sobriety is not required; "seeking ... detox" names
+    # the help the client wants, not a state they must already be in
+    negated = parse(
+        "12 years of age or older. Client does not have to be drug-free to begin treatment."
+    )
+    assert not any(r.kind == "sobriety" for r in negated)
+    assert any(r.kind == "none" for r in negated)
+    sought = parse("Adults seeking counseling and outpatient detox.")
+    assert not any(r.kind == "sobriety" for r in sought)
+    # a completed detox, or being drug-free, is still a requirement
+    assert any(r.kind == "sobriety" for r in parse("Detoxed males ages 18 and older."))
+    assert any(r.kind == "sobriety" for r in parse("Women 18 and older who are drug-free."))

@@ -1385,3 +1385,28 @@ def test_the_index_reads_the_application_process_referral_requirement():
     result = rm.Matcher(directory).match(_client(needs=["food"]))
     # both are listed (a referral requirement is soft), the walk-in pantry first
     assert [m.service_id for m in result.matches] == ["open", "gated"]
+
+
+def test_anyone_then_a_required_population_is_not_open_to_all():
+    # "Anyone" opening a sentence that goes on to name whom the service requires is that
+    # population's service; "Anyone in need, including the homeless" stays open to everyone
+    pact = service_targets(
+        "Outreach Team",
+        "Anyone 18 and older including homeless persons with severe mental illness, or a dual diagnosis.",
+        "",
+        (("AIRS/211 LA", "YV-3000", None), ("AIRS/211 LA", "YF-5000", None)),
+    )
+    assert pact == {"serious_mental_illness"}
+    assert "in_recovery" in service_targets(
+        "Clinic", "Anyone over 18 years old, addicted to opiates.", "", ()
+    )
+    assert (
+        service_targets("Soup Kitchen", "Anyone in need, including homeless individuals.", "", ())
+        == frozenset()
+    )
+    open_coded = service_targets(
+        "Pantry", "Open to anyone.", "", (("AIRS/211 LA", "YV-3000", None),)
+    )
+    from referralmatch.matching.factors.population import OPEN_TO_ALL
+
+    assert OPEN_TO_ALL in open_coded

@@ -61,7 +61,8 @@ _NONE_PREFIX = re.compile(
     r"^\W*(?:none|no (?:eligibility )?(?:requirements?|restrictions?)|open to (?:all|everyone|anyone|the public)"
     r"|everyone(?: is)? welcome|all (?:are )?welcome|any age|all ages)\b", _I)  # fmt: skip
 _NEGATED = re.compile(
-    r"\bregardless of\b|\b(?:is |are )?not required\b|\bno \w+(?: \w+)? (?:needed|required|necessary)\b",
+    r"\bregardless of\b|\b(?:is |are )?not required\b|\bno \w+(?: \w+)? (?:needed|required|necessary)\b"
+    r"|\b(?:do|does)(?: not|n't) (?:have|need) to be\b",  # "Client does not have to be drug-free"
     _I,
 )
 _VARIES = re.compile(
@@ -721,8 +722,15 @@ def _read_veteran(c: _Clause) -> None:
           discharge=discharge.group(0) if discharge else None, family_ok=family is not None)  # fmt: skip
 
 
+_SOUGHT = re.compile(
+    r"\b(?:seeking|in need of|needing|requesting|who (?:need|want|seek))(?:\W+\w+){0,3}\W*$", _I
+)
+"""Words that make what follows the help the client wants ("Adults seeking counseling and
+outpatient detox"), not a state they must already be in."""
+
+
 def _read_sobriety(c: _Clause) -> None:
-    found = c.matches(_SOBER)
+    found = [m for m in c.matches(_SOBER) if not _SOUGHT.search(c.text[: m.start()])]
     if not found:
         return
     m = found[0]

@@ -242,6 +242,23 @@ _OPEN_TO_ALL = re.compile(
     r"(?!\s+(?:who|whose|with|that|in need of))",
     re.I,
 )
+_FIRST_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+
+
+def _opens_to_all(text: str) -> bool:
+    """Whether an eligibility text opens the service to everyone ("Open to anyone.", "Anyone in
+    need, including homeless individuals."): not when its opening sentence goes on to name a
+    population it requires ("Anyone 18 and older including homeless persons with severe mental
+    illness", "Anyone over 18 years old, addicted to opiates"), which is whom it is for.
+
+    >>> _opens_to_all("Anyone in need, including homeless individuals."), _opens_to_all("Anyone over 18, addicted to opiates.")
+    (True, False)
+    """
+    m = _OPEN_TO_ALL.match(text)
+    if m is None:
+        return False
+    end = _FIRST_SENTENCE_END.search(text, m.end())
+    return not _text_targets(text[m.end() : end.start() if end else len(text)])
 
 
 _KINSHIP = re.compile(
@@ -280,7 +297,7 @@ def _text_targets(text: str, not_targets: set[str] | None = None) -> set[str]:
     >>> sorted(_text_targets("Low-income families, including senior citizens.", skipped)), sorted(skipped)
     (['low_income'], ['senior'])
     """
-    if not text or _OPEN_TO_ALL.match(text):
+    if not text or _opens_to_all(text):
         return set()
     if _KINSHIP.search(text):
         return (_text_targets(_KINSHIP.sub(" ", text), not_targets) - {"caregiver"}) | {"parenting"}
@@ -413,7 +430,7 @@ def service_targets(
     found -= _relatives_only(listed, found)
     if _condition_group(listed):
         found.add("condition")
-    open_to_all = bool(_OPEN_TO_ALL.match(eligibility or ""))
+    open_to_all = _opens_to_all(eligibility or "")
     coded_genders = found & {"women", "men"}
     not_targets: set[str] = set()
     written = (

@@ -1385,3 +1385,22 @@ def test_the_index_reads_the_application_process_referral_requirement():
     result = rm.Matcher(directory).match(_client(needs=["food"]))
     # both are listed (a referral requirement is soft), the walk-in pantry first
     assert [m.service_id for m in result.matches] == ["open", "gated"]
+
+
+def test_service_targets_read_a_description_eligibility_section_behind_a_pointer_field():
+    # a 211 record whose eligibility field says "See notes." keeps whom it serves in the
+    # description's own ELIGIBILITY section; a "physical or mental impairment" is a disability
+    description = (
+        "ELIGIBILITY: One must 1) have a physical or mental impairment that has an impact on "
+        "working.\n\nOVERVIEW: Provides career assessment and job placement."
+    )
+    targets = service_targets("Rehabilitation Services", "See notes.", "", (), description)
+    assert "disability" in targets
+    # the field's own rule wins: the section is then not read for targets
+    stated = service_targets("Rehabilitation Services", "Ages 18 and older.", "", (), description)
+    assert "disability" not in stated
+    # without a section the description's programme text is not read as eligibility
+    overview = "OVERVIEW: Serves people with disabilities."
+    plain = service_targets("Rehabilitation Services", "See notes.", "", (), overview)
+    assert "disability" not in plain
+

@@ -1404,3 +1404,17 @@ def test_service_targets_read_a_description_eligibility_section_behind_a_pointer
     plain = service_targets("Rehabilitation Services", "See notes.", "", (), overview)
     assert "disability" not in plain
 
+
+def test_asking_for_legal_help_implies_low_income_for_targeting():
+    from referralmatch.matching.factors.population import need_populations
+    from referralmatch.needs.categories import NeedCategories
+
+    cats = NeedCategories.default()
+    assert "low_income" in need_populations("legal", cats)
+    assert "low_income" not in need_populations("therapy", cats)
+    # a civil legal aid office for low-income people then matches (broadly) a client who asks
+    # for legal help without stating low income, above a neutral office
+    targets = service_targets("Legal Aid", "Low income.", "", ())
+    has, not_has = client_populations(rm.ClientProfile(age=33, needs=["legal"]))
+    legal = need_populations("legal", cats)
+    assert population_one(targets, has | legal, not_has - legal) > NEUTRAL

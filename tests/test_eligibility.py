@@ -1087,3 +1087,43 @@ def test_a_negated_or_sought_sobriety_is_no_requirement():
     # a completed detox, or being drug-free, is still a requirement
     assert any(r.kind == "sobriety" for r in parse("Detoxed males ages 18 and older."))
     assert any(r.kind == "sobriety" for r in parse("Women 18 and older who are drug-free."))
+
+
+def test_pupils_named_among_those_included_are_no_age_limit():
+    # "Individuals who may be eligible ... include high school students" lists examples: the
+    # grade words set no children's age rule
+    inclusive = parse(
+        "Individuals who may be eligible for services include high school students in special "
+        "education programs."
+    )
+    assert not [r for r in inclusive if r.kind == "age"]
+    such_as = parse("Young people such as middle school students.")
+    assert not [r for r in such_as if r.kind == "age"]
+    # a plain grade level is still the children's ages
+    ages = [r for r in parse("High school students.") if r.kind == "age"]
+    assert [(r.min_age, r.max_age, r.applies_to) for r in ages] == [(14.0, 18.0, "dependent")]
+
+
+def test_between_two_numbers_with_a_unit_is_an_age_range_and_a_child_in_the_home_ages_are_theirs():
+    ages = [r for r in parse("Adults between 18 and 64 years old.") if r.kind == "age"]
+    assert [(r.min_age, r.max_age, r.applies_to) for r in ages] == [(18.0, 64.0, "client")]
+    assert not [r for r in parse("Open between 9 and 5.") if r.kind == "age"]  # no unit: hours
+    text = "There has to be a child in the home between 5 and 11 years of age."
+    ages = [r for r in parse(text) if r.kind == "age"]
+    assert [(r.min_age, r.max_age, r.applies_to) for r in ages] == [(5.0, 11.0, "dependent")]
+    father = ClientProfile(age=48, household_size=2, dependents_ages=[16])
+    assert any(v.status == "unmet" for v in evaluate(parse(text), father))
+    in_band = ClientProfile(age=48, household_size=2, dependents_ages=[7])
+    assert not any(v.status == "unmet" for v in evaluate(parse(text), in_band))
+    household = parse("Must have a child in the household ages 0-5.")
+    assert [r.applies_to for r in household if r.kind == "age"] == ["dependent"]
+
+
+def test_description_eligibility_section_stands_for_a_pointer_field():
+    from referralmatch.eligibility.parse import description_eligibility
+
+    description = "ELIGIBILITY: Adults with disabilities.\n\nOVERVIEW: Job placement."
+    assert description_eligibility("See notes.", description) == "Adults with disabilities."
+    assert description_eligibility("", description) == "Adults with disabilities."
+    assert description_eligibility("Ages 18 and older.", description) == ""  # the field says
+    assert description_eligibility("See notes.", "OVERVIEW: Job placement.") == ""

@@ -1410,3 +1410,36 @@ def test_anyone_then_a_required_population_is_not_open_to_all():
     from referralmatch.matching.factors.population import OPEN_TO_ALL
 
     assert OPEN_TO_ALL in open_coded
+
+
+def test_service_targets_read_a_description_eligibility_section_behind_a_pointer_field():
+    # a 211 record whose eligibility field says "See notes." keeps whom it serves in the
+    # description's own ELIGIBILITY section; a "physical or mental impairment" is a disability
+    description = (
+        "ELIGIBILITY: One must 1) have a physical or mental impairment that has an impact on "
+        "working.\n\nOVERVIEW: Provides career assessment and job placement."
+    )
+    targets = service_targets("Rehabilitation Services", "See notes.", "", (), description)
+    assert "disability" in targets
+    # the field's own rule wins: the section is then not read for targets
+    stated = service_targets("Rehabilitation Services", "Ages 18 and older.", "", (), description)
+    assert "disability" not in stated
+    # without a section the description's programme text is not read as eligibility
+    overview = "OVERVIEW: Serves people with disabilities."
+    plain = service_targets("Rehabilitation Services", "See notes.", "", (), overview)
+    assert "disability" not in plain
+
+
+def test_asking_for_legal_help_implies_low_income_for_targeting():
+    from referralmatch.matching.factors.population import need_populations
+    from referralmatch.needs.categories import NeedCategories
+
+    cats = NeedCategories.default()
+    assert "low_income" in need_populations("legal", cats)
+    assert "low_income" not in need_populations("therapy", cats)
+    # a civil legal aid office for low-income people then matches (broadly) a client who asks
+    # for legal help without stating low income, above a neutral office
+    targets = service_targets("Legal Aid", "Low income.", "", ())
+    has, not_has = client_populations(rm.ClientProfile(age=33, needs=["legal"]))
+    legal = need_populations("legal", cats)
+    assert population_one(targets, has | legal, not_has - legal) > NEUTRAL

@@ -44,7 +44,7 @@ from .rules import (
     VeteranRule,
 )
 
-__all__ = ["parse", "rules_for_service", "rules_key"]
+__all__ = ["description_eligibility", "parse", "rules_for_service", "rules_key"]
 
 _I = re.IGNORECASE
 _MAX_TEXT = 5_000  # characters read; directory eligibility text is a sentence or two
@@ -131,6 +131,10 @@ _POPULATION = (
 )
 _AGE_RANGE = [
     re.compile(rf"\bbetween\s+(?:the\s+)?ages?\s+(?:of\s+)?{_NUM}\s+and\s+{_NUM}", _I),
+    # "between 5 and 11 years of age": the unit word makes the pair an age range
+    re.compile(
+        rf"\bbetween\s+{_NUM}\s+and\s+{_NUM}\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?", _I
+    ),
     re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?", _I),
     re.compile(rf"\b{_POPULATION}\s+{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?\b", _I),
     re.compile(rf"{_NUM}{_TO}{_NUM}\s*(?:years?|yrs?\.?)\s+(?:old|of age)\b", _I),
@@ -512,6 +516,12 @@ _CHILD_SUBJECT = re.compile(
     _I,
 )
 """A clause whose subject is children ("Boys must be 9 years and under"): its ages are theirs."""
+_CHILD_IN_HOME = re.compile(
+    r"\b(?:child(?:ren)?|kids?|minors?)\s+(?:living\s+)?(?:in|at)\s+(?:the\s+)?(?:home|household)"
+    r"\s*(?:(?:aged?|ages)\s*)?$",
+    _I,
+)
+"""Ages right after "a child in the home" ("a child in the home between 5 and 11") are theirs."""
 
 
 def _applies_to(c: _Clause, m: re.Match[str], min_age: float | None = None) -> str:
@@ -519,7 +529,12 @@ def _applies_to(c: _Clause, m: re.Match[str], min_age: float | None = None) -> s
     families"). An adult's minimum age beside "and their families" ("Residents, ages 18 and
     older, and their families") is the client's: the families come with the adult named."""
     before = c.text[max(0, m.start() - 40) : m.start()]
-    if _CHILD_HEAD.match(m.group(0)) or _CHILD_BEFORE.search(before) or _CHILD_SUBJECT.match(before):
+    if (
+        _CHILD_HEAD.match(m.group(0))
+        or _CHILD_BEFORE.search(before)
+        or _CHILD_SUBJECT.match(before)
+        or _CHILD_IN_HOME.search(before)
+    ):
         return "dependent"
     if _FOR_FAMILY.search(c.text) and (min_age is None or min_age < _ADULT_AGE):
         return "dependent"
@@ -641,7 +656,9 @@ def _read_grades(c: _Clause) -> None:
     students", "preschoolers", "Ages 3 through high school"), as children's ages (met by the
     client's own age or a child's) at a lower confidence than stated ages (a grade's age is
     approximate). A clause that states ages or names adults ("adults and children K-8") keeps
-    only those: the grade words are read, no rule is added."""
+    only those, and pupils named among those included ("Individuals who may be eligible include
+    high school students ...", "such as middle school students") are no limit: the grade words
+    are read, no rule is added."""
     spans: list[tuple[int, int]] = []
     bounds: list[tuple[float, float | None]] = []
 
@@ -686,10 +703,13 @@ def _read_grades(c: _Clause) -> None:
         c.consume(m.span())
     if any(isinstance(r, AgeRule) for r in c.rules) or _ADULT.search(c.text):
         return  # stated ages, or adults served beside the pupils: the grades add no rule
+    start = min(s for s, _ in spans)
+    if _INCLUDED.search(c.text[:start]):
+        return  # pupils among those included ("eligible ... include high school students")
     least = 0.0 if _INFANT_WORD.search(c.text) else min(b[0] for b in bounds)
     highs = [b[1] for b in bounds]
     most = None if None in highs else max(h for h in highs if h is not None)
-    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    end = max(e for _, e in spans)
     c.add(AgeRule, 0.8, (start, end), min_age=least, max_age=most, applies_to="dependent")
 
 
@@ -1301,6 +1321,25 @@ _DESC_ENUMERATED = re.compile(r"(?:^|\s)(?:\d{1,2}[).]|[•·*]|-)\s+\S", re.M)
 _DESC_AGE_BOUND = re.compile(
     r"\d\s*\+|\band (?:older|over|up|above|under|younger)\b|\bages?\s+\d"
     r"|\b(?:birth|\d{1,2})\s*(?:-|to|through|thru)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|hours?|%))", _I)  # fmt: skip
+
+
+def description_eligibility(eligibility: str | None, description: str | None) -> str:
+    """The text of a description's own "ELIGIBILITY:" section when the eligibility field gives
+    no clear rule ("See notes."), else "": the section is then the service's eligibility text,
+    as :func:`rules_for_service` reads it.
+
+    >>> text = "ELIGIBILITY: Adults with disabilities.\\n\\nOVERVIEW: Jobs."
+    >>> description_eligibility("See notes.", text)
+    'Adults with disabilities.'
+    >>> description_eligibility("Ages 18+.", "ELIGIBILITY: Adults with disabilities.")
+    ''
+    """
+    if not description or not isinstance(description, str):
+        return ""
+    section = _DESC_ELIGIBILITY.search(description)
+    if section is None or not all(isinstance(r, OtherRule) for r in parse(eligibility)):
+        return ""
+    return section.group(1).strip()
 
 
 def _description_rules(description: str | None) -> list[Rule]:

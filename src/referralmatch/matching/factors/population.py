@@ -6,8 +6,9 @@ users are a population by its nature: ``HD-8000`` public schools serve students,
 HIV clinics people living with HIV, ``LJ-5000.6600`` prenatal care pregnant women; listed with a broader code it refines, a health centre's
 ``L``, it is one programme's and the service is marked :data:`OPEN_TO_ALL`), Open
 Eligibility situation terms, and the
-situation patterns found in its name, audience and eligibility text, and the ages its eligibility
-text gives (an age band within youth, "Ages 16-24", or from 60 up); gender targets (``women``,
+situation patterns found in its name, audience and eligibility text (with the description's own
+"ELIGIBILITY:" section when the eligibility field only points to it, "See notes."), and the ages
+its eligibility text gives (an age band within youth, "Ages 16-24", or from 60 up); gender targets (``women``,
 ``men``) come from the same places. A service naming more than :data:`BROAD_TARGETS`
 situations is taken to serve everyone; one whose taxonomy codes alone give
 :data:`PROGRAMME_TARGETS` or more is a multi-programme provider, marked :data:`OPEN_TO_ALL`, and so
@@ -60,6 +61,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ...eligibility.parse import description_eligibility
 from ...eligibility.parse import parse as parse_eligibility
 from ...needs.classify import normalize_tokens
 from ...needs.situations import situations
@@ -430,6 +432,11 @@ def service_targets(
     found -= _relatives_only(listed, found)
     if _condition_group(listed):
         found.add("condition")
+    # a description's own "ELIGIBILITY:" section, when the eligibility field only points to it
+    # ("See notes."), is the eligibility text (as the eligibility parser reads it)
+    section = description_eligibility(eligibility, description)
+    if section:
+        eligibility = f"{eligibility or ''} {section}".strip()
     open_to_all = _opens_to_all(eligibility or "")
     coded_genders = found & {"women", "men"}
     not_targets: set[str] = set()

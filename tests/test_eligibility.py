@@ -1127,3 +1127,24 @@ def test_description_eligibility_section_stands_for_a_pointer_field():
     assert description_eligibility("", description) == "Adults with disabilities."
     assert description_eligibility("Ages 18 and older.", description) == ""  # the field says
     assert description_eligibility("See notes.", "OVERVIEW: Job placement.") == ""
+
+
+def test_a_residence_for_one_gender_in_a_description_is_a_gender_restriction():
+    # sleeping quarters "for female ex-offenders" house women only: the gender may exclude a man,
+    # while the groups named with it ("recovering addicts") and a plain "for X" stay loose
+    house = Service(
+        id="h", name="Transitional House",
+        description="Provides transitional housing for female ex-offenders and recovering addicts.",
+        eligibility_description="Must have completed a 28-day inpatient drug treatment program.",
+    )  # fmt: skip
+    gender = [r for r in rules_for_service(house) if r.kind == "gender"]
+    assert len(gender) == 1 and gender[0].hard and gender[0].origin == "description"
+    man = ClientProfile(age=33, gender="male")
+    assert any(v.status == "unmet" and v.rule.kind == "gender" for v in evaluate(gender, man))
+    shelter = Service(
+        id="s", name="Shelter", description="Operates an emergency shelter for single men."
+    )
+    assert [r.describe() for r in rules_for_service(shelter) if r.hard] == ["male only"]
+    # counselling "for women" names its clientele loosely: it never excludes on its own
+    talk = Service(id="c", name="Counseling", description="Provides counseling for women.")
+    assert all(not r.hard for r in rules_for_service(talk))

@@ -1292,6 +1292,13 @@ _DESC_FOR = re.compile(
     r"|needing|looking|living|residing|across|throughout|within|during|each|every)\b)",
     _I,
 )  # fmt: skip
+_DESC_RESIDENCE = re.compile(
+    r"\b(?:housing|shelters?|homes?|house|residences?|beds|apartments|rooms|lodging|lodges?)\s*$",
+    _I,
+)
+"""A residence named right before whom it is "for" ("transitional housing for female
+ex-offenders", "a shelter for men"): sleeping quarters for one gender house only that gender,
+so the gender is a restriction (not a loose "for X"); other groups named there stay loose."""
 _DESC_ONLY = re.compile(r"(?:^|[.;:,]\s*)(?P<who>(?:[\w+'-]+\s+){0,3}[\w+'-]+)\s+only\b", _I)
 _DESC_LIST = re.compile(
     r",|\bor\b|\band\b(?!\s+(?:older|over|up|above|under|younger|below|their children|children))", _I
@@ -1351,7 +1358,8 @@ def _description_rules(description: str | None) -> list[Rule]:
     0.9 of the confidence. Otherwise it is conservative on purpose: only a short phrase after
     "for/serving/open to ..." or before "only", whose every word the parser reads as a who-it-is-for rule (age, gender, veteran,
     situation, pregnancy, parenting, diagnosis), with no list of alternatives; a plain "for X"
-    without "only" or an age bound never excludes (confidence <= 0.45).
+    without "only" or an age bound never excludes (confidence <= 0.45), except the gender of a
+    residence ("transitional housing for female ex-offenders", see :data:`_DESC_RESIDENCE`).
     """
     if not description or not isinstance(description, str):
         return []
@@ -1392,16 +1400,19 @@ def _description_rules(description: str | None) -> list[Rule]:
             if not rules or any(r.kind not in _DESCRIPTION_KINDS for r in rules):
                 continue
             strict = explicit or bool(_DESC_AGE_BOUND.search(who))
-            factor = _DESCRIPTION_FACTOR if strict else _DESCRIPTION_LOOSE_FACTOR
-            cap = _DESCRIPTION_MAX if strict else _DESCRIPTION_LOOSE_MAX
+            residence = bool(_DESC_RESIDENCE.search(sentence[: m.start()]))
             written = m.group(0).strip(" ,.;:")
             for rule in rules:
                 key = rule.model_dump_json(exclude={"source_text", "confidence"})
                 if key in seen:
                     continue
                 seen.add(key)
+                firm = strict or (residence and rule.kind == "gender")
                 out.append(rule.model_copy(update={
-                    "confidence": round(min(cap, rule.confidence * factor), 3),
+                    "confidence": round(min(
+                        _DESCRIPTION_MAX if firm else _DESCRIPTION_LOOSE_MAX,
+                        rule.confidence * (_DESCRIPTION_FACTOR if firm else _DESCRIPTION_LOOSE_FACTOR),
+                    ), 3),
                     "origin": "description", "source_text": f"description: {written}",
                 }))  # fmt: skip
     kinds = [r.kind for r in out]

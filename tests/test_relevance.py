@@ -1443,27 +1443,3 @@ def test_asking_for_legal_help_implies_low_income_for_targeting():
     has, not_has = client_populations(rm.ClientProfile(age=33, needs=["legal"]))
     legal = need_populations("legal", cats)
     assert population_one(targets, has | legal, not_has - legal) > NEUTRAL
-
-
-def test_volunteer_and_donation_sections_are_no_need_evidence() -> None:
-    # what a service asks of volunteers and donors is not what it offers its clients
-    plain = "OVERVIEW: Youth mentoring and tutoring after school."
-    helpers = (
-        f"{plain}\n\nDONATIONS: Canned food items are accepted.\n\n"
-        "VOLUNTEERS: Volunteers needed to serve meals at the food pantry.\n\nHome visits: No"
-    )
-    pantry = "OVERVIEW: Food pantry with groceries every Tuesday."
-    texts = [
-        ServiceText("Youth Center", plain, "", ()),
-        ServiceText("Youth Center", helpers, "", ()),
-        ServiceText("Pantry", f"{pantry}\n\nVOLUNTEERS: Needed to sort donations.", "", ()),
-        *_filler(10),
-    ]
-    food = _relevance(texts, "food")
-    assert food[0] == food[1] == 0.0
-    assert food[2] > 0.4  # the service's own section still counts
-    # an enumerated "7) DONATIONS:" item is a helpers' section too; the programme before it counts
-    listed = "1) SHELTER: Emergency shelter for men.\n\n2) DONATIONS: Food items for the holidays."
-    texts = [ServiceText("Agency", listed, "", ()), *_filler(10)]
-    assert _relevance(texts, "food")[0] == 0.0
-    assert _relevance(texts, "emergency_shelter")[0] > 0

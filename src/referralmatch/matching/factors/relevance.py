@@ -318,21 +318,6 @@ def _population_terms() -> frozenset[tuple[str, ...]]:
     return frozenset(normalize_tokens(n) for s in situations() for n in s.open_eligibility_names)
 
 
-_HELPERS_SECTION = re.compile(
-    r"(?:^|\n)[ \t]*(?:\d{1,2}\)[ \t]*)?(?:VOLUNTEERS?|DONATIONS?)\b[A-Z &/'-]{0,30}:"
-    r".*?(?=\n\s*\n|\n[ \t]*(?:\d{1,2}\)[ \t]*)?[A-Z][A-Z &/'-]{2,40}:|\Z)",
-    re.S,
-)
-"""A description's section under a "VOLUNTEERS:" or "DONATIONS:" heading says what the service
-asks of helpers and donors ("Volunteers needed to hand out clothing", "DONATIONS: Food items"),
-not what it offers its clients: it is no need evidence."""
-
-
-def _client_text(description: str) -> str:
-    """A description without its volunteer and donation sections (see :data:`_HELPERS_SECTION`)."""
-    return _HELPERS_SECTION.sub("\n", description) if description else description
-
-
 def _for_organizations(description: str) -> bool:
     """Whether a description says the service's users are organisations: in its opening (before
     any list of programmes), in a sentence that names no individual clients, and not as the
@@ -444,7 +429,7 @@ def relevance_table(
     for t in texts:
         per = {}
         for name, value in (("name", t.name), ("keywords", t.keywords),
-                            ("description", _client_text(t.description))):  # fmt: skip
+                            ("description", t.description)):  # fmt: skip
             got = memo.get(value)
             if got is None:
                 got = _field_hits(comp, value)

@@ -189,6 +189,8 @@ def populations() -> tuple[str, ...]:
 
 POPULATIONS = populations()
 """The population keys, in bit order (bit i of a population mask is ``POPULATIONS[i]``)."""
+if len(POPULATIONS) > NAMED_SHIFT:  # a key past bit 31 would land among the name's targets
+    raise RuntimeError(f"{len(POPULATIONS)} population keys do not fit a {NAMED_SHIFT}-bit mask")
 
 
 _COMMUNITY_KEYS = frozenset(COMMUNITIES)

@@ -1443,3 +1443,28 @@ def test_asking_for_legal_help_implies_low_income_for_targeting():
     has, not_has = client_populations(rm.ClientProfile(age=33, needs=["legal"]))
     legal = need_populations("legal", cats)
     assert population_one(targets, has | legal, not_has - legal) > NEUTRAL
+
+
+def test_a_numbered_programme_heading_that_names_a_need_is_at_least_a_fit():
+    # an aging office listing many numbered programmes, one of them "3) TRANSPORTATION:", runs
+    # a transportation programme: the other programmes dilute its description, but the need the
+    # heading names is a fit (the description's spread cap), not a passing mention
+    cats = NeedCategories.default()
+    programmes = (
+        "SERVICES:\n1) INFORMATION and REFERRAL: Provides referrals for financial assistance for "
+        "utilities, prescriptions, eviction prevention and senior housing; information on health "
+        "insurance.\n\n2) CASE MANAGEMENT: Offers case management for homebound seniors.\n\n"
+        "{n}: Arranges transportation to medical appointments and other destinations.\n\n"
+        "4) CAREGIVERS: Offers consultations and seminars for caregivers.\n\n5) SENIOR CENTERS: "
+        "Offers recreation, education, exercise, health screening, fitness centers and meals."
+    )
+    texts = [
+        ServiceText("Senior Office", programmes.format(n="3) TRANSPORTATION"), "", ()),
+        ServiceText("Senior Office", programmes.format(n="Also"), "", ()),
+        ServiceText("Ride Line", "Arranges transportation to medical appointments.", "", ()),
+    ]
+    table = relevance_table(texts, cats)
+    ride = {row: r for row, c, r, _ in table.rows() if c == "transportation"}
+    assert ride[0] >= 0.4 > ride.get(1, 0.0)
+    # the floor lifts no need above a fit: a focused service keeps its own, higher relevance
+    assert ride[2] > ride[0]

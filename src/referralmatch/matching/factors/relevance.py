@@ -24,10 +24,12 @@ Evidence, strongest first:
    evidence.
 
 A description whose need evidence is all about one need ("The Soup Kitchen serves two hot meals
-a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise). A service whose
-users are organisations ("allowing stores to benefit from tax breaks", "for employers") keeps
-0.6 of its relevance: it is not a client service; so does one that says it "does not provide
-direct services" or "does not accept applications" (a pointer elsewhere). That is read from the
+a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise), and a
+need that a numbered programme heading names ("3) TRANSPORTATION: Arranges rides ...") is at
+least 0.4: the service runs a programme for it, however many others dilute the description.
+A service whose users are organisations ("allowing stores to benefit from tax breaks", "for
+employers") keeps 0.6 of its relevance: it is not a client service; so does one that says it
+"does not provide direct services" or "does not accept applications" (a pointer elsewhere). That is read from the
 description's opening (before any list of programmes), in sentences that name no individual
 clients ("for employers and job seekers" is a client service; "6) TRAINING: for professionals"
 is one programme of many), and the agencies clients are referred to are not its users. A
@@ -123,6 +125,10 @@ _ORGANIZATION_FACTOR = 0.6  # a service whose users are organisations is not a c
 _PROGRAMME_LIST = re.compile(r"\bSERVICES\s*:|(?:^|\s)1\)\s", re.I)
 """Where a description's list of programmes starts: an organisation-facing item there
 ("6) TRAINING: Provides training to professionals") is one programme, not whom it serves."""
+_PROGRAMME_HEADING = re.compile(r"(?:^|\s)\d{1,2}\)\s*([A-Za-z][\w &/,'.-]{2,60}?)\s*:", re.M)
+"""A numbered programme heading in a description ("3) TRANSPORTATION: Arranges rides ..."):
+the need it names is one the service runs a programme for, not a passing mention."""
+_HEADED_FLOOR = _FIELD_CAP["description"][0]  # a programme named in a heading: at least a fit
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
 _CLIENTS_NAMED = re.compile(
     r"\b(?:individuals|persons|people|famil(?:y|ies)|residents|clients|consumers|patients|"
@@ -517,6 +523,13 @@ def relevance_table(
                         context.add(cat)
                         continue
                     scores[cat] += w if kind == _KEYWORD else w * _SYNONYM_WEIGHT
+        # a numbered programme whose heading names a need is a programme the service runs for
+        # it: however many other programmes dilute the description, its evidence for that need
+        # is at least the description's spread cap (a fit, not a passing mention)
+        headed: set[int] = set()
+        for heading in _PROGRAMME_HEADING.findall(t.description):
+            for _, resolved in _field_hits(comp, heading)[1].values():
+                headed.update(cat for cat, kind in resolved if kind not in (_NEGATIVE, _CONTEXT))
         rel = [0.0] * n_cat
         kind_of = [0] * n_cat
         # a field's focus: the share of its top-level category evidence that is this one's
@@ -540,6 +553,8 @@ def relevance_table(
             extra = sum(v for v, _ in parts[1:3])
             rel[c] = min(1.0, best + _CORROBORATION * extra * (1.0 - best))
             kind_of[c] = kind if best > 0 else 0
+            if c in headed and rel[c] < _HEADED_FLOOR:
+                rel[c], kind_of[c] = _HEADED_FLOOR, 5
         for c in reg.bottom_up:  # a child lifts its parent (by the child's parent_lift)
             p = reg.parent[c]
             if p >= 0 and reg.lift[c] * rel[c] > rel[p]:

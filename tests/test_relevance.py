@@ -1443,3 +1443,20 @@ def test_asking_for_legal_help_implies_low_income_for_targeting():
     has, not_has = client_populations(rm.ClientProfile(age=33, needs=["legal"]))
     legal = need_populations("legal", cats)
     assert population_one(targets, has | legal, not_has - legal) > NEUTRAL
+
+
+def test_eligibility_naming_only_organisations_makes_a_service_organisation_facing():
+    # a surplus-food programme whose eligibility is "Pantry or outreach center." serves pantries,
+    # not hungry people: it keeps only part of its food relevance; one whose eligibility also
+    # names people, or asks for an agency's referral, stays a client service
+    code = ((AIRS, "BD-1800.2000", None),)
+    texts = [
+        ServiceText("Food Program", "Surplus food.", "", code, "", "Pantry or outreach center."),
+        ServiceText("Food Program", "Surplus food.", "", code, "", ""),
+        ServiceText("Food Program", "Surplus food.", "", code, "", "Persons or agencies."),
+        ServiceText("Food Program", "Surplus food.", "", code, "", "Requires an agency referral."),
+        *_filler(30),
+    ]
+    org, plain, persons, referred = _relevance(texts, "food")[:4]
+    assert org < 0.7 * plain
+    assert persons == plain == referred

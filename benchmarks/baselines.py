@@ -173,7 +173,14 @@ class PythonLoopMatcher:
             )
             application = service.application_process or ""
             texts.append(
-                ServiceText(service.name, service.description or "", keywords, terms, application)
+                ServiceText(
+                    service.name,
+                    service.description or "",
+                    keywords,
+                    terms,
+                    application,
+                    service.eligibility_description or "",
+                )
             )
             audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
             self.targets[service.id] = service_targets(

@@ -145,7 +145,14 @@ def reference_match(
         terms = tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service))
         application = service.application_process or ""
         texts.append(
-            ServiceText(service.name, service.description or "", keywords, terms, application)
+            ServiceText(
+                service.name,
+                service.description or "",
+                keywords,
+                terms,
+                application,
+                service.eligibility_description or "",
+            )
         )
     relevance: dict[tuple[int, str], float] = {
         (row, cat): r for row, cat, r, _ in relevance_table(texts, categories, floor=0.15).rows()

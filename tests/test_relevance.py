@@ -1468,3 +1468,20 @@ def test_a_numbered_programme_heading_that_names_a_need_is_at_least_a_fit():
     assert ride[0] >= 0.4 > ride.get(1, 0.0)
     # the floor lifts no need above a fit: a focused service keeps its own, higher relevance
     assert ride[2] > ride[0]
+
+
+def test_eligibility_naming_only_organisations_makes_a_service_organisation_facing():
+    # a surplus-food programme whose eligibility is "Pantry or outreach center." serves pantries,
+    # not hungry people: it keeps only part of its food relevance; one whose eligibility also
+    # names people, or asks for an agency's referral, stays a client service
+    code = ((AIRS, "BD-1800.2000", None),)
+    texts = [
+        ServiceText("Food Program", "Surplus food.", "", code, "", "Pantry or outreach center."),
+        ServiceText("Food Program", "Surplus food.", "", code, "", ""),
+        ServiceText("Food Program", "Surplus food.", "", code, "", "Persons or agencies."),
+        ServiceText("Food Program", "Surplus food.", "", code, "", "Requires an agency referral."),
+        *_filler(30),
+    ]
+    org, plain, persons, referred = _relevance(texts, "food")[:4]
+    assert org < 0.7 * plain
+    assert persons == plain == referred

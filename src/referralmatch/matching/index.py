@@ -396,6 +396,7 @@ class DirectoryIndex:
                     keywords,
                     triples,
                     service.application_process or "",
+                    service.eligibility_description or "",
                 )
             )
 

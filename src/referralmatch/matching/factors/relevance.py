@@ -28,8 +28,9 @@ a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords 
 need that a numbered programme heading names ("3) TRANSPORTATION: Arranges rides ...") is at
 least 0.4: the service runs a programme for it, however many others dilute the description.
 A service whose users are organisations ("allowing stores to benefit from tax breaks", "for
-employers") keeps 0.6 of its relevance: it is not a client service; so does one that says it
-"does not provide direct services" or "does not accept applications" (a pointer elsewhere). That is read from the
+employers", or an eligibility text naming only organisations: "Pantry or outreach center.")
+keeps 0.6 of its relevance: it is not a client service; so does one that says it "does not
+provide direct services" or "does not accept applications" (a pointer elsewhere). That is read from the
 description's opening (before any list of programmes), in sentences that name no individual
 clients ("for employers and job seekers" is a client service; "6) TRAINING: for professionals"
 is one programme of many), and the agencies clients are referred to are not its users. A
@@ -136,6 +137,37 @@ _CLIENTS_NAMED = re.compile(
     r"homeowners|victims|survivors)\b",
     re.I,
 )
+_ORGANIZATION_USERS = re.compile(
+    r"\b(?:organi[sz]ations?|agenc(?:y|ies)|pantr(?:y|ies)|food banks?|non-?profits?|501\s*\(?c\)?\s*\(?3\)?"
+    r"|providers?|businesses|corporations?|employers|schools|churches|institutions|community groups)\b",
+    re.I,
+)
+_PERSONS_ELIGIBLE = re.compile(
+    r"\b(?:anyone|everyone|any(?:body| person)|public|individuals?|persons?|people|famil(?:y|ies)|"
+    r"residents?|clients?|consumers|patients|job ?seekers|child(?:ren)?|youth|teens?|adults?|"
+    r"seniors?|elderly|parents?|women|men|veterans|students?|tenants|homeowners|victims|survivors|"
+    r"ages|households?)\b|\bages?\s+\d|\breferr|\bno\s+(?:\w+\s+)?(?:businesses|organi[sz]ations|agencies)\b",
+    re.I,
+)
+"""Eligibility that names only organisations ("Pantry or outreach center.", "Non-profit
+organizations.", "Agencies, businesses, schools and community organizations.", "Must be 18 or
+older to become a day care provider") says the service's users are organisations; one that also
+names people ("Persons ages 16 and older or agencies.", "Adult job seekers and employers"), asks
+for an agency's referral, or refuses organisations ("No businesses.") does not."""
+
+
+def _organizations_eligible(eligibility: str) -> bool:
+    """Whether a service's eligibility text names organisations as its users and no person.
+
+    >>> _organizations_eligible("Pantry or outreach center."), _organizations_eligible("Serves pantries statewide.")
+    (True, True)
+    >>> _organizations_eligible("Persons ages 16 and older or agencies."), _organizations_eligible("Requires a referral from a lead agency.")
+    (False, False)
+    """
+    named = _ORGANIZATION_USERS.search(eligibility)
+    return bool(named) and not _PERSONS_ELIGIBLE.search(eligibility)
+
+
 _REFERRED_TO = re.compile(r"\b(?:referrals?|refers?|referring|referred|links?|linking|connects?)\W+(?:\w+\W+){0,2}$", re.I)
 _REFERRAL_ONLY = re.compile(
     r"^\W*(?:overview:\s*)?(?:provides|offers)\s+(?:information\s*,?\s*(?:and|&)\s*referrals?|referrals?)"
@@ -226,6 +258,9 @@ class ServiceText:
     application: str = ""
     """How to apply (HSDS ``application_process``): a referral it requires may lower relevance
     (the category's ``referral_gate``)."""
+    eligibility: str = ""
+    """Who may use it (HSDS ``eligibility_description``): one naming only organisations
+    ("Pantry or outreach center.") makes it organisation-facing (:func:`_organizations_eligible`)."""
 
 
 @dataclass(frozen=True)
@@ -568,7 +603,11 @@ def relevance_table(
         for c, caps in reg.caps.items():  # codes that say "not quite this need" cap it
             if rel[c] > 0 and airs_codes:
                 rel[c] = min(rel[c], _capped(airs_codes, c, caps, reg))
-        if _for_organizations(t.description) or _FOR_ORGANIZATIONS.search(t.name):
+        if (
+            _for_organizations(t.description)
+            or _FOR_ORGANIZATIONS.search(t.name)
+            or _organizations_eligible(t.eligibility)
+        ):
             rel = [r * _ORGANIZATION_FACTOR for r in rel]
         if _REFERRAL_ONLY.search(t.description):
             rel = [r * _REFERRAL_FACTOR for r in rel]

@@ -1479,3 +1479,17 @@ def test_an_age_group_named_beside_a_condition_narrows_without_matching():
     # an HIV clinic with no age group stays a match for a client with HIV of any age
     clinic = service_targets("HIV Clinic", "", "", ((AIRS, "LT-1750.0500", None),))
     assert ALL_OF not in clinic
+
+
+def test_consumer_run_centres_are_peer_support():
+    """A mental-health "consumer-run" or "peer-run" centre is run by people with lived
+    experience for their peers: peer support, whatever else its description lists."""
+    texts = [
+        ServiceText(
+            "Drop-In", "Consumer run drop-in center for adults with mental illness.", "", ()
+        ),
+        ServiceText("Drop-In", "Drop-in center for adults with mental illness.", "", ()),
+        *_filler(20),
+    ]
+    got = _relevance(texts, "support_groups")
+    assert got[0] > got[1]

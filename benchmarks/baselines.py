@@ -391,16 +391,18 @@ scored AS (
              WHEN (u.lang & CAST($lang_mask AS UBIGINT)) <> 0 OR u.teaches_english THEN 1.0
              WHEN u.interp OR (u.lang & CAST($related_mask AS UBIGINT)) <> 0 THEN 0.7
              WHEN u.lang_listed THEN 0.0 ELSE {lang_unknown} END AS f_lang,
-        greatest(least(CASE WHEN (u.pop & {gender_mask}) <> 0
+        greatest(least(CASE WHEN (u.pop & {all_of_mask}) <> 0
+                  AND (u.pop & ~{other_mask} & ~{required_skip} & CAST(n_not AS UBIGINT)) <> 0 THEN {mismatch}
+             WHEN (u.pop & {gender_mask}) <> 0
                   AND (u.pop & {gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              WHEN (u.named & u.pop & ~{other_mask}) <> 0
                   AND (u.named & u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              WHEN (u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN
-                  CASE WHEN (u.named & u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0
-                       THEN {matched}
-                       WHEN (u.pop & {all_of_mask}) <> 0
+                  CASE WHEN (u.pop & {all_of_mask}) <> 0
                             AND (u.pop & ~{other_mask} & ~{required_skip} & ~CAST(n_has AS UBIGINT)) <> 0
-                       THEN {partial} ELSE {matched_unnamed} END
+                       THEN {partial}
+                       WHEN (u.named & u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0
+                       THEN {matched} ELSE {matched_unnamed} END
              WHEN (u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN {matched_broad}
              WHEN (u.pop & ~{other_mask}) = 0 THEN {neutral}
              WHEN (u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}

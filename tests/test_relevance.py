@@ -1485,3 +1485,53 @@ def test_eligibility_naming_only_organisations_makes_a_service_organisation_faci
     org, plain, persons, referred = _relevance(texts, "food")[:4]
     assert org < 0.7 * plain
     assert persons == plain == referred
+
+
+def test_an_age_group_named_beside_a_condition_narrows_without_matching():
+    """A "Pediatric AIDS Program" is for young people *with* HIV: the age group its name gives
+    rules out an adult, but a young client not known to have HIV is no match (neutral); a young
+    client with HIV is a full match. A named match in an all-of service is partial too."""
+    from referralmatch.matching.factors.population import (
+        ALL_OF,
+        MATCHED,
+        MISMATCH,
+        NAMED_SHIFT,
+        NEUTRAL,
+        named_targets,
+        population_factor,
+        population_mask,
+    )
+
+    name = "Pediatric AIDS Program"
+    targets = service_targets(name, "", "", ((AIRS, "LT-1750.0500", None),))
+    assert {"youth", "hiv", ALL_OF} <= targets
+    named = named_targets(name)
+    mask = np.array([population_mask(targets) | population_mask(named) << NAMED_SHIFT], np.uint64)
+    clients = (
+        (rm.ClientProfile(age=17, situations=["youth", "homeless"]), NEUTRAL),
+        (rm.ClientProfile(age=22, gender="female", situations=["pregnant"]), NEUTRAL),
+        (rm.ClientProfile(age=19, situations=["hiv"]), MATCHED),
+        (rm.ClientProfile(age=45, situations=["hiv"]), MISMATCH),
+    )
+    for client, want in clients:
+        has, not_has = client_populations(client)
+        assert population_one(targets, has, not_has, named=named) == want, client
+        got = population_factor(mask, population_mask(has), population_mask(not_has))[0]
+        assert got == want, client
+    # an HIV clinic with no age group stays a match for a client with HIV of any age
+    clinic = service_targets("HIV Clinic", "", "", ((AIRS, "LT-1750.0500", None),))
+    assert ALL_OF not in clinic
+
+
+def test_consumer_run_centres_are_peer_support():
+    """A mental-health "consumer-run" or "peer-run" centre is run by people with lived
+    experience for their peers: peer support, whatever else its description lists."""
+    texts = [
+        ServiceText(
+            "Drop-In", "Consumer run drop-in center for adults with mental illness.", "", ()
+        ),
+        ServiceText("Drop-In", "Drop-in center for adults with mental illness.", "", ()),
+        *_filler(20),
+    ]
+    got = _relevance(texts, "support_groups")
+    assert got[0] > got[1]

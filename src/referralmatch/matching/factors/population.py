@@ -17,7 +17,10 @@ is one whose text names only a broad population ("Low income.") beside specific 
 senior citizens", "ex-offenders welcome") or excludes ("cannot help the homeless") is no target,
 whatever the codes say. An age group beside a health condition (HIV, a listed condition) only
 says which of the people with it are served: the condition is the target, and the age group is
-one only when the service's name says it ("Pediatric AIDS Program").
+one only when the service's name says it ("Pediatric AIDS Program"); even then it only narrows
+(the service is marked :data:`ALL_OF`: an adult is outside it, a young client not known to have
+the condition is no match). A client known to be outside any population of an :data:`ALL_OF`
+service is outside it; one in only some is a partial match, whether or not its name says them.
 
 The client's side is two sets: situations the client *has* (listed in ``situations``, with the
 situations whose services serve them too, or implied by a field: 60 or older is ``senior``, under 25 ``youth``, ``veteran=True``, a dependant makes
@@ -484,10 +487,16 @@ def service_targets(
         # (a paediatric HIV clinic, an Alzheimer's programme for older adults): the condition
         # is the target, and a client of that age alone is no match, unless the name says the age
         found -= _AGE_GROUPS - _text_targets(name)
+        # an age group the name gives beside a condition ("Pediatric AIDS Program") still only
+        # narrows: the service is for people of that age *with* the condition, so it rules out
+        # a client outside the age group but is no match for one of that age alone
+        narrowed = bool(found & _AGE_GROUPS)
+    else:
+        narrowed = False
     if (open_to_all or programme_codes or stated_elsewhere) and found:
         # the populations are some programmes': marked, not dropped
         found.add(OPEN_TO_ALL)
-    elif _all_of(eligibility, found):
+    elif narrowed or _all_of(eligibility, found):
         found.add(ALL_OF)
     return frozenset(found | communities)
 
@@ -723,7 +732,9 @@ def population_one(
         required = (
             targets - {ALL_OF, "women", "men", "condition"} - _COMMUNITY_KEYS - BROAD_SITUATIONS
         )
-        if out == MATCHED_UNNAMED and not required <= has:
+        if required & not_has:  # known to be outside one of them: outside the service's people
+            return MISMATCH
+        if out in (MATCHED, MATCHED_UNNAMED) and not required <= has:  # named or not
             return PARTIAL
         return out
     communities = targets & _COMMUNITY_KEYS
@@ -786,6 +797,8 @@ def population_factor(
     named_mismatch = (named_sit != 0) & ((named_sit & ~not_mask) == 0)
     out = np.where(gender_mismatch | named_mismatch, MISMATCH, out)
     required = sit & ~_CONDITION_MASK & ~broad
-    partial = ((low & _ALL_OF_MASK) != 0) & (out == MATCHED_UNNAMED) & ((required & ~has_mask) != 0)
+    partial = ((low & _ALL_OF_MASK) != 0) & (out >= MATCHED_UNNAMED) & ((required & ~has_mask) != 0)
     out = np.where(partial, PARTIAL, out)
+    outside = ((low & _ALL_OF_MASK) != 0) & ((required & not_mask) != 0)
+    out = np.where(outside, MISMATCH, out)
     return np.where((low & _OPEN_MASK) != 0, np.maximum(out, NEUTRAL), out)

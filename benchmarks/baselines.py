@@ -52,9 +52,11 @@ from referralmatch.matching.contact import (
 from referralmatch.matching.factors.access import (
     CAPACITY_SCORES,
     LANGUAGE_NOT_LISTED,
+    PRIVATE_PAY_LOW_INCOME,
     capacity_one,
     cost_one,
     language_one,
+    low_income_client,
 )
 from referralmatch.matching.factors.population import (
     ALL_OF,
@@ -218,6 +220,7 @@ class PythonLoopMatcher:
         max_km = float(client.max_travel_km or config.max_travel_km)
         client_langs = client_languages(client)
         client_ins = insurance_kinds(client.insurance or ())
+        low_income = low_income_client(client, config.poverty_year)
         client_plans = insurer_keys(client.insurance or ())
         uninsured = tuple(client.insurance or ()) == ("uninsured",)
         client_mask = availability_mask(client.availability) if client.availability else None
@@ -334,6 +337,8 @@ class PythonLoopMatcher:
                             facts.fee_known,
                             facts.insurance,
                             client_ins,
+                            facts.private_pay,
+                            low_income,
                         ),
                         "schedule": schedule,
                         "capacity": capacity_one(facts.capacity),
@@ -413,6 +418,7 @@ scored AS (
         CASE WHEN u.free THEN 1.0
              WHEN (u.insurance & CAST($ins AS UTINYINT)) <> 0 THEN 0.9
              WHEN u.sliding THEN 0.8
+             WHEN u.private_pay AND $low_income THEN {private_low}
              WHEN u.fee_known THEN 0.3 ELSE 0.5 END AS f_cost,
         CASE WHEN NOT u.has_schedule THEN 0.5
              WHEN $wanted = 0 THEN 1.0
@@ -522,6 +528,7 @@ class DuckDBMatcher:
             "free": ix.s_free[s],
             "sliding": ix.s_sliding[s],
             "fee_known": ix.s_fee_known[s],
+            "private_pay": ix.s_private_pay[s],
             "insurance": ix.s_insurance[s],
             "capacity_score": CAPACITY_SCORES[ix.s_capacity[s]],
             "has_schedule": ix.s_has_schedule[s],
@@ -558,6 +565,7 @@ class DuckDBMatcher:
             inactive_ok="TRUE" if self.config.include_inactive else "FALSE",
             language_filter="WHERE f_lang > 0" if self.config.require_language else "",
             lang_unknown=repr(LANGUAGE_NOT_LISTED),
+            private_low=repr(PRIVATE_PAY_LOW_INCOME),
             gender_mask=population_mask(["women", "men"]),
             community_mask=population_mask(COMMUNITIES),
             other_mask=population_mask(["women", "men", *COMMUNITIES, OPEN_TO_ALL, ALL_OF]),
@@ -652,6 +660,7 @@ class DuckDBMatcher:
                 related_languages(languages, self.index.languages)
             ),
             "ins": insurance_bits(kinds),
+            "low_income": low_income_client(client, config.poverty_year),
             "uninsured": tuple(client.insurance or ()) == ("uninsured",),
             "blocked_plans": blocked,
             "min_fit": config.min_need_fit,

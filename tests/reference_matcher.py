@@ -20,7 +20,13 @@ from referralmatch.eligibility import evaluate, rules_for_service, summarize
 from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
 from referralmatch.matching.config import MatchConfig
 from referralmatch.matching.contact import contact_mode
-from referralmatch.matching.factors.access import capacity_one, cost_one, language_one, soon_one
+from referralmatch.matching.factors.access import (
+    capacity_one,
+    cost_one,
+    language_one,
+    low_income_client,
+    soon_one,
+)
 from referralmatch.matching.factors.population import (
     client_populations,
     named_targets,
@@ -132,6 +138,7 @@ def reference_match(
     max_km = float(client.max_travel_km or config.max_travel_km)
     client_langs = client_languages(client)
     client_ins = insurance_kinds(client.insurance or ())
+    low_income = low_income_client(client, config.poverty_year)
     client_mask = availability_mask(client.availability) if client.availability else None
     on = at.date() if at is not None else None
     client_has, client_not = client_populations(client, on)
@@ -298,6 +305,8 @@ def reference_match(
                         facts.fee_known,
                         facts.insurance,
                         client_ins,
+                        facts.private_pay,
+                        low_income,
                     ),
                     "schedule": schedule,
                     "capacity": capacity_one(facts.capacity),

@@ -469,3 +469,22 @@ def test_a_payer_list_ending_in_none_or_no_income_serves_those_without_coverage(
     assert read_cost("Insurance: none accepted").fee == "unknown"
     assert read_cost("$20, none for members").fee == "fee"
     assert read_cost("Medicaid, none of the others").fee == "fee"
+
+
+def test_market_rate_private_pay_is_told_from_nominal_fees() -> None:
+    # hourly or daily care rates and "private pay" as the way to pay are market-rate care; a few
+    # dollars a ride or night, a payer list naming private pay, or other funding are not
+    from referralmatch.matching.facts import read_private_pay
+
+    for text in ("Regular services, $16/hour weekdays (minimum 3 hours).", "$220/day. Private pay.",
+                 "Private pay only.", "Self pay.", "$75.00 a day.", "Hourly rate applies."):  # fmt: skip
+        assert read_private_pay(text, read_cost(text).fee, read_cost(text).insurance), text
+    for text in ("$2.50 per ticket", "$10 per night.", "Medicare, Medicaid and private pay.",
+                 "DDA and private pay.", "Can offer state funding for income eligible persons. "
+                 "Also accepts private pay.", "Sliding fee scale, $35/hr.", "$480/month."):  # fmt: skip
+        assert not read_private_pay(text, read_cost(text).fee, read_cost(text).insurance), text
+    hourly = Service(id="s", organization_id="o", name="Companion care",
+                     fees_description="Straight fee of $17.75/hour.")  # fmt: skip
+    assert service_facts(hourly).private_pay
+    nominal = hourly.model_copy(update={"fees_description": "$2 per ride"})
+    assert not service_facts(nominal).private_pay

@@ -286,3 +286,33 @@ def test_a_service_known_only_by_a_zip_is_in_reach_of_the_county_its_name_says_i
     davis = folsom.model_copy(update={"location": rm.Place(postal_code="95616"), "max_travel_km": 50})
     elsewhere = matcher.match(davis)  # Yolo County: not the county the name gives
     assert not elsewhere.matches and "out_of_area" in elsewhere.excluded[0].codes
+
+
+def test_market_rate_private_pay_scores_low_on_cost_for_a_low_income_client_only() -> None:
+    # a low-income client (at or under 200% FPL, or low_income) cannot afford hourly private-pay
+    # care; a nominal fare is any fee; a client with a higher income scores both as fees apply
+    lat, lon = 38.5800, -121.4900
+    fees = {"s0": "Straight fee of $18/hour, 3 hour minimum.", "s1": "$2.50 per ride."}
+    directory = rm.Directory(
+        organizations=[Organization(id="o", name="Org")],
+        services=[Service(id=k, organization_id="o", name="Senior Ride Program", status="active",
+                          description="Rides to medical appointments for seniors.",
+                          fees_description=v) for k, v in fees.items()],
+        locations=[Location(id="l", latitude=lat, longitude=lon)],
+        service_at_locations=[ServiceAtLocation(id=f"sl{k}", service_id=k, location_id="l") for k in fees],
+    )  # fmt: skip
+    matcher = rm.Matcher(directory)
+    place = rm.Place(latitude=lat, longitude=lon)
+    cases = ((13_500, [], True), (None, ["low_income"], True), (90_000, [], False))
+    for income, situations, low in cases:
+        client = rm.ClientProfile(location=place, needs=["transportation"], annual_income=income,
+                                  household_size=1, situations=situations)  # fmt: skip
+        result = matcher.match(client)
+        cost = {m.service_id: next(f for f in m.factors if f.name == "cost")
+                for m in result.matches}  # fmt: skip
+        assert cost["s1"].value == 0.3
+        assert cost["s0"].value == (0.1 if low else 0.3)
+        assert "private pay" in cost["s0"].detail
+        if low:
+            assert [m.service_id for m in result.matches] == ["s1", "s0"]
+        _assert_same(result, reference_match(directory, client, limit=5))

@@ -105,6 +105,8 @@ weights for this client (see :meth:`MatchConfig.weights`); ``warnings`` say what
     at: datetime | None = None
     warnings: tuple[str, ...] = ()
     location_unresolved: bool = False
+    low_income: bool = False
+    """The client is low-income (see :func:`~.factors.access.low_income_client`)."""
     verdicts: dict[int, Verdicts] = field(default_factory=dict)
     coverage: dict[int, bool | None] = field(default_factory=dict)
     facts: dict[frozenset[str], dict[int, Verdicts]] = field(default_factory=dict)

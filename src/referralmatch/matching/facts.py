@@ -44,6 +44,7 @@ __all__ = [
     "insurer_keys",
     "read_cost",
     "read_interpretation",
+    "read_private_pay",
     "service_facts",
 ]
 
@@ -662,6 +663,53 @@ def _decide(signals: list[tuple[Fee, int]], weak_fee: bool) -> Fee:
     return "fee" if weak_fee else "unknown"
 
 
+# Market-rate care: a charge priced by the hour or day of care ("$16/hour", "$75.00 a day",
+# "$220/day") or paid only privately ("Private pay.", "Self pay only"). A few dollars a day is a
+# nominal program fee, not a care rate, so a time rate counts from _CARE_RATE_MIN dollars.
+_TIME_RATE = re.compile(
+    r"\$\s?(\d[\d,]*(?:\.\d+)?)\s*(?:/\s*|per\s+|an?\s+)(?:hours?|hrs?|days?)\b", re.I
+)
+_RATE_WORDS = re.compile(r"\b(?:hourly|daily) (?:rates?|fees?|charges?)\b|\bper diem\b", re.I)
+# Private or self pay as THE way to pay: opening a sentence or "only", not one payer in a list
+# ("DDA and private pay", "Purchase of Care, private pay", "also accepts private pay").
+_PRIVATE_PAY = re.compile(
+    r"(?:^|[.;:]\s*)(?:private|self)[- ]?pay(?:ment|ing)?\b|\b(?:private|self)[- ]?pay(?:ment)? only\b",
+    re.I,
+)
+# Other funding named: the client need not pay the rate ("state funding for income eligible").
+_FUNDED = re.compile(
+    r"\bfund(?:ing|ed)\b|\bsubsid|\bvouchers?\b|\bscholarships?\b|\bfinancial aid\b", re.I
+)
+_CARE_RATE_MIN = 10.0
+
+
+def read_private_pay(text: str | None, fee: Fee, insurance: frozenset[str]) -> bool:
+    """Whether a fee text asks market-rate private payment: fees apply (no sliding scale, waiver
+    or subsidy; not free), no insurance or public coverage is accepted, and the charge is a care
+    rate by the hour or day (from ``_CARE_RATE_MIN`` dollars) or private/self pay is how it is paid.
+
+    >>> read_private_pay("$16/hour weekdays (minimum 3 hours)", "fee", frozenset())
+    True
+    >>> read_private_pay("Private pay. Medicare. Medicaid.", "fee", frozenset({"medicare"}))
+    False
+    >>> read_private_pay("Private pay only.", "fee", frozenset()), read_private_pay("DDA and private pay.", "fee", frozenset())
+    (True, False)
+    >>> read_private_pay("$10 per night", "fee", frozenset()), read_private_pay("$2.50 a ride", "fee", frozenset())
+    (False, False)
+    """
+    if fee != "fee" or insurance or not text or _FUNDED.search(text):
+        return False
+    if _PRIVATE_PAY.search(text) or _RATE_WORDS.search(text):
+        return True
+    for m in _TIME_RATE.finditer(text):
+        try:
+            if float(m.group(1).replace(",", "")) >= _CARE_RATE_MIN:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def cost_text(facts: ServiceFacts | CostReading) -> str:
     """The cost in words, for an explanation.
 
@@ -827,7 +875,8 @@ class ServiceFacts:
     ``fee``. ``languages_listed`` is False when the languages are not a full list (none given,
     or only those a note names besides the directory's own): other languages are unknown.
     ``teaches_english``: it teaches English to speakers of other languages (ESL/ESOL classes), so
-    a client's other language is no barrier to it."""
+    a client's other language is no barrier to it. ``private_pay``: market-rate private payment
+    (see :func:`read_private_pay`), which a low-income client cannot afford."""
 
     languages: frozenset[str]
     interpretation: bool
@@ -840,6 +889,7 @@ class ServiceFacts:
     insurers: frozenset[str] = frozenset()
     languages_listed: bool = True
     teaches_english: bool = False
+    private_pay: bool = False
 
     @property
     def free(self) -> bool:
@@ -916,6 +966,7 @@ def service_facts(
     elif amounts and fee == "free" and max(amounts) > 0:
         fee = "fee"
     rules = read_cost(service.eligibility_description, eligibility=True)
+    private_pay = read_private_pay(money_text, fee, cost.insurance | rules.insurance)
     capacity: Capacity = "unknown"
     if service.capacities:
         available = sum(c.available for c in service.capacities)
@@ -946,4 +997,5 @@ def service_facts(
         insurance_required=cost.insurance_required or rules.insurance_required,
         plan_only=cost.plan_only or rules.plan_only,
         insurers=cost.insurers | rules.insurers,
+        private_pay=private_pay,
     )

@@ -224,6 +224,7 @@ class DirectoryIndex:
     s_free: npt.NDArray[np.bool_]
     s_sliding: npt.NDArray[np.bool_]
     s_fee_known: npt.NDArray[np.bool_]
+    s_private_pay: npt.NDArray[np.bool_]
     s_insurance: npt.NDArray[np.uint8]
     s_insurance_required: npt.NDArray[np.bool_]
     s_plan_only: npt.NDArray[np.int16]  # index into plan_keys, -1 for none
@@ -482,6 +483,7 @@ class DirectoryIndex:
             s_free=np.array([f.free for f in facts], dtype=np.bool_),
             s_sliding=np.array([f.sliding_scale for f in facts], dtype=np.bool_),
             s_fee_known=np.array([f.fee_known for f in facts], dtype=np.bool_),
+            s_private_pay=np.array([f.private_pay for f in facts], dtype=np.bool_),
             s_insurance=np.array([insurance_bits(f.insurance) for f in facts], dtype=np.uint8),
             s_insurance_required=np.array([f.insurance_required for f in facts], dtype=np.bool_),
             s_plan_only=np.array(

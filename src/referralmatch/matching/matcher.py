@@ -57,7 +57,7 @@ from .context import (
     PlaceColumns,
     UnitCodes,
 )
-from .factors.access import CAPACITY_CODES, CAPACITY_SCORES
+from .factors.access import CAPACITY_CODES, CAPACITY_SCORES, low_income_client
 from .factors.population import (
     client_populations,
     need_populations,
@@ -227,6 +227,7 @@ class Matcher:
             at=at,
             warnings=resolution.warnings if resolution is not None else (),
             location_unresolved=resolution is not None and place is None,
+            low_income=low_income_client(client, self.config.poverty_year),
         )
 
     def need_categories(self, need: Need, situations: Iterable[str] = ()) -> list[tuple[str, float]]:
@@ -357,7 +358,7 @@ class Matcher:
                 if u.language is not None
                 else tables.language(sp, ctx.lang_mask, ctx.has_languages, ctx.related_mask)
             ),
-            "cost": tables.cost(sp, ctx.insurance),
+            "cost": tables.cost(sp, ctx.insurance, ctx.low_income),
             "schedule": tables.schedule(
                 sp, ctx.avail, None if ctx.at is None else hours_until_open(index, sp, ctx.at)
             ),

@@ -21,6 +21,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from ...eligibility.poverty import DEFAULT_YEAR, percent_of_poverty, region_for_state
+from ...models.client import ClientProfile
 from ..context import BoolArray, FloatArray
 from ..facts import Capacity
 
@@ -28,6 +30,8 @@ __all__ = [
     "CAPACITY_CODES",
     "CAPACITY_SCORES",
     "LANGUAGE_NOT_LISTED",
+    "LOW_INCOME_PERCENT_FPL",
+    "PRIVATE_PAY_LOW_INCOME",
     "SOON_FLOOR",
     "SOON_HALF_LIFE_H",
     "capacity_one",
@@ -35,6 +39,7 @@ __all__ = [
     "cost_one",
     "language_factor",
     "language_one",
+    "low_income_client",
     "schedule_factor",
     "soon_factor",
     "soon_one",
@@ -106,21 +111,54 @@ def language_factor(
     return np.where(spoken, 1.0, np.where(related, 0.7, unknown))
 
 
+LOW_INCOME_PERCENT_FPL = 200.0
+"""A client at or under this percent of the poverty guideline is low-income (the usual line of
+"low-income" programmes)."""
+PRIVATE_PAY_LOW_INCOME = 0.1
+"""Cost factor of market-rate private-pay care (hourly or daily care rates, private pay only: see
+:func:`~referralmatch.matching.facts.read_private_pay`) for a low-income client, who cannot
+afford it; others score it as any fee (0.3)."""
+
+
+def low_income_client(client: ClientProfile, year: int = DEFAULT_YEAR) -> bool:
+    """Whether the client is low-income: ``low_income`` among the situations, or a stated annual
+    income at or under :data:`LOW_INCOME_PERCENT_FPL` of the poverty guideline for the household
+    (size 1 when not given).
+
+    >>> low_income_client(ClientProfile(annual_income=13500)), low_income_client(ClientProfile())
+    (True, False)
+    >>> low_income_client(ClientProfile(annual_income=60000, household_size=2))
+    False
+    """
+    if "low_income" in (client.situations or ()):
+        return True
+    if client.annual_income is None:
+        return False
+    size = client.household_size or 1
+    percent = percent_of_poverty(client.annual_income, size, year, region_for_state(client.state))
+    return percent <= LOW_INCOME_PERCENT_FPL
+
+
 def cost_one(
     free: bool,
     sliding: bool,
     fee_known: bool,
     insurance: frozenset[str],
     client_insurance: frozenset[str],
+    private_pay: bool = False,
+    low_income: bool = False,
 ) -> float:
     """Cost factor: free 1.0; accepts the client's insurance 0.9; sliding scale 0.8; fees unknown
-    0.5; otherwise 0.3."""
+    0.5; market-rate private pay for a low-income client :data:`PRIVATE_PAY_LOW_INCOME`;
+    otherwise 0.3."""
     if free:
         return 1.0
     if insurance & client_insurance:
         return 0.9
     if sliding:
         return 0.8
+    if private_pay and low_income:
+        return PRIVATE_PAY_LOW_INCOME
     return 0.3 if fee_known else 0.5
 
 
@@ -130,10 +168,14 @@ def cost_factor(
     fee_known: BoolArray,
     insurance_bits: npt.NDArray[np.uint8],
     client_bits: int,
+    private_pay: BoolArray | None = None,
+    low_income: bool = False,
 ) -> FloatArray:
     """Vectorised :func:`cost_one` over insurance bit masks."""
     accepted = (insurance_bits & np.uint8(client_bits)) != 0
     out = np.where(fee_known, 0.3, 0.5)
+    if private_pay is not None and low_income:
+        out = np.where(private_pay, PRIVATE_PAY_LOW_INCOME, out)
     out = np.where(sliding, 0.8, out)
     out = np.where(accepted, 0.9, out)
     return np.where(free, 1.0, out)

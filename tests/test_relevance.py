@@ -1485,3 +1485,23 @@ def test_eligibility_naming_only_organisations_makes_a_service_organisation_faci
     org, plain, persons, referred = _relevance(texts, "food")[:4]
     assert org < 0.7 * plain
     assert persons == plain == referred
+
+
+def test_a_sentence_naming_who_is_not_eligible_is_no_need_evidence():
+    # "Youth who are suicidal ... are NOT eligible" names whom a shelter turns away: it is no
+    # crisis or domestic-violence evidence for the service; a sentence that only mentions
+    # ineligibility on the way to what is offered ("for persons not eligible for ...") still counts
+    texts = [
+        ServiceText(
+            "Youth Home",
+            "Offers emergency shelter for youths. "
+            "Youth who are suicidal or in crisis are NOT eligible.",
+            "",
+            (),
+        ),
+        ServiceText("Crisis Line", "Crisis intervention for persons who are suicidal.", "", ()),
+        *_filler(30),
+    ]
+    crisis = _relevance(texts, "crisis")
+    assert crisis[0] == 0.0 < crisis[1]
+

@@ -1505,3 +1505,15 @@ def test_a_sentence_naming_who_is_not_eligible_is_no_need_evidence():
     crisis = _relevance(texts, "crisis")
     assert crisis[0] == 0.0 < crisis[1]
 
+
+def test_victims_of_a_list_ending_in_domestic_violence_are_dv_survivors():
+    # "Victims of incest, sexual assault, domestic violence": "victims of" governs every item
+    assert "dv_survivor" in service_targets(
+        "Abuse Services", "Victims of incest, sexual assault, domestic violence.", "", ()
+    )
+    assert "dv_survivor" in service_targets(
+        "Abuse Services", "Victims of rape and domestic violence.", "", ()
+    )
+    assert "dv_survivor" not in service_targets(
+        "Legal Aid", "Victims of fraud and identity theft.", "", ()
+    )

@@ -1535,3 +1535,35 @@ def test_consumer_run_centres_are_peer_support():
     ]
     got = _relevance(texts, "support_groups")
     assert got[0] > got[1]
+
+
+def test_a_sentence_naming_who_is_not_eligible_is_no_need_evidence():
+    # "Youth who are suicidal ... are NOT eligible" names whom a shelter turns away: it is no
+    # crisis or domestic-violence evidence for the service; a sentence that only mentions
+    # ineligibility on the way to what is offered ("for persons not eligible for ...") still counts
+    texts = [
+        ServiceText(
+            "Youth Home",
+            "Offers emergency shelter for youths. "
+            "Youth who are suicidal or in crisis are NOT eligible.",
+            "",
+            (),
+        ),
+        ServiceText("Crisis Line", "Crisis intervention for persons who are suicidal.", "", ()),
+        *_filler(30),
+    ]
+    crisis = _relevance(texts, "crisis")
+    assert crisis[0] == 0.0 < crisis[1]
+
+
+def test_victims_of_a_list_ending_in_domestic_violence_are_dv_survivors():
+    # "Victims of incest, sexual assault, domestic violence": "victims of" governs every item
+    assert "dv_survivor" in service_targets(
+        "Abuse Services", "Victims of incest, sexual assault, domestic violence.", "", ()
+    )
+    assert "dv_survivor" in service_targets(
+        "Abuse Services", "Victims of rape and domestic violence.", "", ()
+    )
+    assert "dv_survivor" not in service_targets(
+        "Legal Aid", "Victims of fraud and identity theft.", "", ()
+    )

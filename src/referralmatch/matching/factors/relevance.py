@@ -131,6 +131,29 @@ _PROGRAMME_HEADING = re.compile(r"(?:^|\s)\d{1,2}\)\s*([A-Za-z][\w &/,'.-]{2,60}
 the need it names is one the service runs a programme for, not a passing mention."""
 _HEADED_FLOOR = _FIELD_CAP["description"][0]  # a programme named in a heading: at least a fit
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+_EXCLUDED_WHO = re.compile(
+    r"\b(?:are|is|will)\s+not\s+(?:be\s+)?(?:eligible|accepted|admitted|served|allowed|permitted)\W*$"
+    r"|\b(?:are|is)\s+ineligible\W*$|\bcannot\s+be\s+(?:accommodated|served|accepted|admitted)\W*$",
+    re.I,
+)
+"""A sentence whose predicate shuts people out ("Youth who are suicidal, violent, chronic
+substance abusers or fire setters are NOT eligible."): it names whom the service does not take,
+not what it offers, so its phrases are no need evidence."""
+
+
+def _offered_text(description: str) -> str:
+    """A description without its sentences naming who is not eligible (:data:`_EXCLUDED_WHO`).
+
+    >>> _offered_text("Offers emergency shelter for youths. Youth who are suicidal are NOT eligible.")
+    'Offers emergency shelter for youths.'
+    >>> _offered_text("Free care for persons not eligible for Medical Assistance.")
+    'Free care for persons not eligible for Medical Assistance.'
+    """
+    sentences = _SENTENCE.split(description)
+    kept = [x for x in sentences if not _EXCLUDED_WHO.search(x.strip())]
+    return description if len(kept) == len(sentences) else " ".join(kept)
+
+
 _CLIENTS_NAMED = re.compile(
     r"\b(?:individuals|persons|people|famil(?:y|ies)|residents|clients|consumers|patients|"
     r"job ?seekers|children|youth|adults|seniors|parents|women|men|veterans|students|tenants|"
@@ -470,7 +493,7 @@ def relevance_table(
     for t in texts:
         per = {}
         for name, value in (("name", t.name), ("keywords", t.keywords),
-                            ("description", t.description)):  # fmt: skip
+                            ("description", _offered_text(t.description))):  # fmt: skip
             got = memo.get(value)
             if got is None:
                 got = _field_hits(comp, value)

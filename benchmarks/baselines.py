@@ -170,20 +170,7 @@ class PythonLoopMatcher:
         self.targets: dict[str, frozenset[str]] = {}
         for service in services:
             terms = tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service))
-            keywords = "; ".join(
-                a.value or "" for a in service.attributes if a.link_type == "keyword"
-            )
-            application = service.application_process or ""
-            texts.append(
-                ServiceText(
-                    service.name,
-                    service.description or "",
-                    keywords,
-                    terms,
-                    application,
-                    service.eligibility_description or "",
-                )
-            )
+            texts.append(ServiceText.of(service, terms))
             audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
             self.targets[service.id] = service_targets(
                 service.name,

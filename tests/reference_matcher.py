@@ -146,21 +146,8 @@ def reference_match(
     services = list(directory.services.values())
     texts = []
     for service in services:
-        keywords = "; ".join(
-            a.value or "" for a in service.attributes if a.link_type == "keyword"
-        )
         terms = tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service))
-        application = service.application_process or ""
-        texts.append(
-            ServiceText(
-                service.name,
-                service.description or "",
-                keywords,
-                terms,
-                application,
-                service.eligibility_description or "",
-            )
-        )
+        texts.append(ServiceText.of(service, terms))
     relevance: dict[tuple[int, str], float] = {
         (row, cat): r for row, cat, r, _ in relevance_table(texts, categories, floor=0.15).rows()
     }

@@ -374,9 +374,6 @@ class DirectoryIndex:
             else:
                 unit_rows.append((i, None))
             terms = directory.taxonomy_terms_of(service)
-            keywords = "; ".join(
-                a.value or "" for a in service.attributes if a.link_type == "keyword"
-            )
             triples = tuple((t.taxonomy, t.code, t.name) for t in terms)
             audience = "; ".join(
                 a.value or "" for a in service.attributes if a.link_type == "audience"
@@ -390,16 +387,7 @@ class DirectoryIndex:
                     service.description or "",
                 )
             ) | (population_mask(named_targets(service.name)) << NAMED_SHIFT)
-            text_rows.append(
-                ServiceText(
-                    service.name,
-                    service.description or "",
-                    keywords,
-                    triples,
-                    service.application_process or "",
-                    service.eligibility_description or "",
-                )
-            )
+            text_rows.append(ServiceText.of(service, triples))
 
         ranked_langs = [
             code for code, _ in sorted(lang_counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -71,11 +71,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from ...needs.categories import NeedCategories
+
+if TYPE_CHECKING:
+    from ...models.directory import Service
 from ...needs.classify import (
     _CONTEXT,
     _KEYWORD,
@@ -284,6 +288,21 @@ class ServiceText:
     eligibility: str = ""
     """Who may use it (HSDS ``eligibility_description``): one naming only organisations
     ("Pantry or outreach center.") makes it organisation-facing (:func:`_organizations_eligible`)."""
+
+    @classmethod
+    def of(
+        cls, service: Service, taxonomy: tuple[tuple[str | None, str | None, str | None], ...]
+    ) -> ServiceText:
+        """What relevance reads from a loaded service and its (taxonomy, code, name) triples."""
+        keywords = "; ".join(a.value or "" for a in service.attributes if a.link_type == "keyword")
+        return cls(
+            service.name,
+            service.description or "",
+            keywords,
+            taxonomy,
+            service.application_process or "",
+            service.eligibility_description or "",
+        )
 
 
 @dataclass(frozen=True)

@@ -1148,3 +1148,18 @@ def test_a_residence_for_one_gender_in_a_description_is_a_gender_restriction():
     # counselling "for women" names its clientele loosely: it never excludes on its own
     talk = Service(id="c", name="Counseling", description="Provides counseling for women.")
     assert all(not r.hard for r in rules_for_service(talk))
+
+
+def test_a_man_whose_pregnancy_is_not_given_is_judged_not_pregnant() -> None:
+    # "Children up to age 19, and pregnant women": a man of 38 living alone is neither, so the
+    # rule is unmet (it was "pregnancy unknown"); a transgender man's pregnancy stays unknown
+    from referralmatch.matching.filters import eligibility_profile
+
+    rules = parse("Children up to age 19, and pregnant women of any age.")
+    on = date(2026, 6, 1)
+    man = eligibility_profile(ClientProfile(age=38, gender="male", household_size=1), on)
+    assert man.pregnant is False
+    assert any(v.status == "unmet" for v in evaluate(rules, man))
+    trans = eligibility_profile(ClientProfile(age=38, gender="trans man", household_size=1), on)
+    assert trans.pregnant is None
+    assert not any(v.status == "unmet" for v in evaluate(rules, trans))

@@ -96,7 +96,8 @@ def eligibility_certainty(verdicts: Sequence[Verdict]) -> float:
 def eligibility_profile(client: ClientProfile, on: date) -> ClientProfile:
     """The profile eligibility rules are judged on: the client's own, with the situations other
     fields settle added (:meth:`ClientProfile.settled_situations`) and, from
-    :data:`NOT_PREGNANT_FROM_AGE`, not pregnant unless the profile says so.
+    :data:`NOT_PREGNANT_FROM_AGE` or for a client whose gender is ``male`` (not ``transgender
+    male``), not pregnant unless the profile says so.
 
     >>> from referralmatch.models.client import ClientProfile
     >>> p = eligibility_profile(ClientProfile(age=70, veteran=True), date(2026, 1, 1))
@@ -108,7 +109,9 @@ def eligibility_profile(client: ClientProfile, on: date) -> ClientProfile:
     update: dict[str, Any] = {}
     if settled != set(client.situations or ()):
         update["situations"] = tuple(sorted(settled))
-    if client.pregnant is None and age is not None and age >= NOT_PREGNANT_FROM_AGE:
+    if client.pregnant is None and (
+        (age is not None and age >= NOT_PREGNANT_FROM_AGE) or client.gender == "male"
+    ):
         update["pregnant"] = False
     return client.model_copy(update=update) if update else client
 

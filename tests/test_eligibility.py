@@ -1163,3 +1163,15 @@ def test_a_man_whose_pregnancy_is_not_given_is_judged_not_pregnant() -> None:
     trans = eligibility_profile(ClientProfile(age=38, gender="trans man", household_size=1), on)
     assert trans.pregnant is None
     assert not any(v.status == "unmet" for v in evaluate(rules, trans))
+
+
+def test_bare_pointer_to_the_notes_beside_rules_is_no_unknown_rule() -> None:
+    """"Also see notes" beside a rule adds no unknown requirement; a pointer alone stays one
+    unknown rule and a pointer with a topic ("See notes for income guidelines") stays unknown."""
+    assert [r.describe() for r in parse("Ages 18 and older. Also see notes.")] == ["age 18+"]
+    assert [r.kind for r in parse("Open to anyone. Also, see notes.")] == ["none"]
+    assert [r.kind for r in parse("Low income. (See notes).")] == ["income"]
+    assert [(r.kind, r.confidence) for r in parse("See notes.")] == [("other", 0.3)]
+    assert [(r.kind, r.confidence) for r in parse("Also see notes.")] == [("other", 0.3)]
+    topic = parse("Low income residents. See notes for Tax Assistance.")
+    assert [r.kind for r in topic] == ["income", "other"]

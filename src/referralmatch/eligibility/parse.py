@@ -971,8 +971,25 @@ _WELCOMED = re.compile(
 service takes among others, not a requirement."""
 
 
+_POINTER = re.compile(
+    r"(?:^|(?<=[,(])|(?<=\w\.))\s*\(?\s*(?:also\s*,?\s+)?(?:please\s+)?see\s+(?:the\s+)?"
+    r"(?:(?:service|program|individual|agency)\s+)?(?:notes?|services|programs?|descriptions?|below|above)\b"
+    r"(?P<topic>\s+(?:for|on|about|regarding)\b[^()]*)?\s*\)?\W*$",
+    _I,
+)
+"""A bare pointer to the notes beside other clauses ("Ages 18 and older. Also see notes.",
+"(See notes)") is no requirement itself: it adds no unknown rule. A pointer alone ("See
+notes.") stays one unknown rule, and one with a topic ("See notes for income guidelines")
+names a requirement written elsewhere, so it stays unknown too."""
+
+
 def _read_clause(text: str) -> list[Any]:
     c = _Clause(text, 0.5 if _QUALIFIER.search(_INELIGIBLE_FOR.sub(" ", text)) else 1.0)
+    pointer = _POINTER.search(text)
+    if pointer and pointer.group("topic"):  # "See notes for income guidelines": a rule not read
+        pointer = None
+    if pointer:
+        c.consume(pointer.span())
     _read_negations(c)
     _read_negated_ages(c)
     for m in c.matches(_WELCOMED):
@@ -1250,6 +1267,9 @@ def _parse_cached(text: str) -> tuple[Rule, ...]:
         except Exception:  # a parser bug must not stop a directory loading: keep the text
             rules.append(OtherRule(source_text=clause, text=clause, confidence=0.1))
     merged = _merge(cleaned, rules)
+    if not merged and any(_POINTER.search(part) for part in _clauses(readable)):
+        # only a pointer ("See notes."): the rule is written elsewhere, so it is unknown
+        return (OtherRule(source_text=cleaned, text=cleaned, confidence=0.3),)
     if exceptions:
         merged = _attach_exceptions(merged, exceptions)
     return tuple(merged)

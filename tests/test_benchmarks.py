@@ -95,27 +95,21 @@ def test_tabular_names() -> None:
     assert run.tabular_name("services") is None
 
 
-def test_baselines_score_market_rate_private_pay_as_referralmatch_does() -> None:
+def test_baselines_score_market_rate_private_pay_as_referralmatch_does(
+    private_pay_directory: rm.Directory,
+) -> None:
     # the Python-loop and DuckDB twins of the cost factor: hourly private pay is 0.1 for a
     # low-income client, 0.3 (fees apply) for others
-    from referralmatch.models import Location, Organization, Service, ServiceAtLocation
-
-    fees = {"s0": "Straight fee of $18/hour, 3 hour minimum.", "s1": "$2.50 per ride."}
-    directory = rm.Directory(
-        organizations=[Organization(id="o", name="Org")],
-        services=[Service(id=k, organization_id="o", name="Senior Ride Program", status="active",
-                          description="Rides to medical appointments for seniors.",
-                          fees_description=v) for k, v in fees.items()],
-        locations=[Location(id="l", latitude=38.58, longitude=-121.49)],
-        service_at_locations=[ServiceAtLocation(id=f"sl{k}", service_id=k, location_id="l") for k in fees],
-    )  # fmt: skip
+    directory = private_pay_directory
+    at = directory.locations["l"]
+    lat, lon = at.latitude, at.longitude
     index = DirectoryIndex.build(directory)
     matcher = rm.Matcher(index)
     loop = baselines.PythonLoopMatcher(directory)
     duck = baselines.DuckDBMatcher(index, directory.to_frames()["services"], threads=1)
     try:
         for income in (12_000, 90_000):
-            client = rm.ClientProfile(location=rm.Place(latitude=38.58, longitude=-121.49),
+            client = rm.ClientProfile(location=rm.Place(latitude=lat, longitude=lon),
                                       needs=["transportation"], annual_income=income)  # fmt: skip
             fast = baselines.ranked_from_result(matcher.match(client, limit=5))
             for got in (loop.match(client, limit=5), duck.match(client, limit=5)):

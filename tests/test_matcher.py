@@ -288,20 +288,15 @@ def test_a_service_known_only_by_a_zip_is_in_reach_of_the_county_its_name_says_i
     assert not elsewhere.matches and "out_of_area" in elsewhere.excluded[0].codes
 
 
-def test_market_rate_private_pay_scores_low_on_cost_for_a_low_income_client_only() -> None:
+def test_market_rate_private_pay_scores_low_on_cost_for_a_low_income_client_only(
+    private_pay_directory: rm.Directory,
+) -> None:
     # a low-income client (at or under 200% FPL, or low_income) cannot afford hourly private-pay
     # care; a nominal fare is any fee; a client with a higher income scores both as fees apply
-    lat, lon = 38.5800, -121.4900
-    fees = {"s0": "Straight fee of $18/hour, 3 hour minimum.", "s1": "$2.50 per ride."}
-    directory = rm.Directory(
-        organizations=[Organization(id="o", name="Org")],
-        services=[Service(id=k, organization_id="o", name="Senior Ride Program", status="active",
-                          description="Rides to medical appointments for seniors.",
-                          fees_description=v) for k, v in fees.items()],
-        locations=[Location(id="l", latitude=lat, longitude=lon)],
-        service_at_locations=[ServiceAtLocation(id=f"sl{k}", service_id=k, location_id="l") for k in fees],
-    )  # fmt: skip
+    directory = private_pay_directory
     matcher = rm.Matcher(directory)
+    at = directory.locations["l"]
+    lat, lon = at.latitude, at.longitude
     place = rm.Place(latitude=lat, longitude=lon)
     cases = ((13_500, [], True), (None, ["low_income"], True), (90_000, [], False))
     for income, situations, low in cases:

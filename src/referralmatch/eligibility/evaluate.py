@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..models.client import ClientProfile
 from ..models.results import EligibilityNote
-from .poverty import DEFAULT_YEAR, percent_of_poverty, region_for_state
+from .poverty import DEFAULT_YEAR, LOW_INCOME_PERCENT_FPL, percent_of_poverty, region_for_state
 from .rules import (
     AgeRule,
     DiagnosisRule,
@@ -73,7 +73,6 @@ _IDENTITY = {
     "female": "female", "transgender female": "female",
     "male": "male", "transgender male": "male",
 }  # fmt: skip
-_LOW_INCOME_PERCENT_FPL = 200.0  # a "low-income" client is one at or under 200% FPL (met, else unknown)
 
 FACTS_READ: dict[str, tuple[str, ...]] = {
     "age": ("age", "date_of_birth", "dependents_ages", "household_size", "pregnant", "situations"),
@@ -239,7 +238,7 @@ def _income(rule: IncomeRule, client: ClientProfile, year: int) -> tuple[Status,
     if rule.max_annual_income is not None and income <= rule.max_annual_income:
         return "met", "met"
     if rule.max_percent_fpl is not None or rule.qualitative:
-        limit = rule.max_percent_fpl if rule.max_percent_fpl is not None else _LOW_INCOME_PERCENT_FPL
+        limit = rule.max_percent_fpl if rule.max_percent_fpl is not None else LOW_INCOME_PERCENT_FPL
         rule_year = rule.year or year
         state = client.state
         size = client.household_size

@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -1361,12 +1361,24 @@ def description_eligibility(eligibility: str | None, description: str | None) ->
     >>> description_eligibility("Ages 18+.", "ELIGIBILITY: Adults with disabilities.")
     ''
     """
+    section = _eligibility_section(description)
+    if not section or not _nothing_clear(parse(eligibility)):
+        return ""
+    return section
+
+
+def _eligibility_section(description: str | None) -> str:
+    """The text under a description's own "ELIGIBILITY:" heading ("" when it has none)."""
     if not description or not isinstance(description, str):
         return ""
     section = _DESC_ELIGIBILITY.search(description)
-    if section is None or not all(isinstance(r, OtherRule) for r in parse(eligibility)):
-        return ""
-    return section.group(1).strip()
+    return section.group(1).strip() if section else ""
+
+
+def _nothing_clear(rules: Iterable[Rule]) -> bool:
+    """Whether an eligibility text's rules say nothing clear (none, or only unread text such as
+    "See notes."): then the description may say who the service is for."""
+    return all(isinstance(r, OtherRule) for r in rules)
 
 
 def _description_rules(description: str | None) -> list[Rule]:
@@ -1383,7 +1395,7 @@ def _description_rules(description: str | None) -> list[Rule]:
     """
     if not description or not isinstance(description, str):
         return []
-    section = _DESC_ELIGIBILITY.search(description)
+    section = _eligibility_section(description)
     if section:  # "ELIGIBILITY: ..." under its own heading: read like an eligibility field
         return [
             r.model_copy(
@@ -1393,7 +1405,7 @@ def _description_rules(description: str | None) -> list[Rule]:
                     "source_text": f"description: {r.source_text}",
                 }
             )
-            for r in parse(section.group(1))
+            for r in parse(section)
             if not isinstance(r, OtherRule)
         ]
     text = _overview(description)
@@ -1518,7 +1530,7 @@ def rules_for_service(service: Service) -> list[Rule]:
     ):
         text_rules = [*text_rules, _WIC_RULE]
     extra: list[Rule] = []
-    if all(isinstance(r, OtherRule) for r in text_rules):  # the eligibility text says nothing clear
+    if _nothing_clear(text_rules):
         covered = set()
         if service.minimum_age is not None or service.maximum_age is not None:
             covered.add("age")

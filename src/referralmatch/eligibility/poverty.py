@@ -28,6 +28,7 @@ from ..errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_YEAR",
+    "LOW_INCOME_PERCENT_FPL",
     "REGIONS",
     "Region",
     "available_years",
@@ -41,6 +42,9 @@ Region = Literal["contiguous", "alaska", "hawaii"]
 REGIONS: tuple[Region, ...] = ("contiguous", "alaska", "hawaii")
 DEFAULT_YEAR = 2026
 """The guideline year used when none is given (the latest in the table)."""
+LOW_INCOME_PERCENT_FPL = 200.0
+"""A household at or under this percent of its poverty guideline is low-income: the usual line
+of "low-income" programmes (a qualitative "low income" rule, the cost of private-pay care)."""
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,12 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from ...eligibility.poverty import DEFAULT_YEAR, percent_of_poverty, region_for_state
+from ...eligibility.poverty import (
+    DEFAULT_YEAR,
+    LOW_INCOME_PERCENT_FPL,
+    percent_of_poverty,
+    region_for_state,
+)
 from ...models.client import ClientProfile
 from ..context import BoolArray, FloatArray
 from ..facts import Capacity
@@ -111,9 +116,6 @@ def language_factor(
     return np.where(spoken, 1.0, np.where(related, 0.7, unknown))
 
 
-LOW_INCOME_PERCENT_FPL = 200.0
-"""A client at or under this percent of the poverty guideline is low-income (the usual line of
-"low-income" programmes)."""
 PRIVATE_PAY_LOW_INCOME = 0.1
 """Cost factor of market-rate private-pay care (hourly or daily care rates, private pay only: see
 :func:`~referralmatch.matching.facts.read_private_pay`) for a low-income client, who cannot

@@ -473,19 +473,24 @@ def _field_hits(
     return len(tokens), hits
 
 
+def _named_categories(comp: _Compiled, text: str) -> set[int]:
+    """The categories a short text (a programme heading, a referral clause's scope) names:
+    its phrase hits, not negative or context phrases."""
+    return {
+        cat
+        for _, resolved in _field_hits(comp, text)[1].values()
+        for cat, kind in resolved
+        if kind not in (_NEGATIVE, _CONTEXT)
+    }
+
+
 def _gated_families(comp: _Compiled, reg: _Registry, application: str) -> set[int]:
     """The top-level categories a referral requirement in ``application`` applies to: those a
     scoped clause names ("... required for the food pantry"), every one for a clause or a
     scope that names no need ("Must be referred by DSS", "for persons outside the county")."""
     out: set[int] = set()
     for scope in _referral_gates(application):
-        hits = _field_hits(comp, scope)[1].values() if scope else ()
-        named = {
-            reg.top[cat]
-            for _, resolved in hits
-            for cat, kind in resolved
-            if kind not in (_NEGATIVE, _CONTEXT)
-        }
+        named = {reg.top[cat] for cat in _named_categories(comp, scope)} if scope else set()
         out |= named or set(reg.top)
     return out
 
@@ -605,8 +610,7 @@ def relevance_table(
         # is at least the description's spread cap (a fit, not a passing mention)
         headed: set[int] = set()
         for heading in _PROGRAMME_HEADING.findall(t.description):
-            for _, resolved in _field_hits(comp, heading)[1].values():
-                headed.update(cat for cat, kind in resolved if kind not in (_NEGATIVE, _CONTEXT))
+            headed |= _named_categories(comp, heading)
         rel = [0.0] * n_cat
         kind_of = [0] * n_cat
         # a field's focus: the share of its top-level category evidence that is this one's
@@ -630,8 +634,8 @@ def relevance_table(
             extra = sum(v for v, _ in parts[1:3])
             rel[c] = min(1.0, best + _CORROBORATION * extra * (1.0 - best))
             kind_of[c] = kind if best > 0 else 0
-            if c in headed and rel[c] < _HEADED_FLOOR:
-                rel[c], kind_of[c] = _HEADED_FLOOR, 5
+            if c in headed and rel[c] < _HEADED_FLOOR:  # description evidence
+                rel[c], kind_of[c] = _HEADED_FLOOR, 3 + _FIELDS.index("description")
         for c in reg.bottom_up:  # a child lifts its parent (by the child's parent_lift)
             p = reg.parent[c]
             if p >= 0 and reg.lift[c] * rel[c] > rel[p]:

@@ -311,3 +311,20 @@ def test_market_rate_private_pay_scores_low_on_cost_for_a_low_income_client_only
         if low:
             assert [m.service_id for m in result.matches] == ["s1", "s0"]
         _assert_same(result, reference_match(directory, client, limit=5))
+
+
+def test_a_need_of_several_categories_with_no_unit_near_the_place_has_no_candidates() -> None:
+    # two categories, neither with a unit near a place in the Pacific: an empty result, not an
+    # IndexError from de-duplicating an empty concatenation (found by the Hypothesis equality test)
+    from referralmatch.geo import ResolvedPlace
+    from referralmatch.matching.candidates import candidates
+    from referralmatch.matching.index import DirectoryIndex
+    from referralmatch.synth import synthetic_directory
+
+    index = DirectoryIndex.build(synthetic_directory(200, seed=3))
+    far = ResolvedPlace(latitude=0.0, longitude=-150.0, postal_code=None, city=None, county=None,
+                        state=None, timezone=None, precision="coordinates")  # fmt: skip
+    units, fit, evidence = candidates(index, far, [("therapy", 1.0), ("emergency_shelter", 1.0)], 5.0)
+    assert len(units) == len(fit) == len(evidence) == 0
+    near = candidates(index, None, [("therapy", 1.0), ("emergency_shelter", 1.0)])[0]
+    assert len(near) > 0

@@ -80,7 +80,7 @@ def candidates(
             parts_u.append(member.units.astype(np.int64))
             parts_f.append(member.confidence.astype(np.float64) * weight)
             parts_e.append(member.evidence)
-    if not parts_u:
+    if sum(len(u) for u in parts_u) == 0:  # no category has a unit near the place
         return np.empty(0, np.int64), np.empty(0), np.empty(0, np.uint8)
     if len(parts_u) == 1:
         return parts_u[0], parts_f[0], parts_e[0]

@@ -488,3 +488,24 @@ def test_market_rate_private_pay_is_told_from_nominal_fees() -> None:
     assert service_facts(hourly).private_pay
     nominal = hourly.model_copy(update={"fees_description": "$2 per ride"})
     assert not service_facts(nominal).private_pay
+
+
+@pytest.mark.parametrize(
+    ("description", "application", "capacity"),
+    [
+        ("***WAITING LIST IS CLOSED UNTIL FURTHER NOTICE***  OVERVIEW: Pays part of the rent.", None, "full"),
+        ("Provides counseling. Not accepting new clients at this time.", None, "full"),
+        ("Transitional housing for 20 men.", "Wait list is currently closed.", "full"),
+        ("Provides counseling. Intake is closed on Fridays.", None, "unknown"),
+        ("Provides counseling. Offices closed on holidays.", None, "unknown"),
+        ("Places clients on a waiting list for vouchers.", None, "unknown"),
+    ],
+)
+def test_service_facts_reads_a_closed_intake_in_the_description(
+    description: str, application: str | None, capacity: str
+) -> None:
+    """A description or application process saying the service takes no one now (a real 211
+    record opens "***WAITING LIST IS CLOSED UNTIL FURTHER NOTICE***") is known full, not unknown;
+    intake closed on certain days is not."""
+    f = service_facts(_service(description=description, application_process=application))
+    assert f.capacity == capacity

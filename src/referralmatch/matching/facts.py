@@ -826,6 +826,16 @@ _TEACHES_ENGLISH = re.compile(
 )
 """A service that teaches English to speakers of other languages (ESL/ESOL classes)."""
 _FULL = re.compile(r"\b(not accepting|no openings|at capacity|full)\b", re.I)
+_CLOSED_INTAKE = re.compile(
+    r"\b(?:wait(?:ing)?[- ]?list|waitlist|intake|enrollment|applications?)\s+(?:is\s+|are\s+)?"
+    r"(?:currently\s+|temporarily\s+|now\s+)?closed\b"
+    r"(?!\s+(?:on|during|from|at|between|each|every|weekends?|holidays?|daily|\d))"
+    r"|\b(?:not|no longer)\s+(?:currently\s+)?accepting\s+(?:new\s+)?"
+    r"(?:applications|applicants|clients|patients|referrals|participants|residents)\b",
+    re.I,
+)
+"""A description or application process saying the service takes no one now ("***WAITING LIST IS
+CLOSED UNTIL FURTHER NOTICE***", "Not accepting new clients"): known to be full."""
 _ACCEPTING = re.compile(
     r"\b(accepting new|openings available|no wait|walk-?ins? welcome|same[- ]day)\b", re.I
 )
@@ -979,6 +989,8 @@ def service_facts(
             capacity = "waitlist"
         elif _ACCEPTING.search(wait):
             capacity = "accepting"
+        elif _CLOSED_INTAKE.search(f"{service.description or ''} {service.application_process or ''}"):
+            capacity = "full"
     mode_text = " ".join(
         t for t in (service.name, service.description, service.alternate_name) if t
     )

@@ -1567,3 +1567,18 @@ def test_victims_of_a_list_ending_in_domestic_violence_are_dv_survivors():
     assert "dv_survivor" not in service_targets(
         "Legal Aid", "Victims of fraud and identity theft.", "", ()
     )
+
+
+def test_a_programme_for_public_housing_tenants_is_no_match_for_a_client_not_known_to_live_there():
+    """"Public housing residents, ages 18 and older." (a real housing authority's job-training
+    programme) restricts the service to the tenants of public housing, a community no profile
+    field states: the client is not known to be one, so it ranks below programmes open to them."""
+    from referralmatch.matching.factors.population import NOT_KNOWN
+
+    coded = ((AIRS, "ND-2000.3500", None),)
+    step_up = service_targets("Step-Up Program", "Public housing residents, ages 18 and older.", "", coded)
+    assert "public_housing" in step_up
+    assert "public_housing" in service_targets("Self-Sufficiency", "Persons in Housing Choice Voucher Program.", "", ())
+    has, not_has = client_populations(rm.ClientProfile(age=55, situations=["low_income"]))
+    assert population_one(step_up, has, not_has) == NOT_KNOWN
+    assert "public_housing" not in service_targets("Job Center", "Adults 18 and older.", "", coded)

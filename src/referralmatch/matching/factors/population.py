@@ -164,8 +164,10 @@ COMMUNITIES: dict[str, tuple[str, str, frozenset[str]]] = {
               frozenset({"ko", "zh", "vi", "ja", "tl", "km", "th", "lo"})),
     "jewish": ("the Jewish community", r"jewish|jews", frozenset()),
     "native_american": ("Native Americans", r"native americans?|american indians?", frozenset()),
+    "public_housing": ("public housing residents", r"public housing|housing choice vouchers?|section 8 vouchers?",
+                       frozenset()),
 }  # fmt: skip
-"""Cultural, ethnic and faith communities an eligibility text restricts a service to (key:
+"""Cultural, ethnic, faith and residential communities (the tenants of public housing) an eligibility text restricts a service to (key:
 (label, pattern, ISO 639 languages whose speakers belong)). A client is never known to be outside one,
 but a service restricted to a community the client is not known to belong to is no match
 ("Native Americans and their families" for a client who did not say so)."""
@@ -601,6 +603,8 @@ def _community_targets(text: str) -> set[str]:
     ['latino']
     >>> _community_targets("Hispanic and Latino community or anyone in need of services.")
     set()
+    >>> sorted(_community_targets("Public housing residents, ages 18 and older."))
+    ['public_housing']
     """
     if not text or _OPEN_ANYWHERE.search(text):
         return set()

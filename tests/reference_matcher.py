@@ -34,6 +34,7 @@ from referralmatch.matching.factors.population import (
     peer_need,
     peer_populations,
     population_one,
+    required_populations,
     service_targets,
     situation_known,
 )
@@ -196,7 +197,11 @@ def reference_match(
                 service.description or "",
             )
             population = population_one(
-                targets, need_client_has | need_has, client_not - need_has, named_targets(service.name)
+                targets,
+                need_client_has | need_has,
+                client_not - need_has,
+                named_targets(service.name),
+                required_populations(client, cats, categories, on),
             )
             locations = directory.locations_of(service)
             facts = service_facts(service, locations, config.default_language)

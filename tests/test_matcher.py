@@ -328,3 +328,47 @@ def test_a_need_of_several_categories_with_no_unit_near_the_place_has_no_candida
     assert len(units) == len(fit) == len(evidence) == 0
     near = candidates(index, None, [("therapy", 1.0), ("emergency_shelter", 1.0)])[0]
     assert len(near) > 0
+
+
+def _adult_and_youth_shelter() -> rm.Directory:
+    """An adult shelter nearby and a youth shelter farther away, near downtown Sacramento."""
+    lat, lon = 38.5800, -121.4900
+    records = {
+        "adult": ("Emergency Shelter", "Overnight emergency shelter for men, women and families.", 0.5),
+        "youth": ("Youth Shelter", "Emergency shelter for runaway and homeless teens.", 3.0),
+    }
+    return rm.Directory(
+        organizations=[Organization(id="o", name="Org")],
+        services=[
+            Service(id=k, organization_id="o", name=name, description=text, status="active")
+            for k, (name, text, _) in records.items()
+        ],
+        locations=[
+            Location(id=f"l{k}", latitude=lat, longitude=lon + km / 87.0) for k, (_, _, km) in records.items()
+        ],
+        service_at_locations=[
+            ServiceAtLocation(id=f"sl{k}", service_id=k, location_id=f"l{k}") for k in records
+        ],
+    )
+
+
+def test_a_minor_on_their_own_asking_for_shelter_is_sent_to_a_youth_shelter_first() -> None:
+    """A 17-year-old alone asking for shelter (the issue's example): adult and family shelters do
+    not take unaccompanied minors, so the youth shelter ranks first though farther, and the adult
+    shelter's population factor says why; a 17-year-old living with family, an adult, and a
+    adult keep today's factors (the adult shelter is neutral for a teen living with family)."""
+    d = _adult_and_youth_shelter()
+    where = rm.Place(latitude=38.58, longitude=-121.49)
+
+    def ranked(**client: object) -> list[rm.Match]:
+        profile = rm.ClientProfile(location=where, max_travel_km=10, needs=["emergency_shelter"], **client)
+        return list(rm.Matcher(d).match(profile).matches)
+
+    alone = ranked(age=17, household_size=1)
+    assert [m.service_id for m in alone] == ["youth", "adult"]
+    population = next(f for f in alone[1].factors if f.name == "population")
+    assert population.value == 0.3 and "minor on their own" in population.detail
+    assert ranked(age=17, household_size=1, dependents_ages=[1])[0].service_id == "youth"  # a teen mother
+    with_family = {m.service_id: m for m in ranked(age=17, household_size=3)}
+    assert next(f.value for f in with_family["adult"].factors if f.name == "population") == 0.5
+    assert ranked(age=30, household_size=1)[0].service_id == "adult"

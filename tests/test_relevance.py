@@ -1582,3 +1582,18 @@ def test_a_programme_for_public_housing_tenants_is_no_match_for_a_client_not_kno
     has, not_has = client_populations(rm.ClientProfile(age=55, situations=["low_income"]))
     assert population_one(step_up, has, not_has) == NOT_KNOWN
     assert "public_housing" not in service_targets("Job Center", "Adults 18 and older.", "", coded)
+
+
+def test_a_youth_services_mention_of_the_youths_parents_is_no_parenting_target():
+    """"Runaway & homeless youth ARE eligible. ... Agency must contact parents" (a real youth
+    shelter's eligibility section): the parents are the youth's, so a 17-year-old on their own
+    is in its population, not outside a parents' programme; a programme for parents still is."""
+    shelter = service_targets(
+        "Fellowship Youth Services", "See notes.", "", (),
+        "ELIGIBILITY: Runaway & homeless youth ARE eligible. Agency must contact parents to disclose "
+        "youth's whereabouts.\n\nOVERVIEW: Offers emergency shelter for youths and their parents.",
+    )  # fmt: skip
+    assert "parenting" not in shelter and {"youth", "homeless"} <= shelter
+    has, not_has = client_populations(rm.ClientProfile(age=17, household_size=1, situations=["homeless"]))
+    assert population_one(shelter, has, not_has) >= MATCHED_UNNAMED
+    assert "parenting" in service_targets("Family Center", "Parents of children under 5.", "", ())

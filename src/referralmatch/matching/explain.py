@@ -185,9 +185,15 @@ def _population_labels() -> dict[str, str]:
     return labels
 
 
-def population_text(targets: frozenset[str], has: frozenset[str], value: float) -> str:
-    """Whom the service is aimed at, and whether the client is among them."""
+def population_text(
+    targets: frozenset[str], has: frozenset[str], value: float, required: frozenset[str] = frozenset()
+) -> str:
+    """Whom the service is aimed at, and whether the client is among them; ``required`` as in
+    :func:`~.factors.population.required_populations`."""
     labels = _population_labels()
+    if required and not targets & required:
+        names = " or ".join(labels[k] for k in sorted(required))
+        return f"not aimed at {names}: a minor on their own needs a place that takes minors (unknown)"
     open_to_all = OPEN_TO_ALL in targets
     all_of = ALL_OF in targets
     targets = targets - {OPEN_TO_ALL, ALL_OF}

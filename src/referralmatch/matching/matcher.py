@@ -65,6 +65,7 @@ from .factors.population import (
     peer_populations,
     population_keys,
     population_mask,
+    required_populations,
     situation_known,
 )
 from .factors.reach import distance_factor
@@ -336,14 +337,19 @@ class Matcher:
         p: IntArray,
         need_mask: int,
         has_mask: int,
+        required_mask: int = 0,
     ) -> dict[str, FloatArray]:
         """Every named factor (0-1) of the passing units ``p``; ``has_mask`` is the client's
-        populations for this need (``ClientContext.peer_mask`` for a peer group)."""
+        populations for this need (``ClientContext.peer_mask`` for a peer group),
+        ``required_mask`` those one of which a service must be aimed at
+        (:func:`~.factors.population.required_populations`)."""
         config, index, tables = self.config, self.index, self._tables
         sp = st.services[p]  # the service columns are read for the passing units only
         return {
             "need_fit": st.fit[p],
-            "population": tables.population(sp, has_mask | need_mask, ctx.not_mask & ~need_mask),
+            "population": tables.population(
+                sp, has_mask | need_mask, ctx.not_mask & ~need_mask, required_mask
+            ),
             "distance": distance_factor(
                 # beyond the limit but in the service's own area (a centroid position): unknown
                 np.where(st.in_area[p] & (st.distance[p] > ctx.max_km), np.nan, st.distance[p]),
@@ -382,7 +388,10 @@ class Matcher:
         peer = peer_need(cats, categories)
         has_mask = ctx.peer_mask if peer else ctx.has_mask
         client_has = population_keys(has_mask) if peer else ctx.has
-        factors = self._factors(ctx, st, u, p, population_mask(need_has), has_mask)
+        required = required_populations(ctx.client, cats, categories, ctx.on)
+        factors = self._factors(
+            ctx, st, u, p, population_mask(need_has), has_mask, population_mask(required)
+        )
         score = weighted_score(factors, ctx.weights)
         best = top_k(score, st.distance[p], index.s_id_rank[p_services], p_services, limit)
         matches: tuple[Match, ...] = ()
@@ -401,6 +410,7 @@ class Matcher:
                     {name: float(factors[name][i]) for name in FACTORS},
                     need_has,
                     client_has,
+                    required,
                 )
                 for rank, i in enumerate(best, start=1)
             )
@@ -532,6 +542,7 @@ class Matcher:
         values: dict[str, float],
         need_has: frozenset[str],
         client_has: frozenset[str],
+        required: frozenset[str] = frozenset(),
     ) -> Match:
         index = self.index
         unit = int(st.units[i])
@@ -545,7 +556,7 @@ class Matcher:
         details = {
             "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
             "population": explain.population_text(
-                targets, client_has | need_has, values["population"]
+                targets, client_has | need_has, values["population"], required
             ),
             "distance": explain.distance_text(
                 virtual, distance, int(index.u_approx[unit]), contact=contact,

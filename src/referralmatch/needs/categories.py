@@ -75,6 +75,10 @@ class NeedCategory(BaseModel):
     services also serve the client (``targeted_with`` in ``situations.json``): a carer's group is
     not a group for older people, a group for people who are homeless not one for a tenant
     facing eviction."""
+    residential: bool = False
+    """A service for this category is a place to stay (a shelter, a home): a minor on their own
+    needs one aimed at young people, since places for adults and families do not take
+    unaccompanied minors (see :func:`~referralmatch.matching.factors.population.unaccompanied_minor`)."""
     meets_parent_for: tuple[str, ...] = ()
     """Situations (``situations.json`` keys) of clients for whom this category meets a need for
     its parent in full, whatever its ``parent_lift``: home-delivered meals are food help for

@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from ...needs.categories import NeedCategories
 
 __all__ = [
+    "ADULT_AGE",
     "ALL_OF",
     "BROAD_SITUATIONS",
     "BROAD_TARGETS",
@@ -92,6 +93,7 @@ __all__ = [
     "population_keys",
     "population_mask",
     "population_one",
+    "required_populations",
     "service_targets",
     "situation_known",
 ]
@@ -287,6 +289,13 @@ _EXCLUDED_BEFORE = re.compile(
 )
 """A population the text excludes or negates ("cannot help the homeless", "other than parents",
 "youth who aren't enrolled in school", "non-students")."""
+_THEIR_PARENTS_BEFORE = re.compile(
+    r"\b(?:their|his|her|youth'?s|child'?s|contact(?:s|ing)?|notify(?:ing)?|inform(?:s|ing)?"
+    r"|(?:consent|permission|approval) (?:of|from))\s+(?:the\s+)?$",
+    re.I,
+)
+"""Words before "parents" that make them someone else's (a young client's: "Agency must contact
+parents", "youths and their parents"): the parents are not whom the service is for."""
 _NAMED_INCLUSIVELY_BEFORE = re.compile(rf"\b(?:{_INCLUDING})\W+(?:\w+\W+){{0,2}}$", re.I)
 """The strict inclusive mentions ("including senior citizens"; not a bare "and" or "or", which
 also joins a list of restrictions): the population is welcome, not required."""
@@ -324,6 +333,8 @@ def _text_targets(text: str, not_targets: set[str] | None = None) -> set[str]:
                     not_targets.add(key)
                 continue
             if _INCLUSIVE_BEFORE.search(before) and key not in ("women", "men", "condition"):
+                continue
+            if key == "parenting" and _THEIR_PARENTS_BEFORE.search(before):
                 continue
             if key in ("youth", "senior") and (
                 _WITH_ADULTS_BEFORE.search(before) or _WITH_ADULTS_AFTER.match(after)
@@ -675,6 +686,44 @@ def client_populations(
     return frozenset(has), frozenset(not_has - has)
 
 
+ADULT_AGE = 18
+"""From this age a client is an adult: younger and on their own, a minor (:func:`required_populations`)."""
+
+
+def required_populations(
+    client: ClientProfile,
+    cats: Iterable[tuple[str, float]],
+    categories: NeedCategories,
+    on: date | None = None,
+) -> frozenset[str]:
+    """The populations one of which a service must be aimed at to suit this client for a need
+    of categories ``cats``: ``youth`` for a minor on their own (under :data:`ADULT_AGE`, with no
+    other adult in the household: its size, less the dependents, is at most one, or unknown) who
+    asks for a place to stay (a :attr:`~referralmatch.needs.categories.NeedCategory.residential`
+    category), since shelters and homes for adults and families do not take unaccompanied
+    minors; none otherwise.
+
+    >>> from referralmatch.models.client import ClientProfile
+    >>> from referralmatch.needs.categories import NeedCategories
+    >>> cats = NeedCategories.default()
+    >>> alone = ClientProfile(age=17, household_size=1)
+    >>> sorted(required_populations(alone, [("emergency_shelter", 1.0)], cats))
+    ['youth']
+    >>> required_populations(alone, [("food", 1.0)], cats), required_populations(
+    ...     ClientProfile(age=17, household_size=3), [("emergency_shelter", 1.0)], cats)
+    (frozenset(), frozenset())
+    """
+    age = client.age_on(on)
+    if age is None or age >= ADULT_AGE:
+        return frozenset()
+    size = client.household_size
+    if size is not None and size - len(client.dependents_ages or ()) > 1:
+        return frozenset()
+    if not any(k in categories and categories.get(k).residential for k, _ in cats):
+        return frozenset()
+    return frozenset({"youth"})
+
+
 def peer_need(cats: Iterable[tuple[str, float]], categories: NeedCategories) -> bool:
     """Whether a need's categories are all peer groups (:attr:`NeedCategory.peer_group`): whom a
     service is for then counts by the client's own situations (:func:`peer_populations`).
@@ -724,15 +773,26 @@ def population_one(
     has: frozenset[str],
     not_has: frozenset[str],
     named: frozenset[str] = frozenset(),
+    required: frozenset[str] = frozenset(),
 ) -> float:
     """The population factor of one service (see the module docstring); ``named`` are the
     targets its name gives: a match there scores 1.0, a match found only elsewhere (taxonomy,
     eligibility text) 0.8; a client known to be outside every situation the name gives is a
-    mismatch whatever else matches. A gender target alone is no boost."""
+    mismatch whatever else matches. A gender target alone is no boost. ``required``: the
+    populations one of which a service must be aimed at to suit this client and need (young
+    people, for a minor on their own asking for a place to stay; see
+    :func:`required_populations`); any other service is at most :data:`NOT_KNOWN`."""
+    out = _population_one(targets, has, not_has, named)
+    return min(out, NOT_KNOWN) if required and not targets & required else out
+
+
+def _population_one(
+    targets: frozenset[str], has: frozenset[str], not_has: frozenset[str], named: frozenset[str]
+) -> float:
     if OPEN_TO_ALL in targets:  # open to everyone: its populations are some programmes'
-        return max(NEUTRAL, population_one(targets - {OPEN_TO_ALL}, has, not_has, named))
+        return max(NEUTRAL, _population_one(targets - {OPEN_TO_ALL}, has, not_has, named))
     if ALL_OF in targets:  # for people in all its populations: in only some is a partial match
-        out = population_one(targets - {ALL_OF}, has, not_has, named)
+        out = _population_one(targets - {ALL_OF}, has, not_has, named)
         required = (
             targets - {ALL_OF, "women", "men", "condition"} - _COMMUNITY_KEYS - BROAD_SITUATIONS
         )
@@ -773,9 +833,10 @@ _CONDITION_MASK = population_mask(["condition"])
 
 
 def population_factor(
-    masks: npt.NDArray[np.uint64], has_mask: int, not_mask: int
+    masks: npt.NDArray[np.uint64], has_mask: int, not_mask: int, required_mask: int = 0
 ) -> npt.NDArray[np.float64]:
-    """Vectorised :func:`population_one` over population masks (see :data:`NAMED_SHIFT`).
+    """Vectorised :func:`population_one` over population masks (see :data:`NAMED_SHIFT`);
+    ``required_mask`` is the mask of its ``required``.
 
     >>> vet = population_mask(["veteran"])
     >>> m = np.array([vet | vet << NAMED_SHIFT, vet, 0, population_mask(["senior"])], np.uint64)
@@ -805,4 +866,7 @@ def population_factor(
     out = np.where(partial, PARTIAL, out)
     outside = ((low & _ALL_OF_MASK) != 0) & ((required & not_mask) != 0)
     out = np.where(outside, MISMATCH, out)
-    return np.where((low & _OPEN_MASK) != 0, np.maximum(out, NEUTRAL), out)
+    out = np.where((low & _OPEN_MASK) != 0, np.maximum(out, NEUTRAL), out)
+    if required_mask:
+        out = np.where((low & required_mask) == 0, np.minimum(out, NOT_KNOWN), out)
+    return out

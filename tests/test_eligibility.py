@@ -1175,3 +1175,31 @@ def test_bare_pointer_to_the_notes_beside_rules_is_no_unknown_rule() -> None:
     assert [(r.kind, r.confidence) for r in parse("Also see notes.")] == [("other", 0.3)]
     topic = parse("Low income residents. See notes for Tax Assistance.")
     assert [r.kind for r in topic] == ["income", "other"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reads"),
+    [
+        ("Must have a source of income.", True),  # a real debt-counselling service's whole rule
+        ("Must have steady income and be 18 or older.", True),
+        ("Persons with income below 200% FPL.", False),
+        ("Families with no income.", False),
+        ("Persons with limited income.", False),
+    ],
+)
+def test_a_requirement_to_have_an_income_is_read_and_judged(text: str, reads: bool) -> None:
+    """"Must have a source of income" asks for some income, not a low one: met by a client who
+    earns, unmet for one with none, unknown when income is not given; income limits and "no
+    income" are not read as it."""
+    rules = [r for r in parse(text) if isinstance(r, IncomeRule) and r.requires_income]
+    assert bool(rules) is reads
+    if reads:
+        rule = rules[0]
+        assert rule.describe() == "has an income" and not rule.qualitative
+
+        def status(client: ClientProfile) -> str:
+            return evaluate([rule], client, on=ON)[0].status
+
+        assert status(ClientProfile(annual_income=15_000)) == "met"
+        assert status(ClientProfile(annual_income=0)) == "unmet"
+        assert status(ClientProfile()) == "unknown"

@@ -231,6 +231,10 @@ def _residency(rule: ResidencyRule, area_covered: AreaCovered | None) -> tuple[S
 
 def _income(rule: IncomeRule, client: ClientProfile, year: int) -> tuple[Status, str]:
     income = client.annual_income
+    if rule.requires_income:
+        if income is None:
+            return "unknown", "income unknown"
+        return ("met", "met") if income > 0 else ("unmet", "not met (no income)")
     if income is None:
         if rule.qualitative and client.has_situation("low_income"):
             return "met", "met (low income)"

@@ -436,6 +436,20 @@ def _read_income(c: _Clause) -> None:
             c.add(IncomeRule, 0.9, m.span(), max_annual_income=amount)
 
 
+_HAS_INCOME = re.compile(
+    r"\b(?:must\s+)?(?:have|has|having|with)\s+(?:a\s+|some\s+|any\s+)?(?:steady\s+|regular\s+|verifiable\s+)?"
+    r"(?:source\s+of\s+|form\s+of\s+)?income\b"
+    r"(?!\s+(?:below|under|up|at|of|less|not|within|that|guidelines?|limits?|eligib|requirements?|qualif|levels?))",
+    _I,
+)
+"""A requirement to have some income ("Must have a source of income."), not a limit on it."""
+
+
+def _read_has_income(c: _Clause) -> None:
+    for m in c.matches(_HAS_INCOME):
+        c.add(IncomeRule, 0.8, m.span(), requires_income=True)
+
+
 def _topic(m: re.Match[str]) -> str | None:
     for name, value in m.groupdict().items():
         if value and name.startswith("t_"):
@@ -956,7 +970,7 @@ def _residue(c: _Clause) -> None:
 
 
 _READERS = (
-    _read_income, _read_family, _read_ages, _read_grades, _read_gender, _read_veteran, _read_sobriety,
+    _read_income, _read_has_income, _read_family, _read_ages, _read_grades, _read_gender, _read_veteran, _read_sobriety,
     _read_insurance, _read_immigration, _read_diagnosis, _read_situations, _read_residency,
     _read_low_income, _read_benefits,
 )  # fmt: skip

@@ -177,18 +177,24 @@ class IncomeRule(_BaseRule):
     max_annual_income: float | None = Field(default=None, gt=0)
     max_percent_median: float | None = Field(default=None, gt=0)
     year: int | None = None
+    requires_income: bool = False
+    """The client must have some income ("Must have a source of income", as debt counselling
+    and loan programmes ask), not a limit on it."""
 
     @property
     def qualitative(self) -> bool:
         """True for "low-income" without a stated limit."""
         return (
-            self.max_percent_fpl is None
+            not self.requires_income
+            and self.max_percent_fpl is None
             and self.max_annual_income is None
             and self.max_percent_median is None
         )
 
     def describe(self) -> str:
-        """E.g. ``"income up to 200% FPL"`` or ``"low income"``."""
+        """E.g. ``"income up to 200% FPL"``, ``"low income"`` or ``"has an income"``."""
+        if self.requires_income:
+            return "has an income"
         parts = []
         if self.max_percent_fpl is not None:
             parts.append(f"{_fmt(self.max_percent_fpl)}% FPL")

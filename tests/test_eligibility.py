@@ -1203,3 +1203,26 @@ def test_a_requirement_to_have_an_income_is_read_and_judged(text: str, reads: bo
         assert status(ClientProfile(annual_income=15_000)) == "met"
         assert status(ClientProfile(annual_income=0)) == "unmet"
         assert status(ClientProfile()) == "unknown"
+
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("Must have insurance or medical assistance.", {"medicaid", "medicare", "private", "va/tricare"}),
+        ("Must have health insurance.", {"medicaid", "medicare", "private", "va/tricare"}),
+        ("Insured patients only.", {"medicaid", "medicare", "private", "va/tricare"}),
+        ("Must have Medical Assistance.", {"medicaid"}),
+    ],
+)
+def test_a_requirement_to_be_insured_is_read(text: str, accepted: set[str]) -> None:
+    """"Must have insurance or medical assistance" (a real residential programme's rule) requires
+    some insurance: unmet for an uninsured client, met for one on Medicaid. "Medical Assistance"
+    is Medicaid's name in Maryland; a service "not eligible for Medical Assistance" and one that
+    "provides medical assistance" require none."""
+    rules = [r for r in parse(text) if isinstance(r, InsuranceRule)]
+    assert len(rules) == 1 and rules[0].required and rules[0].accepted == accepted
+    assert evaluate(rules, ClientProfile(insurance=["uninsured"]), on=ON)[0].status == "unmet"
+    assert evaluate(rules, ClientProfile(insurance=["medicaid"]), on=ON)[0].status == "met"
+    for text in ("Persons not eligible for Medical Assistance.", "Provides medical assistance to the poor."):
+        assert not any(isinstance(r, InsuranceRule) for r in parse(text))

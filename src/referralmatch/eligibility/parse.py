@@ -194,6 +194,9 @@ _SOBER = re.compile(
 )
 _DURATION = re.compile(r"\b(\d{1,4})\s*(days?|weeks?|months?)\b", _I)
 
+_ANY_INSURANCE = "any"
+"""The kind a requirement to have some insurance gives ("Must have insurance"): every insured kind."""
+_INSURED = frozenset({"medicaid", "medicare", "private", "va/tricare"})
 _INSURANCE = [
     (re.compile(r"\b(?:medi-cal|medi cal|(?-i:MediCal|MEDI-CAL)|medicaid|masshealth|apple health|tenncare|soonercare|chip)\b", _I), "medicaid"),
     (re.compile(r"\bmedicare\b", _I), "medicare"),
@@ -201,6 +204,10 @@ _INSURANCE = [
     (re.compile(r"\b(?:uninsured|no (?:health )?insurance|without (?:health )?insurance|self-?pay)\b", _I), "uninsured"),
     (re.compile(r"\bunderinsured\b", _I), "underinsured"),
     (re.compile(r"\b(?:tricare|va health(?: ?care)?)\b", _I), "va/tricare"),
+    (re.compile(r"(?-i:\bMedical Assistance\b)|(?<=insurance or )medical assistance\b"
+                r"|(?:(?<=receiving )|(?<=have )|(?<=has ))medical assistance\b", _I), "medicaid"),  # Medicaid's name in Maryland and Pennsylvania
+    (re.compile(r"\b(?:must (?:have|carry|be covered by) (?:(?:some|any) )?(?:form of )?(?:health |medical )?insurance(?: coverage)?"
+                r"|must be insured|insured (?:patients|clients|persons|individuals) only)\b", _I), _ANY_INSURANCE),
 ]  # fmt: skip
 _ACCEPTS = re.compile(r"\baccept(?:s|ed)?\b|\btakes?\b|\btaken\b|\bbill(?:s|ed|ing)?\b|\bwelcome\b", _I)
 
@@ -790,6 +797,8 @@ def _read_insurance(c: _Clause) -> None:
             spans.append(m.span())
     if not kinds:
         return
+    if _ANY_INSURANCE in kinds:
+        kinds = (kinds - {_ANY_INSURANCE}) | _INSURED
     accepts = _ACCEPTS.search(c.text)
     required = accepts is None
     start = min(s for s, _ in spans)

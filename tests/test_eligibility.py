@@ -1226,3 +1226,14 @@ def test_a_requirement_to_be_insured_is_read(text: str, accepted: set[str]) -> N
     assert evaluate(rules, ClientProfile(insurance=["medicaid"]), on=ON)[0].status == "met"
     for text in ("Persons not eligible for Medical Assistance.", "Provides medical assistance to the poor."):
         assert not any(isinstance(r, InsuranceRule) for r in parse(text))
+
+
+def test_indigent_is_low_income_and_no_income_limits_are_not() -> None:
+    """"Indigent persons who have committed a crime" (public defenders) and "Indigent/no income"
+    (a state clinic) ask for a low income; "No income restrictions" asks for none."""
+    for text in ("Indigent persons who have committed a crime or misdemeanor.", "Indigent/no income."):
+        rules = [r for r in parse(text) if isinstance(r, IncomeRule)]
+        assert len(rules) == 1 and rules[0].qualitative
+        assert evaluate(rules, ClientProfile(annual_income=9_000, household_size=1), on=ON)[0].status == "met"
+    assert not any(isinstance(r, IncomeRule) for r in parse("No income restrictions."))
+    assert not any(isinstance(r, IncomeRule) for r in parse("Open to anyone. No income requirements."))

@@ -97,7 +97,8 @@ _LOW_INCOME = re.compile(
     r"\b(?:low[- ]income|low (?:or|and|to) (?:no|moderate) income|no or low income|limited income|very low income"
     r"|income[- ](?:eligible|qualified|qualifying|guidelines|limits?|requirements?|qualifications?)"
     r"|(?:certain|meet) income (?:qualifications|requirements|guidelines)|financial need"
-    r"|economically disadvantaged|living in poverty|in poverty)\b", _I)  # fmt: skip
+    r"|economically disadvantaged|living in poverty|in poverty|indigen(?:t|ce|cy)"
+    r"|(?<!\bno )(?<!have )no income(?!\s+(?:restrictions?|limit\w*|requirements?|guidelines|criteria|qualifications?)))\b", _I)  # fmt: skip
 
 _PREGNANT_OR_PARENTING = re.compile(
     r"\bpregnant\s+(?:and/or|or|and)\s+parenting\b|\bparenting\s+(?:and/or|or|and)\s+(?:pregnant|expectant)\b"

@@ -245,6 +245,8 @@ class PythonLoopMatcher:
                 facts = service_facts(service, locations, config.default_language)
                 if facts.insurance_required and uninsured:
                     continue
+                if facts.private_pay and low_income:  # market-rate private pay: unaffordable
+                    continue
                 if facts.plan_only is not None and client.insurance:
                     kind = INSURERS[facts.plan_only][1] if facts.plan_only in INSURERS else None
                     if facts.plan_only not in client_plans and kind not in client_ins:
@@ -422,6 +424,7 @@ scored AS (
       AND a.cover <> -1
       AND ($telehealth OR NOT u.video_only)
       AND NOT (u.ins_required AND $uninsured)
+      AND NOT (u.private_pay AND $low_income)
       AND (u.plan IS NULL OR NOT list_contains($blocked_plans, u.plan))
 ),
 reach AS (

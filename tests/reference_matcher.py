@@ -207,6 +207,8 @@ def reference_match(
             facts = service_facts(service, locations, config.default_language)
             if facts.insurance_required and tuple(client.insurance or ()) == ("uninsured",):
                 continue
+            if facts.private_pay and low_income:  # market-rate private pay: unaffordable
+                continue
             if facts.plan_only is not None and client.insurance:
                 kind = INSURERS[facts.plan_only][1] if facts.plan_only in INSURERS else None
                 if facts.plan_only not in insurer_keys(client.insurance) and kind not in client_ins:

@@ -98,8 +98,8 @@ def test_tabular_names() -> None:
 def test_baselines_score_market_rate_private_pay_as_referralmatch_does(
     private_pay_directory: rm.Directory,
 ) -> None:
-    # the Python-loop and DuckDB twins of the cost factor: hourly private pay is 0.1 for a
-    # low-income client, 0.3 (fees apply) for others
+    # the Python-loop and DuckDB twins: hourly private pay is excluded for a low-income client
+    # (unaffordable), 0.3 on cost (fees apply) for others
     directory = private_pay_directory
     at = directory.locations["l"]
     lat, lon = at.latitude, at.longitude

@@ -288,11 +288,12 @@ def test_a_service_known_only_by_a_zip_is_in_reach_of_the_county_its_name_says_i
     assert not elsewhere.matches and "out_of_area" in elsewhere.excluded[0].codes
 
 
-def test_market_rate_private_pay_scores_low_on_cost_for_a_low_income_client_only(
+def test_market_rate_private_pay_is_excluded_as_unaffordable_for_a_low_income_client_only(
     private_pay_directory: rm.Directory,
 ) -> None:
     # a low-income client (at or under 200% FPL, or low_income) cannot afford hourly private-pay
-    # care; a nominal fare is any fee; a client with a higher income scores both as fees apply
+    # care: it is excluded, with the reason; a client with a higher income sees both, as fees
+    # apply; a nominal fare is any fee
     directory = private_pay_directory
     matcher = rm.Matcher(directory)
     at = directory.locations["l"]
@@ -306,10 +307,12 @@ def test_market_rate_private_pay_scores_low_on_cost_for_a_low_income_client_only
         cost = {m.service_id: next(f for f in m.factors if f.name == "cost")
                 for m in result.matches}  # fmt: skip
         assert cost["s1"].value == 0.3
-        assert cost["s0"].value == (0.1 if low else 0.3)
-        assert "private pay" in cost["s0"].detail
         if low:
-            assert [m.service_id for m in result.matches] == ["s1", "s0"]
+            assert list(cost) == ["s1"]
+            excluded = next(e for e in result.excluded if e.service_id == "s0")
+            assert excluded.codes == ("cost",) and "unaffordable" in excluded.reasons[0]
+        else:
+            assert cost["s0"].value == 0.3 and "private pay" in cost["s0"].detail
         _assert_same(result, reference_match(directory, client, limit=5))
 
 

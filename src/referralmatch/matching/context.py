@@ -34,6 +34,7 @@ __all__ = [
     "INELIGIBLE",
     "LANGUAGE",
     "NO_COVERAGE",
+    "UNAFFORDABLE",
     "NO_REMOTE",
     "OUT_OF_AREA",
     "TOO_FAR",
@@ -53,6 +54,7 @@ BoolArray = npt.NDArray[np.bool_]
 # Exclusion codes: bit flags per unit (a unit passes when its code is 0).
 INACTIVE, TOO_FAR, OUT_OF_AREA, NO_REMOTE, LANGUAGE, INELIGIBLE, WEAK_FIT = 1, 2, 4, 8, 16, 32, 64
 NO_COVERAGE = 128  # the service needs insurance or a plan the client is known not to have
+UNAFFORDABLE = 256  # private pay at market rates, and the client has a low income
 CODE_NAMES = {
     INACTIVE: "inactive",
     TOO_FAR: "too_far",
@@ -62,6 +64,7 @@ CODE_NAMES = {
     INELIGIBLE: "ineligible",
     WEAK_FIT: "weak_fit",
     NO_COVERAGE: "insurance",
+    UNAFFORDABLE: "cost",
 }
 """Exclusion code -> its name in an :class:`~referralmatch.models.results.Exclusion` (an
 ineligible one is reported by its unmet rule kinds, a coverage one as ``insurance``)."""

@@ -26,7 +26,7 @@ import numpy as np
 from ..io.normalize import language_name
 from ..needs.situations import situations
 from .contact import CONTACT_TEXT, REACH_PHONE, REACH_REMOTE
-from .context import CODE_NAMES, INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, WEAK_FIT
+from .context import CODE_NAMES, INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, UNAFFORDABLE, WEAK_FIT
 from .factors.population import (
     ALL_OF,
     COMMUNITIES,
@@ -238,6 +238,7 @@ def exclusion_reasons(
         (OUT_OF_AREA, "service area does not cover the client's location"),
         (NO_REMOTE, "video/online-only service, and the client does not accept telehealth"),
         (LANGUAGE, "no shared language and no interpretation"),
+        (UNAFFORDABLE, "private pay at market rates, unaffordable on the client's low income"),
         (WEAK_FIT, f"weak fit: mentions {need_label} but is not mainly about it "
                    f"(relevance {fit:.2f} < {min_fit:g})"),
     ):  # fmt: skip

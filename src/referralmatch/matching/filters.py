@@ -39,6 +39,7 @@ from .context import (
     INELIGIBLE,
     LANGUAGE,
     NO_COVERAGE,
+    UNAFFORDABLE,
     NO_REMOTE,
     OUT_OF_AREA,
     TOO_FAR,
@@ -393,7 +394,8 @@ class Filters:
 
     def client_codes(self, ctx: ClientContext, st: PlaceColumns) -> UnitCodes:
         """Add what depends on the client's own facts to the place-level codes of ``st``:
-        eligibility, travel limit and (if required) language."""
+        eligibility, travel limit, (if required) language, coverage and affordability (market-rate
+        private pay for a client with a low income: ``ClientContext.low_income``)."""
         status_of, certainty_of = self.rule_table(ctx, st.rule_sets, st.present_rules)
         codes = st.codes | np.where(status_of[st.rule_sets] == 2, INELIGIBLE, 0)
         # NaN (remote, unknown) passes; so does a centroid position in the service's own area
@@ -403,6 +405,8 @@ class Filters:
             lang = self.language(ctx, st.services)
             codes |= np.where(lang == 0, LANGUAGE, 0)
         codes |= np.where(self._no_coverage(ctx, st), NO_COVERAGE, 0)
+        if ctx.low_income:
+            codes |= np.where(self.index.s_private_pay[st.services], UNAFFORDABLE, 0)
         return UnitCodes(
             st.units, st.services, codes, st.distance, st.virtual, st.rule_sets, certainty_of, lang
         )

@@ -47,6 +47,7 @@ from .context import (
     INACTIVE,
     INELIGIBLE,
     NO_COVERAGE,
+    UNAFFORDABLE,
     NO_REMOTE,
     OUT_OF_AREA,
     TOO_FAR,
@@ -509,7 +510,7 @@ class Matcher:
         fitting = (full.codes & WEAK_FIT) == 0
         if not fitting.any():
             return "weak_fit"
-        eligible = fitting & ((full.codes & (INACTIVE | INELIGIBLE)) == 0)
+        eligible = fitting & ((full.codes & (INACTIVE | INELIGIBLE | UNAFFORDABLE)) == 0)
         if not eligible.any():
             return "not_eligible"
         reachable = eligible & ((full.codes & (TOO_FAR | OUT_OF_AREA | NO_REMOTE)) == 0)

@@ -26,7 +26,16 @@ import numpy as np
 from ..io.normalize import language_name
 from ..needs.situations import situations
 from .contact import CONTACT_TEXT, REACH_PHONE, REACH_REMOTE
-from .context import CODE_NAMES, INACTIVE, LANGUAGE, NO_REMOTE, OUT_OF_AREA, TOO_FAR, UNAFFORDABLE, WEAK_FIT
+from .context import (
+    CODE_NAMES,
+    INACTIVE,
+    LANGUAGE,
+    NO_REMOTE,
+    OUT_OF_AREA,
+    TOO_FAR,
+    UNAFFORDABLE,
+    WEAK_FIT,
+)
 from .factors.population import (
     ALL_OF,
     COMMUNITIES,

@@ -1237,3 +1237,13 @@ def test_indigent_is_low_income_and_no_income_limits_are_not() -> None:
         assert evaluate(rules, ClientProfile(annual_income=9_000, household_size=1), on=ON)[0].status == "met"
     assert not any(isinstance(r, IncomeRule) for r in parse("No income restrictions."))
     assert not any(isinstance(r, IncomeRule) for r in parse("Open to anyone. No income requirements."))
+
+
+def test_in_danger_of_becoming_homeless_is_at_risk_of_homelessness() -> None:
+    """"Persons who are homeless or in danger of becoming homeless" (a homeless persons' legal
+    project) takes someone at risk of homelessness as well: one situation rule of two
+    alternatives, met for a tenant facing eviction."""
+    rules = [r for r in parse("Persons who are homeless or in danger of becoming homeless.") if r.kind == "situation"]
+    assert len(rules) == 1 and rules[0].situations == {"homeless", "at_risk_of_homelessness"}
+    tenant = ClientProfile(situations=["at_risk_of_homelessness"])
+    assert evaluate(rules, tenant, on=ON)[0].status == "met"

@@ -847,7 +847,7 @@ _HEDGE = re.compile(
     r"|priority|preference)\b", _I)  # fmt: skip
 _SITUATION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("at_risk_of_homelessness", re.compile(
-        r"\b(?:at[- ]risk of (?:becoming )?homeless(?:ness)?|imminent(?:ly)? (?:risk of )?homeless(?:ness)?"
+        r"\b(?:(?:at[- ]risk|in danger) of (?:becoming )?homeless(?:ness)?|imminent(?:ly)? (?:risk of )?homeless(?:ness)?"
         r"|facing eviction|(?:an? |with an? )?eviction notice|near(?:ly)? homeless|precariously housed)\b", _I)),
     ("homeless", re.compile(
         r"\b(?:(?:literally |chronically |currently )?homeless(?:ness)?|unhoused|unsheltered|living on the streets?"

@@ -8,8 +8,8 @@ read (so clients in the same ZIP code share it); :class:`UnitCodes` adds what de
 client's own facts.
 
 Example:
-    >>> sorted(CODE_NAMES.values())[:3]
-    ['inactive', 'ineligible', 'insurance']
+    >>> sorted(CODE_NAMES.values())[:4]
+    ['cost', 'inactive', 'ineligible', 'insurance']
 """
 
 from __future__ import annotations

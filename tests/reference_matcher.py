@@ -17,6 +17,7 @@ from geopy.distance import great_circle
 
 from referralmatch.directory import Directory
 from referralmatch.eligibility import evaluate, rules_for_service, summarize
+from referralmatch.eligibility.parse import programme_rules
 from referralmatch.geo import AreaMatcher, OfflineGeocoder, area_covers, normalize_state
 from referralmatch.matching.config import MatchConfig
 from referralmatch.matching.contact import contact_mode
@@ -149,8 +150,10 @@ def reference_match(
     for service in services:
         terms = tuple((t.taxonomy, t.code, t.name) for t in directory.taxonomy_terms_of(service))
         texts.append(ServiceText.of(service, terms))
-    relevance: dict[tuple[int, str], float] = {
-        (row, cat): r for row, cat, r, _ in relevance_table(texts, categories, floor=0.15).rows()
+    table = relevance_table(texts, categories, floor=0.15)
+    relevance: dict[tuple[int, str], float] = {(row, cat): r for row, cat, r, _ in table.rows()}
+    programme: dict[tuple[int, str], str] = {
+        (row, cat): text for (row, cat, _, _), text in zip(table.rows(), table.programme, strict=True) if text
     }
     out: dict[str, list[RefMatch]] = {}
     needs = sorted(
@@ -167,10 +170,11 @@ def reference_match(
             peer_populations(client, on) if peer_need(cats, categories) else client_has
         )
         for row, service in enumerate(services):
-            fits = [relevance[(row, c)] * w for c, w in cats if (row, c) in relevance]
-            fit = max(fits, default=None)
+            fits = [(relevance[(row, c)] * w, c) for c, w in cats if (row, c) in relevance]
+            fit = max((f for f, _ in fits), default=None)
             if fit is None or fit < config.min_need_fit:
                 continue
+            best_cat = next(c for f, c in fits if f == fit)  # the first category on a tie
             if service.status != "active" and not config.include_inactive:
                 continue
 
@@ -188,6 +192,19 @@ def reference_match(
                 if v.rule.kind != "none" and v.status == "unknown":
                     certainty *= 1.0 - min(max(v.rule.confidence, 0.0), 1.0) * 0.5
             certainty = round(certainty, 3)
+            # the one programme that is the service's only evidence for this need, failed:
+            # the need fit keeps the programme's eligibility certainty
+            own = programme.get((row, best_cat))
+            if own:
+                prog = evaluate(programme_rules(own), judged_on, year=config.poverty_year, on=on,
+                                area_covered=covered)  # fmt: skip
+                if summarize(prog)[0] == "unmet":
+                    share = 1.0
+                    for v in prog:
+                        if v.rule.kind != "none" and v.status != "met":
+                            keep = 0.0 if v.status == "unmet" else 0.5
+                            share *= 1.0 - min(max(v.rule.confidence, 0.0), 1.0) * (1.0 - keep)
+                    fit *= round(share, 3)
             audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
             targets = service_targets(
                 service.name,

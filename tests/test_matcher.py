@@ -327,7 +327,7 @@ def test_a_need_of_several_categories_with_no_unit_near_the_place_has_no_candida
     index = DirectoryIndex.build(synthetic_directory(200, seed=3))
     far = ResolvedPlace(latitude=0.0, longitude=-150.0, postal_code=None, city=None, county=None,
                         state=None, timezone=None, precision="coordinates")  # fmt: skip
-    units, fit, evidence = candidates(index, far, [("therapy", 1.0), ("emergency_shelter", 1.0)], 5.0)
+    units, fit, evidence, _ = candidates(index, far, [("therapy", 1.0), ("emergency_shelter", 1.0)], 5.0)
     assert len(units) == len(fit) == len(evidence) == 0
     near = candidates(index, None, [("therapy", 1.0), ("emergency_shelter", 1.0)])[0]
     assert len(near) > 0
@@ -375,3 +375,61 @@ def test_a_minor_on_their_own_asking_for_shelter_is_sent_to_a_youth_shelter_firs
     with_family = {m.service_id: m for m in ranked(age=17, household_size=3)}
     assert next(f.value for f in with_family["adult"].factors if f.name == "population") == 0.5
     assert ranked(age=30, household_size=1)[0].service_id == "adult"
+
+
+def _programme_housing() -> rm.Directory:
+    """A YMCA whose only housing is a numbered programme for homeless women with children, and
+    a farther housing centre for anyone (hand-written, after a real 211 record)."""
+    lat, lon = 38.5800, -121.4900
+    ymca = (
+        "SERVICES:\n1) TRANSITIONAL HOUSING:  Operates 12 apartments for homeless women with "
+        "children only.\n\n2) AQUATICS PROGRAMS:  Swimming for children and adults.\n\n"
+        "3) FITNESS CLASSES:  Aerobics."
+    )
+    records = {
+        "ymca": ("YMCA Family Branch", ymca, "Open to anyone. See notes for specific programs.", 0.3),
+        "centre": ("Housing Centre", "Transitional housing and housing search help.", "", 4.0),
+    }
+    return rm.Directory(
+        organizations=[Organization(id="o", name="Org")],
+        services=[
+            Service(id=k, organization_id="o", name=name, description=text,
+                    eligibility_description=elig or None, status="active")
+            for k, (name, text, elig, _) in records.items()
+        ],
+        locations=[
+            Location(id=f"l{k}", latitude=lat, longitude=lon + km / 87.0) for k, (*_, km) in records.items()
+        ],
+        service_at_locations=[
+            ServiceAtLocation(id=f"sl{k}", service_id=k, location_id=f"l{k}") for k in records
+        ],
+    )
+
+
+def test_a_programmes_own_restriction_lowers_the_need_it_serves_for_a_client_who_fails_it() -> None:
+    """A single man asking for housing: the YMCA's only housing programme is for women with
+    children, so its need fit for housing drops (the reason in the factor detail) and the
+    housing centre ranks first; a mother keeps the full fit, a client whose household is not
+    given is unknown (neutral), and the fast matcher equals the reference for all three."""
+    d = _programme_housing()
+    where = rm.Place(latitude=38.58, longitude=-121.49)
+    matcher = rm.Matcher(d)
+
+    def fit(result: rm.MatchResult, sid: str) -> rm.Factor:
+        match = next(m for m in result.matches if m.service_id == sid)
+        return next(f for f in match.factors if f.name == "need_fit")
+
+    clients = {
+        "man": rm.ClientProfile(age=45, gender="male", household_size=1, location=where, max_travel_km=10, needs=["housing"]),
+        "mother": rm.ClientProfile(age=30, gender="female", household_size=2, dependents_ages=[4],
+                                   location=where, max_travel_km=10, needs=["housing"]),
+        "unknown": rm.ClientProfile(location=where, max_travel_km=10, needs=["housing"]),
+    }  # fmt: skip
+    results = {k: matcher.match(c) for k, c in clients.items()}
+    for k, c in clients.items():
+        _assert_same(results[k], reference_match(d, c))
+    man = fit(results["man"], "ymca")
+    assert results["man"].matches[0].service_id == "centre"
+    assert "only programme for it is not for this client" in man.detail
+    full = fit(results["mother"], "ymca").value
+    assert fit(results["unknown"], "ymca").value == full and man.value <= 0.5 * full

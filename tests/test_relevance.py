@@ -1597,3 +1597,32 @@ def test_a_youth_services_mention_of_the_youths_parents_is_no_parenting_target()
     has, not_has = client_populations(rm.ClientProfile(age=17, household_size=1, situations=["homeless"]))
     assert population_one(shelter, has, not_has) >= MATCHED_UNNAMED
     assert "parenting" in service_targets("Family Center", "Parents of children under 5.", "", ())
+
+
+_YMCA = (
+    "SERVICES:\n1) TRANSITIONAL HOUSING:  Operates 12 apartments for homeless women with children "
+    "only.  Accepts agency and self referrals.\n\n2) AQUATICS PROGRAMS:  Teaches swimming for "
+    "children and adults.\n\n3) FITNESS CLASSES:  Aerobics and toning.\n\nVOLUNTEERS:  Welcome."
+)
+
+
+def test_a_numbered_programme_that_is_the_only_evidence_for_a_need_is_kept_with_its_text():
+    """A YMCA whose one housing evidence is its first numbered programme: the housing rows carry
+    that programme's own text (its restrictions are the housing need's); the other programmes
+    and the trailing "VOLUNTEERS:" section are not part of it. A service whose name, or another
+    programme, or its text outside the list also says housing keeps no programme text."""
+    from referralmatch.matching.factors.relevance import programme_sections
+
+    assert [h for h, _ in programme_sections(_YMCA)] == ["TRANSITIONAL HOUSING", "AQUATICS PROGRAMS", "FITNESS CLASSES"]
+    texts = [
+        ServiceText("Y of Central MD", _YMCA, "", (("AIRS/211 LA", "BH-8600", "Transitional Housing/Shelter"),)),
+        ServiceText("Y Housing Center", _YMCA, "", ()),
+        ServiceText("Y", _YMCA.replace("Aerobics", "Aerobics; housing counseling"), "", ()),
+        ServiceText("Y", "Offers housing search help. " + _YMCA, "", ()),
+    ]
+    table = relevance_table(texts, NeedCategories.default())
+    own = {(row, cat): text for (row, cat, _, _), text in zip(table.rows(), table.programme, strict=True)}
+    assert own[(0, "housing")].startswith("Operates 12 apartments for homeless women with children only.")
+    assert "VOLUNTEERS" not in own[(0, "housing")] and "swimming" not in own[(0, "housing")]
+    assert own[(0, "transitional_housing")] == own[(0, "housing")]
+    assert all(not own.get((row, "housing")) for row in (1, 2, 3))

@@ -1475,6 +1475,17 @@ def _description_rules(description: str | None) -> list[Rule]:
     return [r for r in out if kinds.count(r.kind) == 1]  # two of a kind disagree: neither
 
 
+def programme_rules(text: str | None) -> list[Rule]:
+    """Restrictions one numbered programme's own text states ("Operates 12 apartments for
+    homeless women with children only."), read like a description's (:func:`_description_rules`):
+    they are that programme's, for the need it serves, not the whole service's.
+
+    >>> [r.describe() for r in programme_rules("Provides transitional shelter for men.")]
+    ['male only']
+    """
+    return _description_rules(text)
+
+
 def _overview(description: str) -> str:
     """The part of a description about the whole service: all of it, or, when it is divided
     under capitalised headings ("OVERVIEW:", "SERVICES:", "DONATIONS:"), the text before the

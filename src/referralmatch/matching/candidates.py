@@ -8,8 +8,8 @@ Example:
     >>> index = DirectoryIndex.build(synthetic_directory(200, seed=3))
     >>> need_categories(Need("housing"), index.categories)
     [('housing', 1.0)]
-    >>> units, fit, evidence = candidates(index, None, [("housing", 1.0)])
-    >>> len(units) == len(fit) == len(evidence) > 0
+    >>> units, fit, evidence, programme = candidates(index, None, [("housing", 1.0)])
+    >>> len(units) == len(fit) == len(evidence) == len(programme) > 0
     True
 """
 
@@ -62,32 +62,36 @@ def candidates(
     place: ResolvedPlace | None,
     cats: list[tuple[str, float]],
     radius_km: float = 0.0,
-) -> tuple[IntArray, FloatArray, npt.NDArray[np.uint8]]:
-    """Member units of the categories, their relevance (times the category weight) and
-    evidence code. With a place, only units in grid cells within ``radius_km`` (and units
-    without coordinates); a unit in several categories keeps its best relevance."""
-    parts_u, parts_f, parts_e = [], [], []
+) -> tuple[IntArray, FloatArray, npt.NDArray[np.uint8], npt.NDArray[np.int32]]:
+    """Member units of the categories, their relevance (times the category weight), evidence
+    code and programme rule set (:attr:`.index.CategoryMembers.programme`, -1 for none). With
+    a place, only units in grid cells within ``radius_km`` (and units without coordinates); a
+    unit in several categories keeps its best relevance (the first category's on a tie)."""
+    parts_u, parts_f, parts_e, parts_p = [], [], [], []
     for key, weight in cats:
         member = index.members.get(key)
         if member is None:
             continue
-        if place is not None:
-            pos = member.near(place.latitude, place.longitude, radius_km)
-            parts_u.append(member.units[pos].astype(np.int64))
-            parts_f.append(member.confidence[pos].astype(np.float64) * weight)
-            parts_e.append(member.evidence[pos])
-        else:
-            parts_u.append(member.units.astype(np.int64))
-            parts_f.append(member.confidence.astype(np.float64) * weight)
-            parts_e.append(member.evidence)
+        pos = (
+            member.near(place.latitude, place.longitude, radius_km)
+            if place is not None
+            else np.arange(len(member.units))
+        )
+        parts_u.append(member.units[pos].astype(np.int64))
+        parts_f.append(member.confidence[pos].astype(np.float64) * weight)
+        parts_e.append(member.evidence[pos])
+        parts_p.append(
+            member.programme[pos] if member.programme is not None else np.full(len(pos), -1, np.int32)
+        )
     if sum(len(u) for u in parts_u) == 0:  # no category has a unit near the place
-        return np.empty(0, np.int64), np.empty(0), np.empty(0, np.uint8)
+        return np.empty(0, np.int64), np.empty(0), np.empty(0, np.uint8), np.empty(0, np.int32)
     if len(parts_u) == 1:
-        return parts_u[0], parts_f[0], parts_e[0]
+        return parts_u[0], parts_f[0], parts_e[0], parts_p[0]
     units = np.concatenate(parts_u)
     fit = np.concatenate(parts_f)
     evidence = np.concatenate(parts_e)
+    programme = np.concatenate(parts_p)
     order = np.lexsort((-fit, units))
-    units, fit, evidence = units[order], fit[order], evidence[order]
+    units, fit, evidence, programme = units[order], fit[order], evidence[order], programme[order]
     keep = np.r_[True, units[1:] != units[:-1]]
-    return units[keep], fit[keep], evidence[keep]
+    return units[keep], fit[keep], evidence[keep], programme[keep]

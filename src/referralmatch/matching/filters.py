@@ -278,6 +278,18 @@ class Filters:
             status[r], certainty[r] = e.status, e.certainty
         return status, certainty
 
+    def programme_fit(self, ctx: ClientContext, programme: npt.NDArray[np.int32]) -> FloatArray:
+        """Need-fit share of each unit whose only evidence for the need is one programme
+        (``programme``: its rule set, -1 none): the programme's eligibility certainty when the
+        client is known to fail its restrictions, else 1 (met or unknown: neutral)."""
+        has = programme >= 0
+        out = np.ones(len(programme))
+        if has.any():
+            rs = programme[has]
+            status, certainty = self.rule_table(ctx, rs, np.unique(rs).astype(np.int64))
+            out[has] = np.where(status[rs] == 2, certainty[rs], 1.0)
+        return out
+
     def _no_coverage(self, ctx: ClientContext, st: PlaceColumns) -> BoolArray:
         """Units that need insurance the client is known to lack (uninsured) or a plan the
         client is known not to hold (``ctx.blocked_plans``: the client named coverage, and
@@ -340,7 +352,12 @@ class Filters:
         return table
 
     def place_columns(
-        self, ctx: ClientContext, units: IntArray, fit: FloatArray, evidence: npt.NDArray[np.uint8]
+        self,
+        ctx: ClientContext,
+        units: IntArray,
+        fit: FloatArray,
+        evidence: npt.NDArray[np.uint8],
+        programme: npt.NDArray[np.int32] | None = None,
     ) -> PlaceColumns:
         """Place-level codes (inactive, weak fit, out of area, video/online refused) and the columns
         scoring reads, for ``units`` whose need relevance is ``fit``."""
@@ -382,6 +399,7 @@ class Filters:
             insurance_required=index.s_insurance_required[services],
             plan_only=index.s_plan_only[services],
             present_rules=np.flatnonzero(np.bincount(rule_sets, minlength=len(index.rule_sets))),
+            programme=programme if programme is not None and (programme >= 0).any() else None,
         )
 
     def language(self, ctx: ClientContext, services: IntArray) -> FloatArray:

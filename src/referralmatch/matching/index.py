@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..eligibility.parse import rules_for_service, rules_key
+from ..eligibility.parse import programme_rules, rules_for_service, rules_key
 from ..geo import AreaMatcher, OfflineGeocoder, named_county, normalize_state, unit_vectors
 from ..needs.categories import NeedCategories
 from ..schedule import CompiledSchedules, describe, pack_week_masks, week_mask
@@ -106,6 +106,10 @@ class CategoryMembers:
     evidence: npt.NDArray[np.uint8]
     cells: npt.NDArray[np.int64]
     n_services: int
+    programme: npt.NDArray[np.int32] | None = None
+    """Per unit, the rule set (into ``DirectoryIndex.rule_sets``) of the one numbered programme
+    that is its service's only evidence for the category, -1 for none (None: no unit has one):
+    a client known to fail it gets a lower need fit for this need only."""
 
     def near(self, lat: float, lon: float, radius_km: float) -> npt.NDArray[np.int64]:
         """Positions (into ``units``) of members without a cell or in cells the circle touches."""
@@ -419,14 +423,21 @@ class DirectoryIndex:
 
         table = relevance_table(text_rows, categories, floor=min_confidence)
         by_category: dict[str, tuple[list[int], list[float], list[int]]] = {}
-        for row, cat, rel, ev in zip(
+        programmes: dict[str, dict[int, int]] = {}  # category -> service row -> rule set
+        for row, cat, rel, ev, prog in zip(
             table.service.tolist(), table.category.tolist(), table.relevance.tolist(),
-            table.evidence.tolist(), strict=True,
+            table.evidence.tolist(), table.programme or [""] * len(table.service), strict=True,
         ):  # fmt: skip
             row_list, rels, evs = by_category.setdefault(table.keys[cat], ([], [], []))
             row_list.append(row)
             rels.append(rel)
             evs.append(ev)
+            rules = tuple(programme_rules(prog)) if prog else ()
+            if rules:
+                if rules not in rule_ids:
+                    rule_ids[rules] = len(rule_sets)
+                    rule_sets.append(rules)
+                programmes.setdefault(table.keys[cat], {})[row] = rule_ids[rules]
         unit_order = np.argsort(u_service, kind="stable")
         starts = np.searchsorted(u_service[unit_order], np.arange(n + 1))
         cells = cell_keys(u_lat, u_lon, u_virtual)
@@ -444,12 +455,18 @@ class DirectoryIndex:
             unit_conf = np.repeat(confs, counts)
             unit_ev = np.repeat(evidence, counts)
             order = np.lexsort((units, cells[units]))
+            own = programmes.get(category)
+            programme = None
+            if own:
+                per_row = np.array([own.get(r, -1) for r in member_rows], dtype=np.int32)
+                programme = np.repeat(per_row, counts)[order]
             members[category] = CategoryMembers(
                 units=units[order].astype(np.int32),
                 confidence=unit_conf[order].astype(np.float32),
                 evidence=unit_ev[order],
                 cells=cells[units[order]],
                 n_services=len(rows_),
+                programme=programme,
             )
         classified_rows = set(table.service.tolist())
         unclassified = tuple(str(ids[i]) for i in range(n) if i not in classified_rows)

@@ -255,8 +255,8 @@ class Matcher:
         if cached is not None:
             self._place_cache.move_to_end(key)
             return cached
-        units, fit, evidence = candidates(self.index, ctx.place, cats, radius)
-        st = self.filters.place_columns(ctx, units, fit, evidence)
+        units, fit, evidence, programme = candidates(self.index, ctx.place, cats, radius)
+        st = self.filters.place_columns(ctx, units, fit, evidence, programme)
         self._place_cache[key] = st
         if len(self._place_cache) > _PLACE_CACHE_SIZE:
             self._place_cache.popitem(last=False)
@@ -264,8 +264,8 @@ class Matcher:
 
     def _everywhere(self, ctx: ClientContext, cats: list[tuple[str, float]]) -> tuple[PlaceColumns, UnitCodes]:
         """Every member unit of the categories (not only the geographic block), with codes."""
-        units, fit, evidence = candidates(self.index, None, cats)
-        st = self.filters.place_columns(ctx, units, fit, evidence)
+        units, fit, evidence, programme = candidates(self.index, None, cats)
+        st = self.filters.place_columns(ctx, units, fit, evidence, programme)
         return st, self.filters.client_codes(ctx, st)
 
     # ------------------------------------------------------------------ matching
@@ -346,8 +346,11 @@ class Matcher:
         (:func:`~.factors.population.required_populations`)."""
         config, index, tables = self.config, self.index, self._tables
         sp = st.services[p]  # the service columns are read for the passing units only
+        fit = st.fit[p]
+        if st.programme is not None:  # a programme the client is known to fail: a weaker fit
+            fit = fit * self.filters.programme_fit(ctx, st.programme[p])
         return {
-            "need_fit": st.fit[p],
+            "need_fit": fit,
             "population": tables.population(
                 sp, has_mask | need_mask, ctx.not_mask & ~need_mask, required_mask
             ),
@@ -554,8 +557,14 @@ class Matcher:
         verdicts = self.filters.verdicts(ctx, int(st.rule_sets[i]))
         open_now, opens = self._moment(ctx, s)
         targets = population_keys(int(index.s_population[s]))
+        need_fit_detail = explain.need_fit_text(label, values["need_fit"], int(st.evidence[i]))
+        programme = -1 if st.programme is None else int(st.programme[i])
+        if programme >= 0 and (kept := self.filters.verdicts(ctx, programme)).status == 2:
+            need_fit_detail += "; its only programme for it is not for this client: " + "; ".join(
+                kept.unmet_reasons
+            )
         details = {
-            "need_fit": explain.need_fit_text(label, values["need_fit"], int(st.evidence[i])),
+            "need_fit": need_fit_detail,
             "population": explain.population_text(
                 targets, client_has | need_has, values["population"], required
             ),

@@ -27,6 +27,11 @@ A description whose need evidence is all about one need ("The Soup Kitchen serve
 a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise), and a
 need that a numbered programme heading names ("3) TRANSPORTATION: Arranges rides ...") is at
 least 0.4: the service runs a programme for it, however many others dilute the description.
+When one such programme is the service's only evidence for a category (no other programme, no
+text outside the list, no name or keyword says it; taxonomy codes index the listed programmes),
+the table keeps that programme's own text (``RelevanceTable.programme``): its restrictions
+("Operates 12 apartments for homeless women with children only.") are that need's, and the
+matcher lowers the need fit of a client known to fail them.
 A service whose users are organisations ("allowing stores to benefit from tax breaks", "for
 employers", or an eligibility text naming only organisations: "Pantry or outreach center.")
 keeps 0.6 of its relevance: it is not a client service; so does one that says it "does not
@@ -133,6 +138,69 @@ _PROGRAMME_LIST = re.compile(r"\bSERVICES\s*:|(?:^|\s)1\)\s", re.I)
 _PROGRAMME_HEADING = re.compile(r"(?:^|\s)\d{1,2}\)\s*([A-Za-z][\w &/,'.-]{2,60}?)\s*:", re.M)
 """A numbered programme heading in a description ("3) TRANSPORTATION: Arranges rides ..."):
 the need it names is one the service runs a programme for, not a passing mention."""
+_PROGRAMME_ITEM = re.compile(r"(?:^|(?<=\s))\d{1,2}\)\s")
+_SECTION_END = re.compile(r"\n\s*[A-Z][A-Z &/'-]{2,40}:")
+
+
+def _programme_items(description: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, heading, own text) of each numbered programme of a description."""
+    starts = [m.start() for m in _PROGRAMME_ITEM.finditer(description)]
+    out: list[tuple[int, int, str, str]] = []
+    for i, start in enumerate(starts):
+        stop = starts[i + 1] if i + 1 < len(starts) else len(description)
+        item = description[start:stop]
+        end = _SECTION_END.search(item)
+        item = item[: end.start()] if end else item
+        head = _PROGRAMME_HEADING.match(" " + item)
+        heading, body = (head.group(1).strip(), item[head.end() - 1 :]) if head else ("", item)
+        out.append((start, start + len(item), heading, " ".join(body.split())))
+    return out
+
+
+def programme_sections(description: str) -> list[tuple[str, str]]:
+    """The numbered programmes of a description as (heading, own text) pairs: each runs from
+    its number to the next one or to a capitalised section heading ("VOLUNTEERS:"); an item
+    without a heading has heading "".
+
+    >>> programme_sections("SERVICES: 1) HOUSING: For women only. 2) FOOD: Pantry.\\n\\nHOURS: 9-5")
+    [('HOUSING', 'For women only.'), ('FOOD', 'Pantry.')]
+    """
+    return [(heading, body) for _, _, heading, body in _programme_items(description)]
+
+
+def _sole_programmes(
+    comp: _Compiled, description: str, below: Sequence[frozenset[int]], other: Sequence[bool]
+) -> dict[int, str]:
+    """Category -> the own text of the one numbered programme that is a description's only
+    evidence for it: its heading names the category (or one below it), no other programme and
+    no text outside the programmes names it, and ``other[c]`` (name or keyword evidence for it
+    or a category below it) is false. Taxonomy codes are no other evidence: a directory codes
+    the programmes its description lists (the housing code of a YMCA is its one housing
+    programme's). Descriptions listing fewer than two
+    programmes have none (their restrictions are the service's)."""
+    items = _programme_items(description)
+    if len(items) < 2:
+        return {}
+    outside, last = [], 0
+    for start, end, _, _ in items:
+        outside.append(description[last:start])
+        last = end
+    outside.append(description[last:])
+    named_outside = _named_categories(comp, _offered_text(" ".join(outside)))
+    headed = [_named_categories(comp, heading) for _, _, heading, _ in items]
+    named = [h | _named_categories(comp, _offered_text(body)) for h, (_, _, _, body) in zip(headed, items, strict=True)]
+    out: dict[int, str] = {}
+    for c in set().union(*headed):
+        for cat in range(len(below)):
+            if c not in below[cat] or cat in out or other[cat] or named_outside & below[cat]:
+                continue
+            serving = [i for i, h in enumerate(headed) if h & below[cat]]
+            rest = set().union(*(n for i, n in enumerate(named) if i not in serving))
+            if len(serving) == 1 and not rest & below[cat]:
+                out[cat] = items[serving[0]][3]
+    return out
+
+
 _HEADED_FLOOR = _FIELD_CAP["description"][0]  # a programme named in a heading: at least a fit
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
 _EXCLUDED_WHO = re.compile(
@@ -385,6 +453,10 @@ class RelevanceTable:
     relevance: npt.NDArray[np.float64]
     evidence: npt.NDArray[np.uint8]
     keys: tuple[str, ...]
+    programme: tuple[str, ...] = ()
+    """Per row, the own text of the numbered programme that is the service's only evidence for
+    the category ("" when there is other evidence or no such programme): its restrictions are
+    that need's (see :func:`_sole_programmes`)."""
 
     def rows(self) -> Iterator[tuple[int, str, float, str]]:
         """(service row, category key, relevance, evidence name) tuples."""
@@ -535,6 +607,14 @@ def relevance_table(
     out_c: list[int] = []
     out_r: list[float] = []
     out_e: list[int] = []
+    out_p: list[str] = []
+    below: list[set[int]] = [{c} for c in range(n_cat)]
+    for c in range(n_cat):
+        p = reg.parent[c]
+        while p >= 0:
+            below[p].add(c)
+            p = reg.parent[p]
+    below_f = [frozenset(b) for b in below]
     for row, (t, per) in enumerate(zip(texts, fields, strict=True)):
         # taxonomy evidence
         tax = [0.0] * n_cat
@@ -611,6 +691,12 @@ def relevance_table(
         headed: set[int] = set()
         for heading in _PROGRAMME_HEADING.findall(t.description):
             headed |= _named_categories(comp, heading)
+        sole: dict[int, str] = {}
+        if headed:
+            # taxonomy codes index the listed programmes: only the name or keywords are other evidence
+            direct = [bool(field_score[0][c] or field_score[1][c]) for c in range(n_cat)]
+            other = [any(direct[d] for d in below_f[c]) for c in range(n_cat)]
+            sole = _sole_programmes(comp, t.description, below_f, other)
         rel = [0.0] * n_cat
         kind_of = [0] * n_cat
         # a field's focus: the share of its top-level category evidence that is this one's
@@ -666,10 +752,12 @@ def relevance_table(
                 out_c.append(c)
                 out_r.append(round(rel[c], 4))
                 out_e.append(kind_of[c])
+                out_p.append(sole.get(c, ""))
     return RelevanceTable(
         service=np.array(out_s, dtype=np.int64),
         category=np.array(out_c, dtype=np.int64),
         relevance=np.array(out_r, dtype=np.float64),
         evidence=np.array(out_e, dtype=np.uint8),
         keys=reg.keys,
+        programme=tuple(out_p),
     )

@@ -1626,3 +1626,41 @@ def test_a_numbered_programme_that_is_the_only_evidence_for_a_need_is_kept_with_
     assert "VOLUNTEERS" not in own[(0, "housing")] and "swimming" not in own[(0, "housing")]
     assert own[(0, "transitional_housing")] == own[(0, "housing")]
     assert all(not own.get((row, "housing")) for row in (1, 2, 3))
+
+
+def test_a_screening_or_dental_only_service_is_capped_below_general_medical_care() -> None:
+    # a client who asks for health care needs medical care: a site whose every health code is a
+    # screening test (LF-4900 Disease Screening: HIV testing) is a test, not care, whatever its
+    # name and Open Eligibility term say ("HIV Testing", "HIV Treatment"); one whose every health
+    # code is dental care (LV-1600) or eye care (LV-2400) is specialty care; a clinic coded for
+    # testing and dental care beside general outpatient care (LN) is not capped
+    testing = (AIRS, "LF-4900.2400", "HIV Testing")
+    dental = (AIRS, "LV-1600", "Dental Care")
+    hiv_oe = ("Open Eligibility", "106-09-02", "HIV Treatment")
+    dental_oe = ("Open Eligibility", "106-02", "Dental Care")
+    texts = [
+        ServiceText("Hospital, HIV Testing and Counseling", "HIV tests.", "", (testing, hiv_oe)),
+        ServiceText("Dental Clinic", "Dental care and dental exams.", "", (dental, dental_oe)),
+        ServiceText("Health Center", "Primary care.", "", ((AIRS, "LN", None), testing, dental)),
+        ServiceText("Vision Center", "Eye exams and eyeglasses.", "", ((AIRS, "LV-2400", None),)),
+        *_filler(40),
+    ]
+    health = _relevance(texts, "health_care")
+    assert health[0] <= 0.7 < health[1] <= 0.8
+    assert health[2] >= 0.9
+    assert health[3] <= 0.8  # eye care (LV-2400) likewise
+
+
+def test_an_hiv_clinic_counts_in_full_as_medical_care() -> None:
+    # AIRS LT-1750.0500 (AIDS/HIV Clinics) is medical care for people with HIV, as much health
+    # care as a general clinic (LN), not just specialised treatment (LT)
+    other = (AIRS, "ND-9200", "Volunteer Service Programs")
+    texts = [
+        ServiceText("Agency A", "Visits.", "", ((AIRS, "LT-1750.0500", "AIDS/HIV Clinics"), other)),
+        ServiceText("Agency B", "Visits.", "", ((AIRS, "LN", None), other)),
+        ServiceText("Agency C", "Visits.", "", ((AIRS, "LT", None), other)),
+        *_filler(40),
+    ]
+    health = _relevance(texts, "health_care")
+    assert health[0] >= health[1] - 0.01
+    assert health[0] > health[2] + 0.1

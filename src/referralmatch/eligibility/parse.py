@@ -507,6 +507,11 @@ def _shut_out(c: _Clause, item: str, span: tuple[int, int]) -> None:
         situation = "homeless" if _EXCLUDED_SITUATION.match(who) else None
         c.add(ExclusionRule, 0.7, span, text=who, situation=situation)
 
+_PARENT_GENDER = re.compile(r"(?:(women|mothers?)|(men|fathers?))\s", _I)
+"""The adult a family rule names by gender ("women with children", "fathers with kids"): the
+parent must be of it, the children may be of any."""
+
+
 def _read_family(c: _Clause) -> None:
     for m in c.matches(_PREGNANT_OR_PARENTING):
         c.add(ParentingRule, 0.9, m.span(), pregnant_ok=True)
@@ -516,6 +521,11 @@ def _read_family(c: _Clause) -> None:
         if limit is not None:
             max_child = float(int(limit) - 1) if m.group(1) else float(limit)
         c.add(ParentingRule, 0.85, m.span(), max_child_age=max_child)
+        parent = _PARENT_GENDER.match(m.group(0))
+        if parent and not (_MALE if parent.group(1) else _FEMALE).search(c.text):
+            # "Women with children": a mother and her children, not a father with his
+            gender = "female" if parent.group(1) else "male"
+            c.add(GenderRule, 0.85, m.span(), allowed=frozenset({gender}), children_ok=True)
     for m in c.matches(_CUSTODY):
         c.add(ParentingRule, 0.7, m.span(), max_child_age=17.0)
     for m in c.matches(_PREGNANT):

@@ -1267,3 +1267,23 @@ def test_women_with_children_is_a_mother_and_her_children_not_a_father_with_his(
     assert dads.allowed == {"male"}
     assert not any(isinstance(r, GenderRule) for r in parse("Men, women, or men/women with children."))
     assert not any(isinstance(r, GenderRule) for r in parse("Families with children."))
+
+
+def test_a_programme_sentence_of_bare_ages_is_that_programmes_age_limit() -> None:
+    """"6) YOUTH PROGRAMS: After-school tutoring and sports. Ages 5-17." (a YMCA): within one
+    programme's own text a sentence of ages alone is its limit, the children's ages it serves
+    (met by a child in the household); "Ages 21 and up." is the client's own. The same
+    sentence in a description listing several programmes sets no rule for the whole service."""
+    (age,) = programme_rules("After-school tutoring and sports. Ages 5-17.")
+    assert isinstance(age, AgeRule) and (age.min_age, age.max_age, age.applies_to) == (5, 17, "dependent")
+    man = ClientProfile(age=45, gender="male", household_size=1)
+    parent = ClientProfile(age=35, household_size=2, dependents_ages=[9])
+    assert evaluate([age], man, on=ON)[0].status == "unmet"
+    assert evaluate([age], parent, on=ON)[0].status == "met"
+    (adult,) = programme_rules("Dental care for adults. Ages 21 and up.")
+    assert isinstance(adult, AgeRule) and (adult.min_age, adult.applies_to) == (21, "client")
+    ymca = Service(id="y", organization_id="o", name="YMCA", description=(
+        "1) AQUATICS PROGRAMS: Swimming lessons.\n\n2) YOUTH PROGRAMS: After-school tutoring and "
+        "sports. Ages 5-17."))  # fmt: skip
+    assert not any(r.kind == "age" for r in rules_for_service(ymca))
+    assert programme_rules("Swimming lessons for all ages.") == []

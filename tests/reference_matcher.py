@@ -152,8 +152,8 @@ def reference_match(
         texts.append(ServiceText.of(service, terms))
     table = relevance_table(texts, categories, floor=0.15)
     relevance: dict[tuple[int, str], float] = {(row, cat): r for row, cat, r, _ in table.rows()}
-    programme: dict[tuple[int, str], str] = {
-        (row, cat): text for (row, cat, _, _), text in zip(table.rows(), table.programme, strict=True) if text
+    programme: dict[tuple[int, str], tuple[str, ...]] = {
+        (row, cat): texts for (row, cat, _, _), texts in zip(table.rows(), table.programme, strict=True) if texts
     }
     out: dict[str, list[RefMatch]] = {}
     needs = sorted(
@@ -192,19 +192,24 @@ def reference_match(
                 if v.rule.kind != "none" and v.status == "unknown":
                     certainty *= 1.0 - min(max(v.rule.confidence, 0.0), 1.0) * 0.5
             certainty = round(certainty, 3)
-            # the one programme that is the service's only evidence for this need, failed:
-            # the need fit keeps the programme's eligibility certainty
-            own = programme.get((row, best_cat))
-            if own:
-                prog = evaluate(programme_rules(own), judged_on, year=config.poverty_year, on=on,
-                                area_covered=covered)  # fmt: skip
-                if summarize(prog)[0] == "unmet":
+            # the programmes that are the service's only evidence for this need, every one
+            # failed: the need fit keeps the best of their eligibility certainties
+            own = [programme_rules(text) for text in programme.get((row, best_cat), ())]
+            if own and all(own):
+                shares = []
+                for rules in own:
+                    prog = evaluate(rules, judged_on, year=config.poverty_year, on=on,
+                                    area_covered=covered)  # fmt: skip
+                    if summarize(prog)[0] != "unmet":
+                        break
                     share = 1.0
                     for v in prog:
                         if v.rule.kind != "none" and v.status != "met":
                             keep = 0.0 if v.status == "unmet" else 0.5
                             share *= 1.0 - min(max(v.rule.confidence, 0.0), 1.0) * (1.0 - keep)
-                    fit *= round(share, 3)
+                    shares.append(round(share, 3))
+                else:
+                    fit *= max(shares)
             audience = "; ".join(a.value or "" for a in service.attributes if a.link_type == "audience")
             targets = service_targets(
                 service.name,

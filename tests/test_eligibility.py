@@ -35,7 +35,7 @@ from referralmatch.eligibility import (
     rules_for_service,
     summarize,
 )
-from referralmatch.eligibility.parse import _clauses, _clean, _read_clause
+from referralmatch.eligibility.parse import _clauses, _clean, _read_clause, programme_rules
 from referralmatch.errors import ConfigurationError
 from referralmatch.models import Service
 from referralmatch.models.client import ClientProfile, Place
@@ -1247,3 +1247,43 @@ def test_in_danger_of_becoming_homeless_is_at_risk_of_homelessness() -> None:
     assert len(rules) == 1 and rules[0].situations == {"homeless", "at_risk_of_homelessness"}
     tenant = ClientProfile(situations=["at_risk_of_homelessness"])
     assert evaluate(rules, tenant, on=ON)[0].status == "met"
+
+
+def test_women_with_children_is_a_mother_and_her_children_not_a_father_with_his() -> None:
+    """"Homeless women with dependent children" (a transitional house) and "Operates 12
+    apartments for homeless women with children only." (one programme of a YMCA) serve a mother
+    with her children: a father with his children fails on gender (her children of any gender
+    are welcome), a mother meets it. "Fathers with children" is the reverse; a clause naming
+    both genders ("Men, women, or men/women with children") sets none."""
+    father = ClientProfile(age=40, gender="male", household_size=3, dependents_ages=[4, 9])
+    mother = ClientProfile(age=30, gender="female", household_size=2, dependents_ages=[6])
+    for rules in (parse("Homeless women with dependent children."),
+                  programme_rules("Operates 12 apartments for homeless women with children only.")):  # fmt: skip
+        (gender,) = [r for r in rules if isinstance(r, GenderRule)]
+        assert gender.allowed == {"female"} and gender.children_ok
+        assert evaluate([gender], father, on=ON)[0].status == "unmet"
+        assert evaluate([gender], mother, on=ON)[0].status == "met"
+    (dads,) = [r for r in parse("Fathers with children.") if isinstance(r, GenderRule)]
+    assert dads.allowed == {"male"}
+    assert not any(isinstance(r, GenderRule) for r in parse("Men, women, or men/women with children."))
+    assert not any(isinstance(r, GenderRule) for r in parse("Families with children."))
+
+
+def test_a_programme_sentence_of_bare_ages_is_that_programmes_age_limit() -> None:
+    """"6) YOUTH PROGRAMS: After-school tutoring and sports. Ages 5-17." (a YMCA): within one
+    programme's own text a sentence of ages alone is its limit, the children's ages it serves
+    (met by a child in the household); "Ages 21 and up." is the client's own. The same
+    sentence in a description listing several programmes sets no rule for the whole service."""
+    (age,) = programme_rules("After-school tutoring and sports. Ages 5-17.")
+    assert isinstance(age, AgeRule) and (age.min_age, age.max_age, age.applies_to) == (5, 17, "dependent")
+    man = ClientProfile(age=45, gender="male", household_size=1)
+    parent = ClientProfile(age=35, household_size=2, dependents_ages=[9])
+    assert evaluate([age], man, on=ON)[0].status == "unmet"
+    assert evaluate([age], parent, on=ON)[0].status == "met"
+    (adult,) = programme_rules("Dental care for adults. Ages 21 and up.")
+    assert isinstance(adult, AgeRule) and (adult.min_age, adult.applies_to) == (21, "client")
+    ymca = Service(id="y", organization_id="o", name="YMCA", description=(
+        "1) AQUATICS PROGRAMS: Swimming lessons.\n\n2) YOUTH PROGRAMS: After-school tutoring and "
+        "sports. Ages 5-17."))  # fmt: skip
+    assert not any(r.kind == "age" for r in rules_for_service(ymca))
+    assert programme_rules("Swimming lessons for all ages.") == []

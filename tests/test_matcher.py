@@ -433,3 +433,51 @@ def test_a_programmes_own_restriction_lowers_the_need_it_serves_for_a_client_who
     assert "only programme for it is not for this client" in man.detail
     full = fit(results["mother"], "ymca").value
     assert fit(results["unknown"], "ymca").value == full and man.value <= 0.5 * full
+
+
+def _two_programme_housing(second: str) -> rm.Directory:
+    """An agency whose housing is two numbered programmes, the first for women with children
+    and the second ``second``, beside a farther housing centre for anyone (hand-written, after
+    a real 211 record)."""
+    lat, lon = 38.5800, -121.4900
+    agency = (
+        "1) CASE MANAGEMENT:  Offers services to families affected by substance abuse.\n\n"
+        "2) TRANSITIONAL HOUSING:  Offers long-term residential placement for women with children "
+        f"only.\n\n3) PERMANENT HOUSING:  {second}\n\n4) HEAD START:  Preschool for 102 children."
+    )
+    records = {
+        "agency": ("Family Village", agency, 0.3),
+        "centre": ("Housing Centre", "Transitional housing and housing search help.", 4.0),
+    }
+    return rm.Directory(
+        organizations=[Organization(id="o", name="Org")],
+        services=[
+            Service(id=k, organization_id="o", name=name, description=text, status="active")
+            for k, (name, text, _) in records.items()
+        ],
+        locations=[Location(id=f"l{k}", latitude=lat, longitude=lon + km / 87.0) for k, (*_, km) in records.items()],
+        service_at_locations=[ServiceAtLocation(id=f"sl{k}", service_id=k, location_id=f"l{k}") for k in records],
+    )
+
+
+def test_a_need_served_by_several_programmes_is_lowered_only_when_the_client_fails_them_all() -> None:
+    """A single man asking for housing from an agency whose two housing programmes are for women
+    with children and for families with children: he fails both, so its housing need fit drops
+    (both reasons in the detail) and the housing centre ranks first. When the second programme
+    is for men, he meets one: the fit stays full. The fast matcher equals the reference."""
+    where = rm.Place(latitude=38.58, longitude=-121.49)
+    man = rm.ClientProfile(age=45, gender="male", household_size=1, location=where, max_travel_km=10,
+                           needs=["housing"])  # fmt: skip
+
+    def need_fit(d: rm.Directory) -> tuple[str, rm.Factor]:
+        result = rm.Matcher(d).match(man)
+        _assert_same(result, reference_match(d, man))
+        match = next(m for m in result.matches if m.service_id == "agency")
+        return result.matches[0].service_id, next(f for f in match.factors if f.name == "need_fit")
+
+    first, failed = need_fit(_two_programme_housing("Apartments for families with children only."))
+    assert first == "centre"
+    assert "only programmes for it are not for this client" in failed.detail
+    _, kept = need_fit(_two_programme_housing("Apartments for single men only."))
+    assert "not for this client" not in kept.detail
+    assert failed.value <= 0.5 * kept.value

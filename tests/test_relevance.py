@@ -1621,9 +1621,10 @@ def test_a_numbered_programme_that_is_the_only_evidence_for_a_need_is_kept_with_
         ServiceText("Y", "Offers housing search help. " + _YMCA, "", ()),
     ]
     table = relevance_table(texts, NeedCategories.default())
-    own = {(row, cat): text for (row, cat, _, _), text in zip(table.rows(), table.programme, strict=True)}
-    assert own[(0, "housing")].startswith("Operates 12 apartments for homeless women with children only.")
-    assert "VOLUNTEERS" not in own[(0, "housing")] and "swimming" not in own[(0, "housing")]
+    own = {(row, cat): texts for (row, cat, _, _), texts in zip(table.rows(), table.programme, strict=True)}
+    (housing,) = own[(0, "housing")]
+    assert housing.startswith("Operates 12 apartments for homeless women with children only.")
+    assert "VOLUNTEERS" not in housing and "swimming" not in housing
     assert own[(0, "transitional_housing")] == own[(0, "housing")]
     assert all(not own.get((row, "housing")) for row in (1, 2, 3))
 
@@ -1664,3 +1665,26 @@ def test_an_hiv_clinic_counts_in_full_as_medical_care() -> None:
     health = _relevance(texts, "health_care")
     assert health[0] >= health[1] - 0.01
     assert health[0] > health[2] + 0.1
+
+
+_FAMILY_AGENCY = (
+    "1) CASE MANAGEMENT:  Offers services to families affected by substance abuse.\n\n"
+    "2) TRANSITIONAL HOUSING:  Offers long-term residential placement for women with children.\n\n"
+    "3) PERMANENT HOUSING:  Apartments for families with children only.\n\n"
+    "4) HEAD START:  Preschool for 102 children.\n\nVOLUNTEERS: Welcome."
+)
+
+
+def test_several_numbered_programmes_that_are_together_the_only_evidence_for_a_need_are_all_kept():
+    """Two housing programmes of one agency, nothing else saying housing: the housing rows carry
+    both programmes' own texts (a client is turned away only by both), in list order; a third
+    programme whose text also says housing ("housing search") leaves them unread."""
+    texts = [
+        ServiceText("Family Village", _FAMILY_AGENCY, "", ()),
+        ServiceText("Family Village", _FAMILY_AGENCY.replace("abuse.", "abuse; housing search help."), "", ()),
+    ]
+    table = relevance_table(texts, NeedCategories.default())
+    own = {(row, cat): texts for (row, cat, _, _), texts in zip(table.rows(), table.programme, strict=True)}
+    first, second = own[(0, "housing")]
+    assert first.startswith("Offers long-term residential placement") and second.startswith("Apartments")
+    assert not own.get((1, "housing"))

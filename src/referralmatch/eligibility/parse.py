@@ -507,6 +507,11 @@ def _shut_out(c: _Clause, item: str, span: tuple[int, int]) -> None:
         situation = "homeless" if _EXCLUDED_SITUATION.match(who) else None
         c.add(ExclusionRule, 0.7, span, text=who, situation=situation)
 
+_PARENT_GENDER = re.compile(r"(?:(women|mothers?)|(men|fathers?))\s", _I)
+"""The adult a family rule names by gender ("women with children", "fathers with kids"): the
+parent must be of it, the children may be of any."""
+
+
 def _read_family(c: _Clause) -> None:
     for m in c.matches(_PREGNANT_OR_PARENTING):
         c.add(ParentingRule, 0.9, m.span(), pregnant_ok=True)
@@ -516,6 +521,11 @@ def _read_family(c: _Clause) -> None:
         if limit is not None:
             max_child = float(int(limit) - 1) if m.group(1) else float(limit)
         c.add(ParentingRule, 0.85, m.span(), max_child_age=max_child)
+        parent = _PARENT_GENDER.match(m.group(0))
+        if parent and not (_MALE if parent.group(1) else _FEMALE).search(c.text):
+            # "Women with children": a mother and her children, not a father with his
+            gender = "female" if parent.group(1) else "male"
+            c.add(GenderRule, 0.85, m.span(), allowed=frozenset({gender}), children_ok=True)
     for m in c.matches(_CUSTODY):
         c.add(ParentingRule, 0.7, m.span(), max_child_age=17.0)
     for m in c.matches(_PREGNANT):
@@ -1480,10 +1490,44 @@ def programme_rules(text: str | None) -> list[Rule]:
     homeless women with children only."), read like a description's (:func:`_description_rules`):
     they are that programme's, for the need it serves, not the whole service's.
 
+    A programme's text is about that programme alone, so a sentence that is only its ages
+    ("Ages 4-14 years.", "Ages 21 and up.") is its age limit too, as a description's is not
+    (there it may be one programme's), and more precise than whom it is loosely "for" ("for
+    adults"); ages ending below 18 are the children's it serves, met by the client or a child
+    in the household.
+
     >>> [r.describe() for r in programme_rules("Provides transitional shelter for men.")]
     ['male only']
+    >>> [r.describe() for r in programme_rules("Day camp with field trips. Ages 4-14 years.")]
+    ['children age 4-14']
     """
-    return _description_rules(text)
+    out = _description_rules(text)
+    if not text:
+        return out
+    for sentence in _DESC_SENTENCE.split(_clean(text)):
+        bare = _BARE_AGES.match(sentence)
+        if bare is None:
+            continue
+        ages = [r for r in parse(bare.group(0)) if isinstance(r, AgeRule)]
+        if len(ages) == 1:
+            (age,) = ages
+            children = age.max_age is not None and age.max_age < _ADULT_AGE
+            return [*(r for r in out if r.kind != "age"), age.model_copy(update={
+                "confidence": round(min(_DESCRIPTION_MAX, age.confidence * _DESCRIPTION_FACTOR), 3),
+                "origin": "description", "source_text": f"description: {bare.group(0).strip()}",
+                "applies_to": "dependent" if children else age.applies_to,
+            })]  # fmt: skip
+    return out
+
+
+_BARE_AGES = re.compile(
+    r"^\W*(?:for\s+)?ages?\s+(?:\d{1,2}\s*(?:-|to|through|thru)\s*\d{1,2}"
+    r"|\d{1,2}\s*(?:\+|(?:and|or)\s+(?:older|over|up|above|under|younger)))"
+    r"(?:\s+years?(?:\s+(?:old|of age))?)?(?=\s*(?:[.;,]|$))",
+    _I,
+)
+"""A sentence of a programme's text that opens with nothing but ages ("Ages 5-18 years, Sat,
+10AM-Noon", "Ages 21 and up.")."""
 
 
 def _overview(description: str) -> str:

@@ -64,7 +64,7 @@ def candidates(
     radius_km: float = 0.0,
 ) -> tuple[IntArray, FloatArray, npt.NDArray[np.uint8], npt.NDArray[np.int32]]:
     """Member units of the categories, their relevance (times the category weight), evidence
-    code and programme rule set (:attr:`.index.CategoryMembers.programme`, -1 for none). With
+    code and programme set (:attr:`.index.CategoryMembers.programme`, -1 for none). With
     a place, only units in grid cells within ``radius_km`` (and units without coordinates); a
     unit in several categories keeps its best relevance (the first category's on a tie)."""
     parts_u, parts_f, parts_e, parts_p = [], [], [], []

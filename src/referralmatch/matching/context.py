@@ -145,8 +145,8 @@ class PlaceColumns:
     plan_only: npt.NDArray[np.int16]
     present_rules: IntArray
     programme: npt.NDArray[np.int32] | None = None
-    """Per unit, the rule set of the one programme that is its only evidence for the need
-    (-1 none; None: no unit has one)."""
+    """Per unit, the set (into ``DirectoryIndex.programme_sets``) of the numbered programmes that
+    are its only evidence for the need (-1 none; None: no unit has one)."""
 
 
 @dataclass

@@ -279,16 +279,34 @@ class Filters:
         return status, certainty
 
     def programme_fit(self, ctx: ClientContext, programme: npt.NDArray[np.int32]) -> FloatArray:
-        """Need-fit share of each unit whose only evidence for the need is one programme
-        (``programme``: its rule set, -1 none): the programme's eligibility certainty when the
-        client is known to fail its restrictions, else 1 (met or unknown: neutral)."""
+        """Need-fit share of each unit whose only evidence for the need is its numbered
+        programmes (``programme``: their set, into ``index.programme_sets``, -1 none): when the
+        client is known to fail every one of them, the best of their eligibility certainties,
+        else 1 (one met or unknown: neutral)."""
         has = programme >= 0
         out = np.ones(len(programme))
         if has.any():
-            rs = programme[has]
+            present = np.unique(programme[has])
+            sets = [self.index.programme_sets[int(g)] for g in present]
+            rs = np.array([r for rules in sets for r in rules], dtype=np.int32)
             status, certainty = self.rule_table(ctx, rs, np.unique(rs).astype(np.int64))
-            out[has] = np.where(status[rs] == 2, certainty[rs], 1.0)
+            share = np.ones(int(present[-1]) + 1)
+            for g, rules in zip(present.tolist(), sets, strict=True):
+                ids = list(rules)
+                if (status[ids] == 2).all():
+                    share[g] = certainty[ids].max()
+            out[has] = share[programme[has]]
         return out
+
+    def programme_reasons(self, ctx: ClientContext, programme: int) -> tuple[str, ...]:
+        """Why the client fails the programmes of set ``programme`` (-1 none), every one of
+        them; empty when one is met or unknown."""
+        if programme < 0:
+            return ()
+        kept = [self.verdicts(ctx, r) for r in self.index.programme_sets[programme]]
+        if any(v.status != 2 for v in kept):
+            return ()
+        return tuple(dict.fromkeys(reason for v in kept for reason in v.unmet_reasons))
 
     def _no_coverage(self, ctx: ClientContext, st: PlaceColumns) -> BoolArray:
         """Units that need insurance the client is known to lack (uninsured) or a plan the

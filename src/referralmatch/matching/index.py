@@ -107,9 +107,10 @@ class CategoryMembers:
     cells: npt.NDArray[np.int64]
     n_services: int
     programme: npt.NDArray[np.int32] | None = None
-    """Per unit, the rule set (into ``DirectoryIndex.rule_sets``) of the one numbered programme
-    that is its service's only evidence for the category, -1 for none (None: no unit has one):
-    a client known to fail it gets a lower need fit for this need only."""
+    """Per unit, the programme set (into ``DirectoryIndex.programme_sets``: the rule sets of the
+    numbered programmes that are its service's only evidence for the category), -1 for none
+    (None: no unit has one): a client known to fail all of them gets a lower need fit for this
+    need only."""
 
     def near(self, lat: float, lon: float, radius_km: float) -> npt.NDArray[np.int64]:
         """Positions (into ``units``) of members without a cell or in cells the circle touches."""
@@ -266,6 +267,10 @@ class DirectoryIndex:
     closure_last: npt.NDArray[np.int64]
     s_schedule_set: npt.NDArray[np.int32]
     schedule_sets: tuple[CompiledSchedules, ...]
+    programme_sets: tuple[tuple[int, ...], ...] = ()
+    """The rule sets (into ``rule_sets``) of the numbered programmes that together are a
+    service's only evidence for a category (:attr:`CategoryMembers.programme`): a client is
+    turned away from that need only by all of them."""
 
     @property
     def n_services(self) -> int:
@@ -423,21 +428,25 @@ class DirectoryIndex:
 
         table = relevance_table(text_rows, categories, floor=min_confidence)
         by_category: dict[str, tuple[list[int], list[float], list[int]]] = {}
-        programmes: dict[str, dict[int, int]] = {}  # category -> service row -> rule set
-        for row, cat, rel, ev, prog in zip(
+        programmes: dict[str, dict[int, int]] = {}  # category -> service row -> programme set
+        programme_ids: dict[tuple[int, ...], int] = {}
+        for row, cat, rel, ev, progs in zip(
             table.service.tolist(), table.category.tolist(), table.relevance.tolist(),
-            table.evidence.tolist(), table.programme or [""] * len(table.service), strict=True,
+            table.evidence.tolist(), table.programme or [()] * len(table.service), strict=True,
         ):  # fmt: skip
             row_list, rels, evs = by_category.setdefault(table.keys[cat], ([], [], []))
             row_list.append(row)
             rels.append(rel)
             evs.append(ev)
-            rules = tuple(programme_rules(prog)) if prog else ()
-            if rules:
+            own_rules = [tuple(programme_rules(text)) for text in progs]
+            if not own_rules or not all(own_rules):
+                continue  # no programme, or one open to anyone, serves the need
+            for rules in own_rules:
                 if rules not in rule_ids:
                     rule_ids[rules] = len(rule_sets)
                     rule_sets.append(rules)
-                programmes.setdefault(table.keys[cat], {})[row] = rule_ids[rules]
+            key = tuple(rule_ids[rules] for rules in own_rules)
+            programmes.setdefault(table.keys[cat], {})[row] = programme_ids.setdefault(key, len(programme_ids))
         unit_order = np.argsort(u_service, kind="stable")
         starts = np.searchsorted(u_service[unit_order], np.arange(n + 1))
         cells = cell_keys(u_lat, u_lon, u_virtual)
@@ -525,6 +534,7 @@ class DirectoryIndex:
             # --- added for issue 10 ---
             s_contact=_contact_modes(services, by_category),
             **moment_columns(services, directory, sched_masks),
+            programme_sets=tuple(programme_ids),
         )
 
 

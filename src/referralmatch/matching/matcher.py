@@ -559,10 +559,9 @@ class Matcher:
         targets = population_keys(int(index.s_population[s]))
         need_fit_detail = explain.need_fit_text(label, values["need_fit"], int(st.evidence[i]))
         programme = -1 if st.programme is None else int(st.programme[i])
-        if programme >= 0 and (kept := self.filters.verdicts(ctx, programme)).status == 2:
-            need_fit_detail += "; its only programme for it is not for this client: " + "; ".join(
-                kept.unmet_reasons
-            )
+        if reasons := self.filters.programme_reasons(ctx, programme):
+            only = "programme for it is" if len(index.programme_sets[programme]) == 1 else "programmes for it are"
+            need_fit_detail += f"; its only {only} not for this client: " + "; ".join(reasons)
         details = {
             "need_fit": need_fit_detail,
             "population": explain.population_text(

@@ -27,11 +27,11 @@ A description whose need evidence is all about one need ("The Soup Kitchen serve
 a day") may reach 0.75; one that lists many programmes stays near 0.4 (keywords likewise), and a
 need that a numbered programme heading names ("3) TRANSPORTATION: Arranges rides ...") is at
 least 0.4: the service runs a programme for it, however many others dilute the description.
-When one such programme is the service's only evidence for a category (no other programme, no
+When such programmes are the service's only evidence for a category (no other programme, no
 text outside the list, no name or keyword says it; taxonomy codes index the listed programmes),
-the table keeps that programme's own text (``RelevanceTable.programme``): its restrictions
+the table keeps those programmes' own texts (``RelevanceTable.programme``): their restrictions
 ("Operates 12 apartments for homeless women with children only.") are that need's, and the
-matcher lowers the need fit of a client known to fail them.
+matcher lowers the need fit of a client known to fail every one of them.
 A service whose users are organisations ("allowing stores to benefit from tax breaks", "for
 employers", or an eligibility text naming only organisations: "Pantry or outreach center.")
 keeps 0.6 of its relevance: it is not a client service; so does one that says it "does not
@@ -170,13 +170,15 @@ def programme_sections(description: str) -> list[tuple[str, str]]:
 
 def _sole_programmes(
     comp: _Compiled, description: str, below: Sequence[frozenset[int]], other: Sequence[bool]
-) -> dict[int, str]:
-    """Category -> the own text of the one numbered programme that is a description's only
-    evidence for it: its heading names the category (or one below it), no other programme and
-    no text outside the programmes names it, and ``other[c]`` (name or keyword evidence for it
-    or a category below it) is false. Taxonomy codes are no other evidence: a directory codes
+) -> dict[int, tuple[str, ...]]:
+    """Category -> the own texts of the numbered programmes that are a description's only
+    evidence for it: their headings name the category (or one below it), no other programme
+    and no text outside the programmes names it, and ``other[c]`` (name or keyword evidence for
+    it or a category below it) is false. Taxonomy codes are no other evidence: a directory codes
     the programmes its description lists (the housing code of a YMCA is its one housing
-    programme's). Descriptions listing fewer than two
+    programme's). Several programmes may serve one need ("2) TRANSITIONAL HOUSING: ... for
+    women with children" and "3) SUBSIDIZED HOUSING: ... for adults with children"): a client
+    is turned away from the need only by all of them. Descriptions listing fewer than two
     programmes have none (their restrictions are the service's)."""
     items = _programme_items(description)
     if len(items) < 2:
@@ -189,15 +191,15 @@ def _sole_programmes(
     named_outside = _named_categories(comp, _offered_text(" ".join(outside)))
     headed = [_named_categories(comp, heading) for _, _, heading, _ in items]
     named = [h | _named_categories(comp, _offered_text(body)) for h, (_, _, _, body) in zip(headed, items, strict=True)]
-    out: dict[int, str] = {}
+    out: dict[int, tuple[str, ...]] = {}
     for c in set().union(*headed):
         for cat in range(len(below)):
             if c not in below[cat] or cat in out or other[cat] or named_outside & below[cat]:
                 continue
             serving = [i for i, h in enumerate(headed) if h & below[cat]]
             rest = set().union(*(n for i, n in enumerate(named) if i not in serving))
-            if len(serving) == 1 and not rest & below[cat]:
-                out[cat] = items[serving[0]][3]
+            if not rest & below[cat]:
+                out[cat] = tuple(items[i][3] for i in serving)
     return out
 
 
@@ -453,10 +455,10 @@ class RelevanceTable:
     relevance: npt.NDArray[np.float64]
     evidence: npt.NDArray[np.uint8]
     keys: tuple[str, ...]
-    programme: tuple[str, ...] = ()
-    """Per row, the own text of the numbered programme that is the service's only evidence for
-    the category ("" when there is other evidence or no such programme): its restrictions are
-    that need's (see :func:`_sole_programmes`)."""
+    programme: tuple[tuple[str, ...], ...] = ()
+    """Per row, the own texts of the numbered programmes that are the service's only evidence
+    for the category (empty when there is other evidence or no such programme): their
+    restrictions are that need's (see :func:`_sole_programmes`)."""
 
     def rows(self) -> Iterator[tuple[int, str, float, str]]:
         """(service row, category key, relevance, evidence name) tuples."""
@@ -607,7 +609,7 @@ def relevance_table(
     out_c: list[int] = []
     out_r: list[float] = []
     out_e: list[int] = []
-    out_p: list[str] = []
+    out_p: list[tuple[str, ...]] = []
     below: list[set[int]] = [{c} for c in range(n_cat)]
     for c in range(n_cat):
         p = reg.parent[c]
@@ -691,7 +693,7 @@ def relevance_table(
         headed: set[int] = set()
         for heading in _PROGRAMME_HEADING.findall(t.description):
             headed |= _named_categories(comp, heading)
-        sole: dict[int, str] = {}
+        sole: dict[int, tuple[str, ...]] = {}
         if headed:
             # taxonomy codes index the listed programmes: only the name or keywords are other evidence
             direct = [bool(field_score[0][c] or field_score[1][c]) for c in range(n_cat)]
@@ -752,7 +754,7 @@ def relevance_table(
                 out_c.append(c)
                 out_r.append(round(rel[c], 4))
                 out_e.append(kind_of[c])
-                out_p.append(sole.get(c, ""))
+                out_p.append(sole.get(c, ()))
     return RelevanceTable(
         service=np.array(out_s, dtype=np.int64),
         category=np.array(out_c, dtype=np.int64),

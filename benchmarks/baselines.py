@@ -52,7 +52,6 @@ from referralmatch.matching.contact import (
 from referralmatch.matching.factors.access import (
     CAPACITY_SCORES,
     LANGUAGE_NOT_LISTED,
-    PRIVATE_PAY_LOW_INCOME,
     capacity_one,
     cost_one,
     language_one,
@@ -326,8 +325,6 @@ class PythonLoopMatcher:
                             facts.fee_known,
                             facts.insurance,
                             client_ins,
-                            facts.private_pay,
-                            low_income,
                         ),
                         "schedule": schedule,
                         "capacity": capacity_one(facts.capacity),
@@ -407,7 +404,6 @@ scored AS (
         CASE WHEN u.free THEN 1.0
              WHEN (u.insurance & CAST($ins AS UTINYINT)) <> 0 THEN 0.9
              WHEN u.sliding THEN 0.8
-             WHEN u.private_pay AND $low_income THEN {private_low}
              WHEN u.fee_known THEN 0.3 ELSE 0.5 END AS f_cost,
         CASE WHEN NOT u.has_schedule THEN 0.5
              WHEN $wanted = 0 THEN 1.0
@@ -555,7 +551,6 @@ class DuckDBMatcher:
             inactive_ok="TRUE" if self.config.include_inactive else "FALSE",
             language_filter="WHERE f_lang > 0" if self.config.require_language else "",
             lang_unknown=repr(LANGUAGE_NOT_LISTED),
-            private_low=repr(PRIVATE_PAY_LOW_INCOME),
             gender_mask=population_mask(["women", "men"]),
             community_mask=population_mask(COMMUNITIES),
             other_mask=population_mask(["women", "men", *COMMUNITIES, OPEN_TO_ALL, ALL_OF]),

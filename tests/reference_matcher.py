@@ -321,8 +321,6 @@ def reference_match(
                         facts.fee_known,
                         facts.insurance,
                         client_ins,
-                        facts.private_pay,
-                        low_income,
                     ),
                     "schedule": schedule,
                     "capacity": capacity_one(facts.capacity),

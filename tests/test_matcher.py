@@ -333,26 +333,32 @@ def test_a_need_of_several_categories_with_no_unit_near_the_place_has_no_candida
     assert len(near) > 0
 
 
-def _adult_and_youth_shelter() -> rm.Directory:
-    """An adult shelter nearby and a youth shelter farther away, near downtown Sacramento."""
+def _services_east(records: dict[str, tuple[str, str, str, float]]) -> rm.Directory:
+    """One active service per record (id: (name, description, eligibility text, km east of
+    downtown Sacramento)), each at its own site."""
     lat, lon = 38.5800, -121.4900
-    records = {
-        "adult": ("Emergency Shelter", "Overnight emergency shelter for men, women and families.", 0.5),
-        "youth": ("Youth Shelter", "Emergency shelter for runaway and homeless teens.", 3.0),
-    }
     return rm.Directory(
         organizations=[Organization(id="o", name="Org")],
         services=[
-            Service(id=k, organization_id="o", name=name, description=text, status="active")
-            for k, (name, text, _) in records.items()
+            Service(id=k, organization_id="o", name=name, description=text,
+                    eligibility_description=elig or None, status="active")
+            for k, (name, text, elig, _) in records.items()
         ],
         locations=[
-            Location(id=f"l{k}", latitude=lat, longitude=lon + km / 87.0) for k, (_, _, km) in records.items()
+            Location(id=f"l{k}", latitude=lat, longitude=lon + km / 87.0) for k, (*_, km) in records.items()
         ],
         service_at_locations=[
             ServiceAtLocation(id=f"sl{k}", service_id=k, location_id=f"l{k}") for k in records
         ],
     )
+
+
+def _adult_and_youth_shelter() -> rm.Directory:
+    """An adult shelter nearby and a youth shelter farther away, near downtown Sacramento."""
+    return _services_east({
+        "adult": ("Emergency Shelter", "Overnight emergency shelter for men, women and families.", "", 0.5),
+        "youth": ("Youth Shelter", "Emergency shelter for runaway and homeless teens.", "", 3.0),
+    })  # fmt: skip
 
 
 def test_a_minor_on_their_own_asking_for_shelter_is_sent_to_a_youth_shelter_first() -> None:
@@ -380,30 +386,15 @@ def test_a_minor_on_their_own_asking_for_shelter_is_sent_to_a_youth_shelter_firs
 def _programme_housing() -> rm.Directory:
     """A YMCA whose only housing is a numbered programme for homeless women with children, and
     a farther housing centre for anyone (hand-written, after a real 211 record)."""
-    lat, lon = 38.5800, -121.4900
     ymca = (
         "SERVICES:\n1) TRANSITIONAL HOUSING:  Operates 12 apartments for homeless women with "
         "children only.\n\n2) AQUATICS PROGRAMS:  Swimming for children and adults.\n\n"
         "3) FITNESS CLASSES:  Aerobics."
     )
-    records = {
+    return _services_east({
         "ymca": ("YMCA Family Branch", ymca, "Open to anyone. See notes for specific programs.", 0.3),
         "centre": ("Housing Centre", "Transitional housing and housing search help.", "", 4.0),
-    }
-    return rm.Directory(
-        organizations=[Organization(id="o", name="Org")],
-        services=[
-            Service(id=k, organization_id="o", name=name, description=text,
-                    eligibility_description=elig or None, status="active")
-            for k, (name, text, elig, _) in records.items()
-        ],
-        locations=[
-            Location(id=f"l{k}", latitude=lat, longitude=lon + km / 87.0) for k, (*_, km) in records.items()
-        ],
-        service_at_locations=[
-            ServiceAtLocation(id=f"sl{k}", service_id=k, location_id=f"l{k}") for k in records
-        ],
-    )
+    })
 
 
 def test_a_programmes_own_restriction_lowers_the_need_it_serves_for_a_client_who_fails_it() -> None:
@@ -439,25 +430,15 @@ def _two_programme_housing(second: str) -> rm.Directory:
     """An agency whose housing is two numbered programmes, the first for women with children
     and the second ``second``, beside a farther housing centre for anyone (hand-written, after
     a real 211 record)."""
-    lat, lon = 38.5800, -121.4900
     agency = (
         "1) CASE MANAGEMENT:  Offers services to families affected by substance abuse.\n\n"
         "2) TRANSITIONAL HOUSING:  Offers long-term residential placement for women with children "
         f"only.\n\n3) PERMANENT HOUSING:  {second}\n\n4) HEAD START:  Preschool for 102 children."
     )
-    records = {
-        "agency": ("Family Village", agency, 0.3),
-        "centre": ("Housing Centre", "Transitional housing and housing search help.", 4.0),
-    }
-    return rm.Directory(
-        organizations=[Organization(id="o", name="Org")],
-        services=[
-            Service(id=k, organization_id="o", name=name, description=text, status="active")
-            for k, (name, text, _) in records.items()
-        ],
-        locations=[Location(id=f"l{k}", latitude=lat, longitude=lon + km / 87.0) for k, (*_, km) in records.items()],
-        service_at_locations=[ServiceAtLocation(id=f"sl{k}", service_id=k, location_id=f"l{k}") for k in records],
-    )
+    return _services_east({
+        "agency": ("Family Village", agency, "", 0.3),
+        "centre": ("Housing Centre", "Transitional housing and housing search help.", "", 4.0),
+    })
 
 
 def test_a_need_served_by_several_programmes_is_lowered_only_when_the_client_fails_them_all() -> None:

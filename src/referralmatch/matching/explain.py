@@ -129,8 +129,7 @@ def cost_text(index: DirectoryIndex, s: int, value: float) -> str:
     if index.s_sliding[s]:
         return "sliding scale"
     if index.s_private_pay[s]:
-        unaffordable = " (likely unaffordable on a low income)" if value < 0.3 else ""
-        return "private pay at market rates" + unaffordable
+        return "private pay at market rates"
     return "fees apply" if index.s_fee_known[s] else "cost not stated (unknown)"
 
 

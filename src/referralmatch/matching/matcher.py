@@ -368,7 +368,7 @@ class Matcher:
                 if u.language is not None
                 else tables.language(sp, ctx.lang_mask, ctx.has_languages, ctx.related_mask)
             ),
-            "cost": tables.cost(sp, ctx.insurance, ctx.low_income),
+            "cost": tables.cost(sp, ctx.insurance),
             "schedule": tables.schedule(
                 sp, ctx.avail, None if ctx.at is None else hours_until_open(index, sp, ctx.at)
             ),

@@ -36,7 +36,6 @@ __all__ = [
     "CAPACITY_SCORES",
     "LANGUAGE_NOT_LISTED",
     "LOW_INCOME_PERCENT_FPL",
-    "PRIVATE_PAY_LOW_INCOME",
     "SOON_FLOOR",
     "SOON_HALF_LIFE_H",
     "capacity_one",
@@ -116,10 +115,6 @@ def language_factor(
     return np.where(spoken, 1.0, np.where(related, 0.7, unknown))
 
 
-PRIVATE_PAY_LOW_INCOME = 0.1
-"""Cost factor of market-rate private-pay care (hourly or daily care rates, private pay only: see
-:func:`~referralmatch.matching.facts.read_private_pay`) for a low-income client, who cannot
-afford it; others score it as any fee (0.3)."""
 
 
 def low_income_client(client: ClientProfile, year: int = DEFAULT_YEAR) -> bool:
@@ -147,20 +142,16 @@ def cost_one(
     fee_known: bool,
     insurance: frozenset[str],
     client_insurance: frozenset[str],
-    private_pay: bool = False,
-    low_income: bool = False,
 ) -> float:
     """Cost factor: free 1.0; accepts the client's insurance 0.9; sliding scale 0.8; fees unknown
-    0.5; market-rate private pay for a low-income client :data:`PRIVATE_PAY_LOW_INCOME`;
-    otherwise 0.3."""
+    0.5; otherwise 0.3 (market-rate private pay among them: a low-income client never sees it,
+    the filters exclude it as unaffordable)."""
     if free:
         return 1.0
     if insurance & client_insurance:
         return 0.9
     if sliding:
         return 0.8
-    if private_pay and low_income:
-        return PRIVATE_PAY_LOW_INCOME
     return 0.3 if fee_known else 0.5
 
 
@@ -170,14 +161,10 @@ def cost_factor(
     fee_known: BoolArray,
     insurance_bits: npt.NDArray[np.uint8],
     client_bits: int,
-    private_pay: BoolArray | None = None,
-    low_income: bool = False,
 ) -> FloatArray:
     """Vectorised :func:`cost_one` over insurance bit masks."""
     accepted = (insurance_bits & np.uint8(client_bits)) != 0
     out = np.where(fee_known, 0.3, 0.5)
-    if private_pay is not None and low_income:
-        out = np.where(private_pay, PRIVATE_PAY_LOW_INCOME, out)
     out = np.where(sliding, 0.8, out)
     out = np.where(accepted, 0.9, out)
     return np.where(free, 1.0, out)

@@ -87,7 +87,7 @@ class FactorTables:
     def _cost(self) -> tuple[IntArray, IntArray]:
         index = self.index
         return distinct_rows(
-            index.s_free, index.s_sliding, index.s_fee_known, index.s_insurance, index.s_private_pay
+            index.s_free, index.s_sliding, index.s_fee_known, index.s_insurance
         )
 
     @cached_property
@@ -138,18 +138,17 @@ class FactorTables:
         key = ("language", client_mask, has_languages, related_mask)
         return self._read(self._language, key, kernel, services)
 
-    def cost(self, services: IntArray, client_bits: int, low_income: bool = False) -> FloatArray:
-        """:func:`.access.cost_factor` of ``services`` for the client's insurance bits and
-        whether the client is low-income."""
+    def cost(self, services: IntArray, client_bits: int) -> FloatArray:
+        """:func:`.access.cost_factor` of ``services`` for the client's insurance bits."""
         index = self.index
 
         def kernel(rows: IntArray) -> FloatArray:
             return cost_factor(
                 index.s_free[rows], index.s_sliding[rows], index.s_fee_known[rows],
-                index.s_insurance[rows], client_bits, index.s_private_pay[rows], low_income,
+                index.s_insurance[rows], client_bits,
             )  # fmt: skip
 
-        return self._read(self._cost, ("cost", client_bits, low_income), kernel, services)
+        return self._read(self._cost, ("cost", client_bits), kernel, services)
 
     def schedule(
         self,

@@ -1688,3 +1688,22 @@ def test_several_numbered_programmes_that_are_together_the_only_evidence_for_a_n
     first, second = own[(0, "housing")]
     assert first.startswith("Offers long-term residential placement") and second.startswith("Apartments")
     assert not own.get((1, "housing"))
+
+
+def test_hospice_only_and_rehabilitation_services_rank_below_general_medical_care() -> None:
+    # end-of-life care (LT-3000 Hospice Care) is for the dying, and physical or occupational
+    # therapy (LR-6600, LR-6200) is rehabilitation after an illness: a client asking for health
+    # care needs a doctor first, so a service coded only for either ranks below a clinic (LN),
+    # whatever its text says; a service coded for hospice beside general care is not capped
+    hospice = (AIRS, "LT-3000", "Hospice Care")
+    text = ("Hospice Health Care", "Medical care and nursing at home.", "")
+    texts = [
+        ServiceText(*text, (hospice,)),
+        ServiceText("Agency B", "Visits.", "", ((AIRS, "LR-6600", "Physical Therapy"),)),
+        ServiceText("Agency C", "Visits.", "", ((AIRS, "LN", None),)),
+        ServiceText(*text, ((AIRS, "LN", None), hospice)),
+        *_filler(40),
+    ]
+    health = _relevance(texts, "health_care")
+    assert health[0] <= 0.8 < health[3]
+    assert health[1] < 0.4 < health[2]

@@ -1287,3 +1287,32 @@ def test_a_programme_sentence_of_bare_ages_is_that_programmes_age_limit() -> Non
         "sports. Ages 5-17."))  # fmt: skip
     assert not any(r.kind == "age" for r in rules_for_service(ymca))
     assert programme_rules("Swimming lessons for all ages.") == []
+
+
+def test_adults_named_alone_beside_families_make_the_family_an_alternative() -> None:
+    # real Baltimore eligibility: "Formerly homeless women and women with children" once required
+    # a child, so a single woman failed three women's housing programmes built for her; adults
+    # named on their own beside a family ("single adults and families with children", "families
+    # with children and single adults") make the family one of those served. A gendered parent
+    # still names who is served: a single father fails the women's programme.
+    single_woman = ClientProfile(age=40, gender="female", household_size=1)
+    father = ClientProfile(age=40, gender="male", household_size=2, dependents_ages=[6])
+    single_man = ClientProfile(age=40, gender="male", household_size=1)
+    women = parse("Formerly homeless women and women with children.")
+    assert "parenting" not in [r.kind for r in women]
+    assert {e.status for e in evaluate(women, single_woman) if e.rule.kind == "gender"} == {"met"}
+    assert "unmet" in {e.status for e in evaluate(women, father)}
+    for text in ("Low income single adults and families with children.",
+                 "Families with children and single adults.",
+                 "Homeless individuals and families with children"):  # fmt: skip
+        assert "unmet" not in {e.status for e in evaluate(parse(text), single_man)}, text
+    assert "unmet" in {e.status for e in evaluate(parse("Homeless families with children only."), single_man)}
+
+
+def test_a_limit_on_accompanying_boys_is_not_the_clients_age() -> None:
+    # "No boys over the age of 11" (a women's shelter) once read as "age 11+" for the woman and
+    # "male only" beside "women", dropping the shelter's women-only rule
+    rules = parse("Single women and women with children.  No boys over the age of 11.")
+    assert [r.kind for r in rules] == ["gender"]
+    (gender,) = rules
+    assert isinstance(gender, GenderRule) and gender.allowed == frozenset({"female"})

@@ -512,10 +512,29 @@ _PARENT_GENDER = re.compile(r"(?:(women|mothers?)|(men|fathers?))\s", _I)
 parent must be of it, the children may be of any."""
 
 
+_ADULTS_ALONE = r"(?:individuals|singles|adults|persons|people|men|women|males|females)"
+_ALONE_BEFORE = re.compile(
+    rf"(?<!pregnant )(?<!expectant )\b{_ADULTS_ALONE}\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|&|/|,?\s*including)\s*(?:some\s+|single\s+)?$", _I
+)
+_ALONE_AFTER = re.compile(rf"^\s*(?:,|\band\b|\bor\b|&|/)+\s*(?:(?!pregnant|expectant)\w+\s+)?{_ADULTS_ALONE}\b", _I)
+"""Adults on their own named beside a family ("single women and women with children", "men, women
+or families with children", "families with children and single adults"): the family is one of
+the people served, not a requirement. Pregnant women beside a family are read apart."""
+
+
+def _family_is_alternative(c: _Clause, m: re.Match[str]) -> bool:
+    return bool(_ALONE_BEFORE.search(c.text[: m.start()]) or _ALONE_AFTER.search(c.text[m.end() :]))
+
+
 def _read_family(c: _Clause) -> None:
     for m in c.matches(_PREGNANT_OR_PARENTING):
         c.add(ParentingRule, 0.9, m.span(), pregnant_ok=True)
     for m in c.matches(_FAMILY_WITH):
+        if _family_is_alternative(c, m):
+            # the adults named alone say who else is served; a parent's gender stays to be read
+            parent = _PARENT_GENDER.match(m.group(0))
+            c.consume((m.start() + (parent.end(1) if parent else 0), m.end()))
+            continue
         limit = m.group(3)
         max_child: float | None = None
         if limit is not None:
@@ -578,8 +597,19 @@ _NOT_OLDER = re.compile(
     rf"\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?{_NUM}", _I)  # fmt: skip
 
 
+_NO_OLDER_BOYS = re.compile(
+    r"\bno\s+(?:boys|girls|sons|daughters|male children|female children)\s+(?:over|older than|above)"
+    rf"\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?{_NUM}(?:\s*(?:years?(?:\s+old)?|yrs?))?",
+    _I,
+)
+"""A limit on accompanying children of one gender ("No boys over the age of 11"): not about the
+client, and a profile does not record its children's genders, so it is read and left."""
+
+
 def _read_negated_ages(c: _Clause) -> None:
     """"(children) cannot be older than 18" is an upper bound, not a lower one."""
+    for m in c.matches(_NO_OLDER_BOYS):
+        c.consume(m.span())
     for m in c.matches(_NOT_OLDER):
         value = float(m.group(3))
         before = c.text[: m.start()]

@@ -1707,3 +1707,18 @@ def test_hospice_only_and_rehabilitation_services_rank_below_general_medical_car
     health = _relevance(texts, "health_care")
     assert health[0] <= 0.8 < health[3]
     assert health[1] < 0.4 < health[2]
+
+
+def test_an_age_phrase_before_a_population_does_not_make_it_an_inclusive_mention() -> None:
+    # "and" in "18 and older, homeless persons" closes an age, it does not join the homeless to
+    # a list of others welcome: real Baltimore eligibility ("Ages 18 and older, homeless persons,
+    # persons with emotional problems ...", "Men age 18 or older, homeless and ...") once lost
+    # the homeless, so a homeless veteran did not see the transitional shelter built for him
+    plase = "Ages 18 and older, homeless persons, persons with emotional problems or addictions."
+    assert {"homeless", "serious_mental_illness"} <= service_targets("Project", plase, "", ())
+    bethesda = "Men age 18 or older, homeless and have been diagnosed with a mental illness."
+    assert "homeless" in service_targets("House", bethesda, "", ())
+    recovery = "Women 18 and older in recovery from substance abuse."
+    assert "in_recovery" in service_targets("Place", recovery, "", ())
+    # a bare "and" still joins a list: "Seniors and disabled adults" is for seniors
+    assert service_targets("Center", "Seniors and disabled adults", "", ()) == {"senior"}

@@ -242,7 +242,9 @@ _FAMILY_OF = re.compile(
 
 _INCLUDING = r"including|includes|also|as well as|such as|even"
 """Words that name a population among others the service takes ("including senior citizens")."""
-_INCLUSIVE_BEFORE = re.compile(rf"\b(?:{_INCLUDING}|and|or|any|all)\W+(?:\w+\W+){{0,2}}$", re.I)
+_INCLUSIVE_BEFORE = re.compile(
+    rf"\b(?:{_INCLUDING}|and|or|any|all)\W+(?!(?:older|over|up|above|under|younger)\b)(?:\w+\W+){{0,2}}$", re.I
+)
 _INCLUSIVE_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:are |also )?(?:welcome|accepted|eligible too)\b", re.I)
 _WITH_ADULTS_BEFORE = re.compile(r"\badults?\s*(?:,|&|/|\band\b|\bor\b)\s*(?:\w+\W+){0,1}$", re.I)
 _WITH_ADULTS_AFTER = re.compile(r"^\s*(?:(?:,|&|/|\band\b|\bor\b)\s*)+(?:\w+\s*,\s*)?(?<!young )adults?\b", re.I)

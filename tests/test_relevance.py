@@ -1722,3 +1722,16 @@ def test_an_age_phrase_before_a_population_does_not_make_it_an_inclusive_mention
     assert "in_recovery" in service_targets("Place", recovery, "", ())
     # a bare "and" still joins a list: "Seniors and disabled adults" is for seniors
     assert service_targets("Center", "Seniors and disabled adults", "", ()) == {"senior"}
+
+
+def test_a_drop_in_centre_is_no_emergency_shelter() -> None:
+    # a drop-in centre is a day centre (a place to rest, eat, get mail and job leads), not a
+    # bed for the night: Baltimore's "National Student Partnerships - Drop-In Center" (job
+    # readiness and referral) once ranked first for a homeless 17-year-old asking for shelter
+    texts = [
+        ServiceText("Drop-In Center", "Job readiness and information and referral.", "", ()),
+        ServiceText("Overnight Shelter", "Emergency shelter beds for homeless adults.", "", ()),
+        *_filler(40),
+    ]
+    shelter = _relevance(texts, "emergency_shelter")
+    assert shelter[0] < 0.4 < shelter[1]

@@ -299,6 +299,8 @@ class DirectoryIndex:
                 total += value.nbytes
         for m in self.members.values():
             total += m.units.nbytes + m.confidence.nbytes + m.evidence.nbytes + m.cells.nbytes
+            if m.programme is not None:
+                total += m.programme.nbytes
         return total
 
     @classmethod
@@ -430,6 +432,7 @@ class DirectoryIndex:
         by_category: dict[str, tuple[list[int], list[float], list[int]]] = {}
         programmes: dict[str, dict[int, int]] = {}  # category -> service row -> programme set
         programme_ids: dict[tuple[int, ...], int] = {}
+        read: dict[str, tuple[Rule, ...]] = {}  # programme text -> its rules
         for row, cat, rel, ev, progs in zip(
             table.service.tolist(), table.category.tolist(), table.relevance.tolist(),
             table.evidence.tolist(), table.programme or [()] * len(table.service), strict=True,
@@ -438,7 +441,10 @@ class DirectoryIndex:
             row_list.append(row)
             rels.append(rel)
             evs.append(ev)
-            own_rules = [tuple(programme_rules(text)) for text in progs]
+            for text in progs:  # a programme serving several categories is read once
+                if text not in read:
+                    read[text] = tuple(programme_rules(text))
+            own_rules = [read[text] for text in progs]
             if not own_rules or not all(own_rules):
                 continue  # no programme, or one open to anyone, serves the need
             for rules in own_rules:

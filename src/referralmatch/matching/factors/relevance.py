@@ -169,7 +169,12 @@ def programme_sections(description: str) -> list[tuple[str, str]]:
 
 
 def _sole_programmes(
-    comp: _Compiled, description: str, below: Sequence[frozenset[int]], other: Sequence[bool]
+    comp: _Compiled,
+    description: str,
+    items: list[tuple[int, int, str, str]],
+    headed: list[set[int]],
+    below: Sequence[frozenset[int]],
+    other: Sequence[bool],
 ) -> dict[int, tuple[str, ...]]:
     """Category -> the own texts of the numbered programmes that are a description's only
     evidence for it: their headings name the category (or one below it), no other programme
@@ -179,8 +184,8 @@ def _sole_programmes(
     programme's). Several programmes may serve one need ("2) TRANSITIONAL HOUSING: ... for
     women with children" and "3) SUBSIDIZED HOUSING: ... for adults with children"): a client
     is turned away from the need only by all of them. Descriptions listing fewer than two
-    programmes have none (their restrictions are the service's)."""
-    items = _programme_items(description)
+    programmes have none (their restrictions are the service's). ``items`` are the description's
+    :func:`_programme_items`, ``headed`` the categories each one's heading names."""
     if len(items) < 2:
         return {}
     outside, last = [], 0
@@ -189,7 +194,6 @@ def _sole_programmes(
         last = end
     outside.append(description[last:])
     named_outside = _named_categories(comp, _offered_text(" ".join(outside)))
-    headed = [_named_categories(comp, heading) for _, _, heading, _ in items]
     named = [h | _named_categories(comp, _offered_text(body)) for h, (_, _, _, body) in zip(headed, items, strict=True)]
     out: dict[int, tuple[str, ...]] = {}
     for c in set().union(*headed):
@@ -690,15 +694,15 @@ def relevance_table(
         # a numbered programme whose heading names a need is a programme the service runs for
         # it: however many other programmes dilute the description, its evidence for that need
         # is at least the description's spread cap (a fit, not a passing mention)
-        headed: set[int] = set()
-        for heading in _PROGRAMME_HEADING.findall(t.description):
-            headed |= _named_categories(comp, heading)
+        items = _programme_items(t.description)
+        headings = [_named_categories(comp, heading) for _, _, heading, _ in items]
+        headed: set[int] = set().union(*headings)
         sole: dict[int, tuple[str, ...]] = {}
         if headed:
             # taxonomy codes index the listed programmes: only the name or keywords are other evidence
             direct = [bool(field_score[0][c] or field_score[1][c]) for c in range(n_cat)]
             other = [any(direct[d] for d in below_f[c]) for c in range(n_cat)]
-            sole = _sole_programmes(comp, t.description, below_f, other)
+            sole = _sole_programmes(comp, t.description, items, headings, below_f, other)
         rel = [0.0] * n_cat
         kind_of = [0] * n_cat
         # a field's focus: the share of its top-level category evidence that is this one's

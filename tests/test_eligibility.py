@@ -1316,3 +1316,12 @@ def test_a_limit_on_accompanying_boys_is_not_the_clients_age() -> None:
     assert [r.kind for r in rules] == ["gender"]
     (gender,) = rules
     assert isinstance(gender, GenderRule) and gender.allowed == frozenset({"female"})
+
+
+def test_an_ampersand_age_bound_and_senior_citizens_are_read_whole() -> None:
+    # real Baltimore eligibility: "Persons 50 & older" was one unknown rule, and "Senior
+    # citizens" carried an unknown "other requirement" beside its senior age
+    assert [r.describe() for r in parse("Persons 50 & older")] == ["age 50+"]
+    assert [r.describe() for r in parse("Ages 18 & up.")] == ["age 18+"]
+    assert [r.kind for r in parse("Senior citizens")] == ["age"]
+    assert [r.kind for r in parse("U.S. citizens only")] == ["immigration"]

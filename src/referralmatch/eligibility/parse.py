@@ -374,7 +374,7 @@ _STOP = frozenset(
     this that these those from as each one up between currently required need needs needed must
     anyone everyone open please none yes seniors senior youth teens income household households
     annual living era provided offered available free charge walk-ins walk-in status single you
-    your been had was were""".split()  # noqa: SIM905 - a word list reads better as prose
+    your been had was were citizens citizen""".split()  # noqa: SIM905 - a word list reads better as prose
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CLAUSE_SPLIT = re.compile(r";|\.(?=\s+[A-Z(])|\.\s*$|\n+|\s+-\s+(?=[A-Z])")
@@ -1290,6 +1290,8 @@ _REWRITES = (
     # "ages birth - 18", "from birth to age 3": birth is age 0
     (re.compile(r"\bbirth(?=\s*(?:-|to|through|thru)\s*(?:age\s+)?\d)", _I), "0"),
     (re.compile(r"\bfrom\s+0\s*(?:-|to|through|thru)\s*(?:age\s+)?(\d{1,2})\b", _I), r"ages 0-\1"),
+    # "Persons 50 & older": an ampersand in an age bound is "and"
+    (re.compile(r"(?<=\d)\s*&\s*(?=(?:older|over|up|above|under|younger)\b)", _I), " and "),
     # "4 years of age or younger"
     (re.compile(r"\byears?\s+of\s+age\s+(?=(?:or|and)\s+(?:younger|under|older|over)\b)", _I), "years "),
     # "Homeless families" (a shelter's wording): families with children

@@ -1325,3 +1325,11 @@ def test_an_ampersand_age_bound_and_senior_citizens_are_read_whole() -> None:
     assert [r.describe() for r in parse("Ages 18 & up.")] == ["age 18+"]
     assert [r.kind for r in parse("Senior citizens")] == ["age"]
     assert [r.kind for r in parse("U.S. citizens only")] == ["immigration"]
+
+
+def test_open_to_the_general_public_is_no_requirement_but_public_housing_is() -> None:
+    # real Baltimore eligibility: "Open to public" (19 services) and "Open to the general public"
+    # were unknown "other requirements"; "Open to public housing residents" is a restriction
+    for text in ("Open to public", "Open to the general public", "Open to general public."):
+        assert [r.kind for r in parse(text)] == ["none"], text
+    assert "none" not in [r.kind for r in parse("Open to public housing residents")]

@@ -55,10 +55,10 @@ _MAX_TEXT = 5_000  # characters read; directory eligibility text is a sentence o
 
 _NONE_ALL = re.compile(
     r"^\W*(?:none|n/?a|no|nothing|no (?:eligibility )?(?:requirements?|restrictions?|criteria)"
-    r"|open to (?:all|everyone|anyone|the public|all ages)|everyone(?: is)? welcome|all (?:are )?welcome"
-    r"|any(?:one| age)|all ages|everyone|all|public)\W*$", _I)  # fmt: skip
+    r"|open to (?:all|everyone|anyone|(?:the )?(?:general )?public|all ages)|everyone(?: is)? welcome"
+    r"|all (?:are )?welcome|any(?:one| age)|all ages|everyone|all|(?:the )?(?:general )?public)\W*$", _I)  # fmt: skip
 _NONE_PREFIX = re.compile(
-    r"^\W*(?:none|no (?:eligibility )?(?:requirements?|restrictions?)|open to (?:all|everyone|anyone|the public)"
+    r"^\W*(?:none|no (?:eligibility )?(?:requirements?|restrictions?)|open to (?:all|everyone|anyone|(?:the )?(?:general )?public(?!\s+(?:housing|school)))"
     r"|everyone(?: is)? welcome|all (?:are )?welcome|any age|all ages)\b", _I)  # fmt: skip
 _NEGATED = re.compile(
     r"\bregardless of\b|\b(?:is |are )?not required\b|\bno \w+(?: \w+)? (?:needed|required|necessary)\b"

@@ -1735,3 +1735,15 @@ def test_a_drop_in_centre_is_no_emergency_shelter() -> None:
     ]
     shelter = _relevance(texts, "emergency_shelter")
     assert shelter[0] < 0.4 < shelter[1]
+
+
+def test_a_feeding_programme_is_no_shelter_and_mentoring_is_no_support_group() -> None:
+    # a meal for homeless people is food, not a bed ("homeless feeding" was a shelter synonym),
+    # and a youth mentoring programme pairs a young person with an adult: not a group of peers
+    texts = [
+        ServiceText("Homeless Feeding Program", "Hot meals for homeless people.", "", ()),
+        ServiceText("Youth Mentoring Programs", "Mentoring programs for teens.", "", ()),
+        *_filler(40),
+    ]
+    assert _relevance(texts, "emergency_shelter")[0] < 0.4
+    assert _relevance(texts, "support_groups")[1] < 0.4

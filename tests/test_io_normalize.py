@@ -206,6 +206,9 @@ def test_location_coordinates_in_one_field_or_dms(tmp_path) -> None:
         ("Vary according to office.", set(), False),
         ("Spanish (410) 396-1337.", {"es"}, False),
         ("None.", set(), False),
+        # an interpreter for a named language reaches that language only (as the matcher reads it)
+        ("Spanish interpreters.", {"es"}, False),
+        ("Books in Spanish.", set(), False),
     ],
 )
 def test_language_notes_as_211_exports_write_them(note, codes, interpreters):

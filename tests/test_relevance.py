@@ -1078,7 +1078,8 @@ def test_a_condition_code_beside_a_families_of_code_describes_the_relatives():
 
 
 def test_an_offer_for_every_language_reaches_any_spoken_language_and_one_for_named_or_sign_only_those():
-    from referralmatch.matching.facts import read_interpretation, service_facts
+    from referralmatch.io.normalize import read_interpretation
+    from referralmatch.matching.facts import service_facts
     from referralmatch.models import Language, Service
 
     def facts(note: str):

@@ -36,7 +36,9 @@ __all__ = [
     "language_code",
     "language_name",
     "languages_compatible",
+    "languages_named",
     "normalize_phone",
+    "offers_interpretation",
     "parse_age",
     "parse_bool",
     "parse_coordinates",
@@ -46,6 +48,7 @@ __all__ = [
     "parse_time",
     "parse_weekday",
     "phone_e164",
+    "read_interpretation",
     "split_time_offset",
 ]
 
@@ -281,11 +284,8 @@ def _names_index() -> dict[str, Any]:
 
 
 _NOTE_PARTS = re.compile(r"[,;/&.()]|\band\b|\bor\b|\bwith\b", re.I)
-_WRITTEN_ONLY = re.compile(r"\b(?:materials?|brochures?|written|publications?|literature|forms?|applications?)\b", re.I)
+_WRITTEN_ONLY = re.compile(r"\b(?:materials?|brochures?|written|publications?|literature|books?|forms?|applications?)\b", re.I)
 _NOTE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_INTERPRETATION_NOTE = re.compile(
-    r"\b(?:language lines?|interpret(?:er|ers|ation|ing)|translat(?:or|ors|ion|ing)"
-    r"|accommodations?|arrangements? (?:can|may) be made|special arrangements)\b", re.I)  # fmt: skip
 
 
 def _note_language(phrase: str) -> str | None:
@@ -329,14 +329,100 @@ def languages_named(text: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def offers_interpretation(text: str | None) -> bool:
-    """Whether a language note says other languages can be arranged ("Language Line.",
-    "Interpreters available.", "Accommodations possible.").
+_ANY_LANGUAGE = re.compile(
+    r"\b(?:all|any|every|numerous|various|multiple|many|variety of|\d+)(?: (?:other|different"
+    r"|spoken))? languages?\b|\b(?:all|any|every) other\b|\band others\b|\baccess to others\b"
+    r"|\bother languages?\b|\blanguages? (?:banks?|links?|lines?)\b|\binterpreter lines?\b"
+    r"|\bmulti-?lingual\b|^\W*(?:all|numerous)\b",
+    re.I,
+)
+"""A note saying every or many languages are served ("All languages", "Language Bank available",
+"Interpreter line for other languages", "Spanish, Arabic, Japanese and others"): any spoken
+language may be reached, as through an interpreter."""
+_OFFER = re.compile(
+    r"\b(?:interpret(?:ers?|ation|ing)?|translat(?:ors?|ion|ing)|accommodat(?:ions?|e[ds]?|ing)"
+    r"|arrangements? (?:can|may) be made|(?:special )?arrangements?(?= (?:possible|available))"
+    r"|special arrangements)\b",
+    re.I,
+)
+"""An offer to arrange communication ("Interpreters available", "Accommodations possible")."""
+_HEARING = re.compile(
+    r"\b(?:deaf|hearing|hard of hearing|signing|sign(?:ed)? language|tty|tdd)\b", re.I
+)
+_PRECEDING_WORDS = re.compile(r"((?:[A-Za-z][\w'-]* ){0,2}[A-Za-z][\w'-]*)\s*$")
+_FOR_WHOM = re.compile(
+    r"^\s*(?:services?\s+|possible\s+|available\s+|(?:is|are)\s+available\s+)?for\s+(?:the\s+|those\s+)?"
+    r"(?:who are\s+)?(?!non\b|limited\b)([A-Za-z][\w'-]*(?: [A-Za-z][\w'-]*)?)",
+    re.I,
+)
 
-    >>> offers_interpretation("Accommodations possible."), offers_interpretation("Spanish.")
+
+def _qualified(note: str, start: int, end: int) -> bool:
+    """Whether the offer at ``note[start:end]`` is for languages it names, or for deaf or
+    hard-of-hearing people only: "ASL interpreter", "Spanish translators available",
+    "Interpreter service for Spanish, French", "Special arrangements for hearing impaired"."""
+    before = _PRECEDING_WORDS.search(note[:start])
+    if before:
+        words = before.group(1).split()
+        for n in range(1, len(words) + 1):  # the words just before complete a language's name
+            tail, shorter = " ".join(words[-n:]), " ".join(words[-n:-1])
+            if _HEARING.fullmatch(tail) or languages_named(tail) - languages_named(shorter):
+                return True
+    after = _FOR_WHOM.match(note[end:])
+    if after:
+        who = after.group(1)
+        return bool(_HEARING.match(who) or languages_named(who))
+    return False
+
+
+def read_interpretation(note: str | None) -> tuple[bool, frozenset[str]]:
+    """Whether a language note (or an ``interpretation_services`` text) offers interpretation
+    for any spoken language, and the languages it offers only in sign or a named language.
+
+    An interpreter service reaches any spoken language: "Language Line.", "Interpreters
+    available.", "Accommodations possible.", "All languages", "Language Bank available",
+    "Spanish and others". An offer for named languages ("Spanish interpreter", "Interpreter
+    service for Spanish, French") or for deaf and hard-of-hearing people ("ASL interpreter",
+    "Special arrangements for hearing impaired") reaches only those: they are returned as
+    not offers for any language; the languages are those :func:`languages_named` reads (and
+    "ase" returned for an offer to deaf people), and a client of another language is not
+    reached by it.
+
+    >>> read_interpretation("All languages"), read_interpretation("Language Bank available.")
+    ((True, frozenset()), (True, frozenset()))
+    >>> read_interpretation("Sign language interpreter."), read_interpretation("Spanish interpreters.")
+    ((False, frozenset({'ase'})), (False, frozenset()))
+    >>> read_interpretation("Spanish interpreters; Language Line.")
+    (True, frozenset())
+    >>> read_interpretation("Offers brochures in many languages.")
+    (False, frozenset())
+    """
+    if not note:
+        return False, frozenset()
+    general = False
+    named: set[str] = set()
+    for part in re.split(r"(?<=[.;])\s+|;", note):
+        if _WRITTEN_ONLY.search(part):
+            continue
+        if _ANY_LANGUAGE.search(part):
+            general = True
+        for m in _OFFER.finditer(part):
+            if not _qualified(part, m.start(), m.end()):
+                general = True
+            elif _HEARING.search(part):
+                named.add("ase")
+    return general, frozenset(named)
+
+
+def offers_interpretation(text: str | None) -> bool:
+    """Whether a language note says any spoken language can be reached ("Language Line.",
+    "Interpreters available.", "Accommodations possible."): the first half of
+    :func:`read_interpretation`.
+
+    >>> offers_interpretation("Accommodations possible."), offers_interpretation("Spanish interpreters.")
     (True, False)
     """
-    return bool(text and _INTERPRETATION_NOTE.search(text))
+    return read_interpretation(text)[0]
 
 
 UNKNOWN_LANGUAGE = "und"

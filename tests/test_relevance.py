@@ -1748,3 +1748,31 @@ def test_a_feeding_programme_is_no_shelter_and_mentoring_is_no_support_group() -
     ]
     assert _relevance(texts, "emergency_shelter")[0] < 0.4
     assert _relevance(texts, "support_groups")[1] < 0.4
+
+
+def test_a_womens_service_says_it_matches_a_woman_though_gender_alone_is_no_boost() -> None:
+    # a women's therapy centre scores a woman neutral on population (gender alone is no boost,
+    # see population_one), and its explanation must not tell the case manager she is "not known
+    # to belong"; a man is outside it
+    from referralmatch.matching.explain import population_text
+
+    women = frozenset({"women"})
+    assert population_one(women, frozenset({"women"}), frozenset({"men"})) == 0.5
+    text = population_text(women, frozenset({"women"}), 0.5)
+    assert "matches the client" in text and "not known" not in text
+    assert population_one(women, frozenset({"men"}), frozenset({"women"})) == 0.1
+    assert "not in this population" in population_text(women, frozenset({"men"}), 0.1)
+
+
+def test_a_description_that_opens_with_one_gender_names_whom_the_service_is_for() -> None:
+    # real Open Referral UK record (Bristol): no eligibility field, no codes; its opening sentence
+    # says "a support and signposting service to male victims of domestic abuse", so a woman
+    # asking for domestic-violence help is outside it; a later mention or both genders are not
+    mankind = "A national charity providing a helpline to male victims of domestic abuse and their families."
+    assert service_targets("ManKind Initiative", "", "", (), mankind) == {"men"}
+    later = "A helpline for anyone affected by abuse. Groups for women survivors meet weekly."
+    assert service_targets("Helpline", "", "", (), later) == frozenset()
+    both = "Counselling for men and women who are survivors of abuse."
+    assert service_targets("Counselling", "", "", (), both) == frozenset()
+    woman = frozenset({"women"}), frozenset({"men"})
+    assert population_one(service_targets("ManKind Initiative", "", "", (), mankind), *woman) == 0.1

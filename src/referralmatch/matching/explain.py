@@ -215,6 +215,8 @@ def population_text(
         return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client"
     if value == MATCHED_BROAD and shared:
         return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client (as most services do)"
+    if shared and targets <= {"women", "men"} and value > MISMATCH:
+        return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client (gender alone is no boost)"
     names = ", ".join(labels[k] for k in sorted(targets))
     if all_of and shared and value > MISMATCH:
         return f"aimed at people who are all of {names}: the client is known to be only some"

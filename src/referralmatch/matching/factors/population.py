@@ -467,6 +467,8 @@ def service_targets(
         | _age_targets(eligibility)
         | _group_targets(description)
     )
+    if not (written | found) & {"women", "men"}:
+        written |= _purpose_gender(description)
     # a population the eligibility text names inclusively ("including senior citizens") or
     # excludes is no target, whatever the codes say
     found -= not_targets - written
@@ -580,6 +582,33 @@ def _group_targets(description: str) -> set[str]:
         if _CARERS.search(m.group(0)) and not _LOSS.search(m.group(0)):
             return {"caregiver"}
     return set()
+
+
+_PURPOSE_GENDER = re.compile(
+    r"\b(?:for|to|serving|serves|supports?|helps?)\s+(?:\w+\s+){0,2}?"
+    r"(?:(women|females?|girls)|(men|males?|boys))\s+(?:victims|survivors|only|experiencing|affected|who)\b",
+    re.I,
+)
+
+
+def _purpose_gender(description: str) -> set[str]:
+    """The one gender a description's opening sentence says the service is for ("a support
+    service to male victims of domestic abuse", "for women survivors of violence"): where no
+    eligibility text or code gives whom it serves, its own first sentence does. Both genders
+    named, or none, is no target.
+
+    >>> _purpose_gender("Provides a helpline to male victims of domestic abuse and their families.")
+    {'men'}
+    >>> _purpose_gender("Counselling for men and women who are survivors of abuse."), _purpose_gender("A food bank.")
+    (set(), set())
+    """
+    first = _FIRST_SENTENCE_END.split(description or "", maxsplit=1)[0][:400]
+    found = {"women" if m.group(1) else "men" for m in _PURPOSE_GENDER.finditer(first)}
+    return found if len(found) == 1 and not (_MALE_WORD.search(first) and _FEMALE_WORD.search(first)) else set()
+
+
+_MALE_WORD = re.compile(r"\b(?:men|males?|boys)\b", re.I)
+_FEMALE_WORD = re.compile(r"\b(?:women|females?|girls)\b", re.I)
 
 
 YOUTH_MAX_AGE = 24

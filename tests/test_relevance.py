@@ -1776,3 +1776,22 @@ def test_a_description_that_opens_with_one_gender_names_whom_the_service_is_for(
     assert service_targets("Counselling", "", "", (), both) == frozenset()
     woman = frozenset({"women"}), frozenset({"men"})
     assert population_one(service_targets("ManKind Initiative", "", "", (), mankind), *woman) == 0.1
+
+
+def test_prescription_drug_dependence_is_substance_use_and_digital_citizenship_is_not_legal() -> None:
+    # real Open Referral UK records (Bristol): "Overcoming prescription drug dependence" ranked
+    # first for health care on its name ("prescription") and not at all for substance use (its
+    # keyword was negated by the shorter "prescription drug", a drug-plan phrase); a charity for
+    # "digital citizenship" was legal help through "citizenship"
+    texts = [
+        ServiceText("Overcoming prescription drug dependence", "One-to-one and group support.", "", ()),
+        ServiceText("Prescription Drug Assistance", "Help paying for medicines.", "", ()),
+        ServiceText("Glitch", "A charity ending online abuse and championing digital citizenship.", "", ()),
+        ServiceText("Citizenship Clinic", "Help with citizenship applications.", "", ()),
+        *_filler(40),
+    ]
+    assert _relevance(texts, "substance_use_treatment")[0] >= 0.6
+    assert _relevance(texts, "health_care")[0] < 0.4 < _relevance(texts, "health_care")[1]
+    assert _relevance(texts, "substance_use_treatment")[1] == 0.0
+    legal = _relevance(texts, "legal")
+    assert legal[2] == 0.0 < legal[3]

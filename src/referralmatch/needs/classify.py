@@ -173,12 +173,15 @@ def _resolve(
     """For each phrase, the categories its sub-phrases evidence, minus negated ones.
 
     A phrase absorbs the words it covers, so the categories of every sub-phrase are attached to
-    it; a category with a negative sub-phrase is listed with kind ``_NEGATIVE`` (no evidence).
+    it; a category with a negative sub-phrase is listed with kind ``_NEGATIVE`` (no evidence),
+    unless the whole phrase is itself evidence for it (the keyword "prescription drug addiction"
+    of substance-use treatment outranks its negative "prescription drug").
     """
     out: dict[tuple[str, ...], tuple[tuple[int, int], ...]] = {}
     for phrase in raw:
         best: dict[int, int] = {}
         negated: set[int] = set()
+        own = {c for c, kind in raw[phrase].items() if kind != _NEGATIVE}
         n = len(phrase)
         for i in range(n):
             for j in range(i + 1, n + 1):
@@ -186,8 +189,10 @@ def _resolve(
                 if not sub:
                     continue
                 for cat, kind in sub.items():
-                    if kind == _NEGATIVE:
+                    if kind == _NEGATIVE and cat not in own:
                         negated.add(cat)
+                    elif kind == _NEGATIVE:
+                        continue
                     elif cat not in best or kind < best[cat]:
                         best[cat] = kind
         kept = [(c, k) for c, k in best.items() if c not in negated]

@@ -1795,3 +1795,20 @@ def test_prescription_drug_dependence_is_substance_use_and_digital_citizenship_i
     assert _relevance(texts, "substance_use_treatment")[1] == 0.0
     legal = _relevance(texts, "legal")
     assert legal[2] == 0.0 < legal[3]
+
+
+def test_a_glass_engraving_club_is_no_eye_care_and_complementary_therapy_is_no_therapy() -> None:
+    # real Open Referral UK records (Bristol): "Glass Engraving Group" was health care at 0.9
+    # because "glasses" (eyeglasses) shares the stem "glass"; a complementary-therapy directory
+    # (massage, reflexology) was mental-health therapy through the bare word "therapy"
+    texts = [
+        ServiceText("Glass Engraving Group", "A club for engravers, with tuition.", "", ()),
+        ServiceText("Vision Clinic", "Eye exams and reading glasses.", "", ()),
+        ServiceText("Complementary Therapy Directory", "Find a complementary therapy practitioner.", "", ()),
+        ServiceText("Talking Therapies", "Therapy for anxiety and depression.", "", ()),
+        *_filler(40),
+    ]
+    health = _relevance(texts, "health_care")
+    assert health[0] == 0.0 < 0.5 < health[1]
+    therapy = _relevance(texts, "therapy")
+    assert therapy[2] < 0.4 < therapy[3]

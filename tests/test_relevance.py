@@ -1812,3 +1812,17 @@ def test_a_glass_engraving_club_is_no_eye_care_and_complementary_therapy_is_no_t
     assert health[0] == 0.0 < 0.5 < health[1]
     therapy = _relevance(texts, "therapy")
     assert therapy[2] < 0.4 < therapy[3]
+
+
+def test_a_sponsoring_agency_or_wrap_around_service_is_no_recovery_group() -> None:
+    # "sponsor" and "WRAP" (a recovery sponsor, the Wellness Recovery Action Plan) were recovery
+    # synonyms on their own, but 211 descriptions say "Sponsors monthly group meetings" and
+    # "wrap-around services" about anything
+    texts = [
+        ServiceText("Family Center", "Sponsors monthly parenting classes.", "", ()),
+        ServiceText("Youth Services", "Offers wrap-around services for families.", "", ()),
+        ServiceText("Recovery Group", "Weekly recovery meetings; members find a recovery sponsor.", "", ()),
+        *_filler(40),
+    ]
+    peer = _relevance(texts, "peer_recovery")
+    assert peer[0] == peer[1] == 0.0 < peer[2]

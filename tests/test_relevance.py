@@ -1826,3 +1826,15 @@ def test_a_sponsoring_agency_or_wrap_around_service_is_no_recovery_group() -> No
     ]
     peer = _relevance(texts, "peer_recovery")
     assert peer[0] == peer[1] == 0.0 < peer[2]
+
+
+def test_a_dementia_navigator_is_no_benefits_enrollment() -> None:
+    # real Open Referral UK record (Bristol): a music club for people with dementia, referred by
+    # "Dementia Navigators", was benefits enrollment through the bare word "navigator"
+    texts = [
+        ServiceText("Music Club", "Music sessions; referrals from the Dementia Navigator.", "", ()),
+        ServiceText("Enrollment Help", "Health insurance navigators help you enroll in Medicaid.", "", ()),
+        *_filler(40),
+    ]
+    benefits = _relevance(texts, "benefits_enrollment")
+    assert benefits[0] == 0.0 < benefits[1]

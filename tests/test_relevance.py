@@ -1612,9 +1612,9 @@ def test_a_numbered_programme_that_is_the_only_evidence_for_a_need_is_kept_with_
     that programme's own text (its restrictions are the housing need's); the other programmes
     and the trailing "VOLUNTEERS:" section are not part of it. A service whose name, or another
     programme, or its text outside the list also says housing keeps no programme text."""
-    from referralmatch.matching.factors.relevance import programme_sections
+    from referralmatch.matching.factors.relevance import _programme_items
 
-    assert [h for h, _ in programme_sections(_YMCA)] == ["TRANSITIONAL HOUSING", "AQUATICS PROGRAMS", "FITNESS CLASSES"]
+    assert [h for _, _, h, _ in _programme_items(_YMCA)] == ["TRANSITIONAL HOUSING", "AQUATICS PROGRAMS", "FITNESS CLASSES"]
     texts = [
         ServiceText("Y of Central MD", _YMCA, "", (("AIRS/211 LA", "BH-8600", "Transitional Housing/Shelter"),)),
         ServiceText("Y Housing Center", _YMCA, "", ()),

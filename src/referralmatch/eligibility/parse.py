@@ -530,9 +530,9 @@ def _read_family(c: _Clause) -> None:
     for m in c.matches(_PREGNANT_OR_PARENTING):
         c.add(ParentingRule, 0.9, m.span(), pregnant_ok=True)
     for m in c.matches(_FAMILY_WITH):
+        parent = _PARENT_GENDER.match(m.group(0))
         if _family_is_alternative(c, m):
             # the adults named alone say who else is served; a parent's gender stays to be read
-            parent = _PARENT_GENDER.match(m.group(0))
             c.consume((m.start() + (parent.end(1) if parent else 0), m.end()))
             continue
         limit = m.group(3)
@@ -540,7 +540,6 @@ def _read_family(c: _Clause) -> None:
         if limit is not None:
             max_child = float(int(limit) - 1) if m.group(1) else float(limit)
         c.add(ParentingRule, 0.85, m.span(), max_child_age=max_child)
-        parent = _PARENT_GENDER.match(m.group(0))
         if parent and not (_MALE if parent.group(1) else _FEMALE).search(c.text):
             # "Women with children": a mother and her children, not a father with his
             gender = "female" if parent.group(1) else "male"

@@ -189,10 +189,9 @@ def _resolve(
                 if not sub:
                     continue
                 for cat, kind in sub.items():
-                    if kind == _NEGATIVE and cat not in own:
-                        negated.add(cat)
-                    elif kind == _NEGATIVE:
-                        continue
+                    if kind == _NEGATIVE:
+                        if cat not in own:
+                            negated.add(cat)
                     elif cat not in best or kind < best[cat]:
                         best[cat] = kind
         kept = [(c, k) for c, k in best.items() if c not in negated]

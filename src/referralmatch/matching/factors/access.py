@@ -115,8 +115,6 @@ def language_factor(
     return np.where(spoken, 1.0, np.where(related, 0.7, unknown))
 
 
-
-
 def low_income_client(client: ClientProfile, year: int = DEFAULT_YEAR) -> bool:
     """Whether the client is low-income: ``low_income`` among the situations, or a stated annual
     income at or under :data:`LOW_INCOME_PERCENT_FPL` of the poverty guideline for the household

@@ -604,7 +604,7 @@ def _purpose_gender(description: str) -> set[str]:
     """
     first = _FIRST_SENTENCE_END.split(description or "", maxsplit=1)[0][:400]
     found = {"women" if m.group(1) else "men" for m in _PURPOSE_GENDER.finditer(first)}
-    return found if len(found) == 1 and not (_MALE_WORD.search(first) and _FEMALE_WORD.search(first)) else set()
+    return set() if _MALE_WORD.search(first) and _FEMALE_WORD.search(first) else found
 
 
 _MALE_WORD = re.compile(r"\b(?:men|males?|boys)\b", re.I)

@@ -143,7 +143,13 @@ _SECTION_END = re.compile(r"\n\s*[A-Z][A-Z &/'-]{2,40}:")
 
 
 def _programme_items(description: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, heading, own text) of each numbered programme of a description."""
+    """(start, end, heading, own text) of each numbered programme of a description: each runs
+    from its number to the next one or to a capitalised section heading ("VOLUNTEERS:"); an
+    item without a heading has heading "".
+
+    >>> [(h, body) for _, _, h, body in _programme_items("SERVICES: 1) HOUSING: For women only. 2) FOOD: Pantry.\\n\\nHOURS: 9-5")]
+    [('HOUSING', 'For women only.'), ('FOOD', 'Pantry.')]
+    """
     starts = [m.start() for m in _PROGRAMME_ITEM.finditer(description)]
     out: list[tuple[int, int, str, str]] = []
     for i, start in enumerate(starts):
@@ -155,17 +161,6 @@ def _programme_items(description: str) -> list[tuple[int, int, str, str]]:
         heading, body = (head.group(1).strip(), item[head.end() - 1 :]) if head else ("", item)
         out.append((start, start + len(item), heading, " ".join(body.split())))
     return out
-
-
-def programme_sections(description: str) -> list[tuple[str, str]]:
-    """The numbered programmes of a description as (heading, own text) pairs: each runs from
-    its number to the next one or to a capitalised section heading ("VOLUNTEERS:"); an item
-    without a heading has heading "".
-
-    >>> programme_sections("SERVICES: 1) HOUSING: For women only. 2) FOOD: Pantry.\\n\\nHOURS: 9-5")
-    [('HOUSING', 'For women only.'), ('FOOD', 'Pantry.')]
-    """
-    return [(heading, body) for _, _, heading, body in _programme_items(description)]
 
 
 def _sole_programmes(
@@ -388,7 +383,7 @@ class _Registry:
     bottom_up: tuple[int, ...]
     airs: dict[str, tuple[tuple[int, float], ...]]  # prefix -> (category, strength)
     caps: dict[int, tuple[tuple[str, float], ...]]  # category -> (code prefix, cap)
-    family: dict[int, frozenset[int]]  # a capped category and the categories below it
+    family: tuple[frozenset[int], ...]  # each category and the categories below it
     gate: tuple[float, ...]  # share of relevance kept behind a required referral
 
 
@@ -420,11 +415,10 @@ def _registry(categories: NeedCategories) -> _Registry:
             for c in categories
             if c.airs_caps
         },
-        family={
-            index[c.key]: frozenset({index[c.key], *(index[d] for d in categories.descendants(c.key))})
+        family=tuple(
+            frozenset({index[c.key], *(index[d] for d in categories.descendants(c.key))})
             for c in categories
-            if c.airs_caps
-        },
+        ),
         gate=tuple(c.referral_gate for c in categories),
     )
 
@@ -614,13 +608,6 @@ def relevance_table(
     out_r: list[float] = []
     out_e: list[int] = []
     out_p: list[tuple[str, ...]] = []
-    below: list[set[int]] = [{c} for c in range(n_cat)]
-    for c in range(n_cat):
-        p = reg.parent[c]
-        while p >= 0:
-            below[p].add(c)
-            p = reg.parent[p]
-    below_f = [frozenset(b) for b in below]
     for row, (t, per) in enumerate(zip(texts, fields, strict=True)):
         # taxonomy evidence
         tax = [0.0] * n_cat
@@ -701,8 +688,8 @@ def relevance_table(
         if headed:
             # taxonomy codes index the listed programmes: only the name or keywords are other evidence
             direct = [bool(field_score[0][c] or field_score[1][c]) for c in range(n_cat)]
-            other = [any(direct[d] for d in below_f[c]) for c in range(n_cat)]
-            sole = _sole_programmes(comp, t.description, items, headings, below_f, other)
+            other = [any(direct[d] for d in reg.family[c]) for c in range(n_cat)]
+            sole = _sole_programmes(comp, t.description, items, headings, reg.family, other)
         rel = [0.0] * n_cat
         kind_of = [0] * n_cat
         # a field's focus: the share of its top-level category evidence that is this one's

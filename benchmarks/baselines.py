@@ -70,6 +70,7 @@ from referralmatch.matching.factors.population import (
     NOT_KNOWN,
     OPEN_TO_ALL,
     PARTIAL,
+    broad_populations,
     client_populations,
     named_targets,
     need_populations,
@@ -211,6 +212,7 @@ class PythonLoopMatcher:
         uninsured = tuple(client.insurance or ()) == ("uninsured",)
         client_mask = availability_mask(client.availability) if client.availability else None
         client_has, client_not = client_populations(client)
+        broad = broad_populations(client)
         judged_on = eligibility_profile(client, date.today())
         out: Ranked = {}
 
@@ -255,6 +257,7 @@ class PythonLoopMatcher:
                     need_client_has | need_has,
                     client_not - need_has,
                     named_targets(service.name),
+                    broad=broad,
                 )
                 states = {
                     a.state_province for loc in locations for a in loc.addresses if a.state_province
@@ -388,11 +391,11 @@ scored AS (
                   AND (u.pop & {gender_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
              WHEN (u.named & u.pop & ~{other_mask}) <> 0
                   AND (u.named & u.pop & ~{other_mask} & ~CAST(n_not AS UBIGINT)) = 0 THEN {mismatch}
-             WHEN (u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN
+             WHEN (u.pop & ~{gender_mask} & ~CAST($broad_mask AS UBIGINT) & CAST(n_has AS UBIGINT)) <> 0 THEN
                   CASE WHEN (u.pop & {all_of_mask}) <> 0
                             AND (u.pop & ~{other_mask} & ~{required_skip} & ~CAST(n_has AS UBIGINT)) <> 0
                        THEN {partial}
-                       WHEN (u.named & u.pop & ~{gender_mask} & ~{broad_mask} & CAST(n_has AS UBIGINT)) <> 0
+                       WHEN (u.named & u.pop & ~{gender_mask} & ~CAST($broad_mask AS UBIGINT) & CAST(n_has AS UBIGINT)) <> 0
                        THEN {matched} ELSE {matched_unnamed} END
              WHEN (u.pop & ~{gender_mask} & CAST(n_has AS UBIGINT)) <> 0 THEN {matched_broad}
              WHEN (u.pop & ~{other_mask}) = 0 THEN {neutral}
@@ -559,7 +562,6 @@ class DuckDBMatcher:
             open_mask=population_mask([OPEN_TO_ALL]),
             matched=repr(MATCHED), mismatch=repr(MISMATCH), neutral=repr(NEUTRAL),
             matched_unnamed=repr(MATCHED_UNNAMED), matched_broad=repr(MATCHED_BROAD),
-            broad_mask=population_mask(BROAD_SITUATIONS),
             not_known=repr(NOT_KNOWN),
             **{f"w_{short}": repr(w[name]) for short, name in zip(
                 ("fit", "pop", "dist", "elig", "lang", "cost", "sched", "cap"), FACTORS, strict=True)},
@@ -655,6 +657,7 @@ class DuckDBMatcher:
             "vscore": config.virtual_distance_score,
             "uscore": config.unknown_distance_score,
             "k": limit,
+            "broad_mask": population_mask(broad_populations(client)),
         }  # fmt: skip
         con = self.con
         con.register("needs", needs)

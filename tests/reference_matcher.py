@@ -29,6 +29,7 @@ from referralmatch.matching.factors.access import (
     soon_one,
 )
 from referralmatch.matching.factors.population import (
+    broad_populations,
     client_populations,
     named_targets,
     need_populations,
@@ -224,6 +225,7 @@ def reference_match(
                 client_not - need_has,
                 named_targets(service.name),
                 required_populations(client, cats, categories, on),
+                broad_populations(client, on),
             )
             locations = directory.locations_of(service)
             facts = service_facts(service, locations, config.default_language)

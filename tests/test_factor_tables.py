@@ -10,7 +10,11 @@ from referralmatch.matching.factors.access import (
     language_factor,
     schedule_factor,
 )
-from referralmatch.matching.factors.population import population_factor, population_mask
+from referralmatch.matching.factors.population import (
+    BROAD_SITUATIONS,
+    population_factor,
+    population_mask,
+)
 from referralmatch.matching.factors.tables import FactorTables, distinct_rows
 from referralmatch.matching.index import DirectoryIndex
 from referralmatch.schedule import pack_week_masks
@@ -36,9 +40,13 @@ def test_tables_equal_the_kernels(index: DirectoryIndex) -> None:
     tables = FactorTables(index)
     services = rng.integers(0, index.n_services, 300)
     for _ in range(2):  # the second round reads the kept tables
-        for has, not_ in ((0, 0), (population_mask(["veteran"]), population_mask(["women"]))):
-            expected = population_factor(index.s_population[services], has, not_)
-            assert np.array_equal(tables.population(services, has, not_), expected)
+        for has, not_, broad in (
+            (0, 0, population_mask(BROAD_SITUATIONS)),
+            (population_mask(["veteran"]), population_mask(["women"]), population_mask(BROAD_SITUATIONS)),
+            (population_mask(["youth"]), 0, population_mask([*BROAD_SITUATIONS, "youth"])),
+        ):
+            expected = population_factor(index.s_population[services], has, not_, 0, broad)
+            assert np.array_equal(tables.population(services, has, not_, 0, broad), expected)
         for mask, given, related in ((0, False, 0), (1, True, 0), (3, True, 4), (0, True, 2)):
             expected = language_factor(
                 index.s_lang[services], index.s_interp[services], index.s_lang_listed[services],

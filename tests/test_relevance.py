@@ -1838,3 +1838,22 @@ def test_a_dementia_navigator_is_no_benefits_enrollment() -> None:
     ]
     benefits = _relevance(texts, "benefits_enrollment")
     assert benefits[0] == 0.0 < benefits[1]
+
+
+def test_a_young_adults_age_alone_is_a_broad_match_and_her_stated_situation_a_full_one():
+    # a pregnant 22-year-old asking for a support group: the group for expectant mothers she
+    # said she needs comes before the adolescents' group her age merely lets her into
+    directory = _directory([
+        ("teen", "Adolescent Support Group", {"description": "A support group for youth ages 12-24."}),
+        ("moms", "Expectant Mothers Support Group",
+         {"description": "A support group for pregnant women.", "_loc": {"longitude": HERE[1] + 0.02}}),
+    ])  # fmt: skip
+    client = _client(age=22, gender="female", situations=["pregnant"], needs=["support_groups"])
+    [need] = rm.Matcher(directory).match(client).needs
+    assert [m.service_id for m in need.matches] == ["moms", "teen"]
+    teen = {f.name: f for f in need.matches[1].factors}["population"]
+    assert teen.detail.endswith("matches the client (by age alone)")
+    # said as a situation, youth is a full match again
+    stated = _client(age=22, gender="female", situations=["pregnant", "youth"], needs=["support_groups"])
+    [need] = rm.Matcher(directory).match(stated).needs
+    assert {f.name: f for f in need.matches[-1].factors}["population"].value > teen.value

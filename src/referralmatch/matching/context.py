@@ -103,6 +103,9 @@ weights for this client (see :meth:`MatchConfig.weights`); ``warnings`` say what
     peer_mask: int
     """The populations the client has for a peer-group need (see
     :func:`~referralmatch.matching.factors.population.peer_populations`)."""
+    broad_mask: int
+    """The populations a match on which alone is a broad one for this client (see
+    :func:`~referralmatch.matching.factors.population.broad_populations`)."""
     on: date
     weights: Mapping[str, float]
     at: datetime | None = None

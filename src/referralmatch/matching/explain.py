@@ -38,6 +38,7 @@ from .context import (
 )
 from .factors.population import (
     ALL_OF,
+    BROAD_SITUATIONS,
     COMMUNITIES,
     MATCHED_BROAD,
     MATCHED_UNNAMED,
@@ -194,7 +195,10 @@ def _population_labels() -> dict[str, str]:
 
 
 def population_text(
-    targets: frozenset[str], has: frozenset[str], value: float, required: frozenset[str] = frozenset()
+    targets: frozenset[str],
+    has: frozenset[str],
+    value: float,
+    required: frozenset[str] = frozenset(),
 ) -> str:
     """Whom the service is aimed at, and whether the client is among them; ``required`` as in
     :func:`~.factors.population.required_populations`."""
@@ -214,7 +218,8 @@ def population_text(
     if value >= MATCHED_UNNAMED and shared:
         return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client"
     if value == MATCHED_BROAD and shared:
-        return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client (as most services do)"
+        said = "as most services do" if set(shared) <= BROAD_SITUATIONS else "by age alone"
+        return "aimed at " + ", ".join(labels[k] for k in shared) + f": matches the client ({said})"
     if shared and targets <= {"women", "men"} and value > MISMATCH:
         return "aimed at " + ", ".join(labels[k] for k in shared) + ": matches the client (gender alone is no boost)"
     names = ", ".join(labels[k] for k in sorted(targets))

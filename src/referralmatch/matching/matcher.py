@@ -60,6 +60,7 @@ from .context import (
 )
 from .factors.access import CAPACITY_CODES, CAPACITY_SCORES, low_income_client
 from .factors.population import (
+    broad_populations,
     client_populations,
     need_populations,
     peer_need,
@@ -224,6 +225,7 @@ class Matcher:
             has_mask=population_mask(has),
             not_mask=population_mask(not_has),
             peer_mask=population_mask(peer_populations(client, on)),
+            broad_mask=population_mask(broad_populations(client, on)),
             on=on,
             weights=self._weights[situation_known(client, on)],
             at=at,
@@ -352,7 +354,7 @@ class Matcher:
         return {
             "need_fit": fit,
             "population": tables.population(
-                sp, has_mask | need_mask, ctx.not_mask & ~need_mask, required_mask
+                sp, has_mask | need_mask, ctx.not_mask & ~need_mask, required_mask, ctx.broad_mask
             ),
             "distance": distance_factor(
                 # beyond the limit but in the service's own area (a centroid position): unknown

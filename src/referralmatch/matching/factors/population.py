@@ -84,6 +84,7 @@ __all__ = [
     "OPEN_TO_ALL",
     "PARTIAL",
     "POPULATIONS",
+    "broad_populations",
     "client_populations",
     "named_targets",
     "need_populations",
@@ -717,6 +718,23 @@ def client_populations(
     return frozenset(has), frozenset(not_has - has)
 
 
+def broad_populations(client: ClientProfile, on: date | None = None) -> frozenset[str]:
+    """The populations a match on which alone is :data:`MATCHED_BROAD` for this client: the
+    broad situations most services share (low income) and, when only the client's age (under
+    25) makes them young, not a stated situation, ``youth``: a young adult is in a youth
+    programme's age band, but being young is not what they came for.
+
+    >>> from referralmatch import ClientProfile
+    >>> "youth" in broad_populations(ClientProfile(age=22)), "youth" in broad_populations(
+    ...     ClientProfile(age=19, situations=["youth"]))
+    (True, False)
+    """
+    age = client.age_on(on)
+    if age is not None and age < 25 and "youth" not in client.settled_situations(on):
+        return BROAD_SITUATIONS | {"youth"}
+    return BROAD_SITUATIONS
+
+
 ADULT_AGE = 18
 """From this age a client is an adult: younger and on their own, a minor (:func:`required_populations`)."""
 
@@ -805,6 +823,7 @@ def population_one(
     not_has: frozenset[str],
     named: frozenset[str] = frozenset(),
     required: frozenset[str] = frozenset(),
+    broad: frozenset[str] = BROAD_SITUATIONS,
 ) -> float:
     """The population factor of one service (see the module docstring); ``named`` are the
     targets its name gives: a match there scores 1.0, a match found only elsewhere (taxonomy,
@@ -812,18 +831,24 @@ def population_one(
     mismatch whatever else matches. A gender target alone is no boost. ``required``: the
     populations one of which a service must be aimed at to suit this client and need (young
     people, for a minor on their own asking for a place to stay; see
-    :func:`required_populations`); any other service is at most :data:`NOT_KNOWN`."""
-    out = _population_one(targets, has, not_has, named)
+    :func:`required_populations`); any other service is at most :data:`NOT_KNOWN`. ``broad``:
+    the populations a match on which alone is :data:`MATCHED_BROAD` (see
+    :func:`broad_populations`)."""
+    out = _population_one(targets, has, not_has, named, broad)
     return min(out, NOT_KNOWN) if required and not targets & required else out
 
 
 def _population_one(
-    targets: frozenset[str], has: frozenset[str], not_has: frozenset[str], named: frozenset[str]
+    targets: frozenset[str],
+    has: frozenset[str],
+    not_has: frozenset[str],
+    named: frozenset[str],
+    broad: frozenset[str],
 ) -> float:
     if OPEN_TO_ALL in targets:  # open to everyone: its populations are some programmes'
-        return max(NEUTRAL, _population_one(targets - {OPEN_TO_ALL}, has, not_has, named))
+        return max(NEUTRAL, _population_one(targets - {OPEN_TO_ALL}, has, not_has, named, broad))
     if ALL_OF in targets:  # for people in all its populations: in only some is a partial match
-        out = _population_one(targets - {ALL_OF}, has, not_has, named)
+        out = _population_one(targets - {ALL_OF}, has, not_has, named, broad)
         required = (
             targets - {ALL_OF, "women", "men", "condition"} - _COMMUNITY_KEYS - BROAD_SITUATIONS
         )
@@ -840,7 +865,7 @@ def _population_one(
     named_situations = named & situations_targeted
     if named_situations and named_situations <= not_has:  # "Geriatric Psychiatry" for a client of 45
         return MISMATCH
-    specific = (situations_targeted | communities) & has - BROAD_SITUATIONS
+    specific = (situations_targeted | communities) & has - broad
     if specific:
         out = MATCHED if named & specific else MATCHED_UNNAMED
     elif situations_targeted & has:
@@ -864,10 +889,14 @@ _CONDITION_MASK = population_mask(["condition"])
 
 
 def population_factor(
-    masks: npt.NDArray[np.uint64], has_mask: int, not_mask: int, required_mask: int = 0
+    masks: npt.NDArray[np.uint64],
+    has_mask: int,
+    not_mask: int,
+    required_mask: int = 0,
+    broad_mask: int = _BROAD_MASK,
 ) -> npt.NDArray[np.float64]:
     """Vectorised :func:`population_one` over population masks (see :data:`NAMED_SHIFT`);
-    ``required_mask`` is the mask of its ``required``.
+    ``required_mask`` and ``broad_mask`` are the masks of its ``required`` and ``broad``.
 
     >>> vet = population_mask(["veteran"])
     >>> m = np.array([vet | vet << NAMED_SHIFT, vet, 0, population_mask(["senior"])], np.uint64)
@@ -881,18 +910,17 @@ def population_factor(
     comm = low & _COMMUNITY_MASK
     sit = low & ~_GENDER_MASK & ~_COMMUNITY_MASK & ~_OPEN_MASK & ~_ALL_OF_MASK
     gender_mismatch = (g != 0) & ((g & ~not_mask) == 0)
-    broad = _BROAD_MASK
     matched = (sit & has_mask) != 0
-    specific = ((sit | comm) & has_mask & ~broad) != 0
+    specific = ((sit | comm) & has_mask & ~broad_mask) != 0
     out = np.where(sit == 0, NEUTRAL, NOT_KNOWN)
     out = np.where((sit != 0) & ((sit & ~not_mask) == 0), MISMATCH, out)
     out = np.where(matched, MATCHED_BROAD, out)
-    out = np.where(specific, np.where((named & (sit | comm) & has_mask & ~broad) != 0, MATCHED, MATCHED_UNNAMED), out)
+    out = np.where(specific, np.where((named & (sit | comm) & has_mask & ~broad_mask) != 0, MATCHED, MATCHED_UNNAMED), out)
     out = np.where((comm != 0) & ((comm & has_mask) == 0), np.minimum(out, NOT_KNOWN), out)
     named_sit = named & sit
     named_mismatch = (named_sit != 0) & ((named_sit & ~not_mask) == 0)
     out = np.where(gender_mismatch | named_mismatch, MISMATCH, out)
-    required = sit & ~_CONDITION_MASK & ~broad
+    required = sit & ~_CONDITION_MASK & ~_BROAD_MASK
     partial = ((low & _ALL_OF_MASK) != 0) & (out >= MATCHED_UNNAMED) & ((required & ~has_mask) != 0)
     out = np.where(partial, PARTIAL, out)
     outside = ((low & _ALL_OF_MASK) != 0) & ((required & not_mask) != 0)

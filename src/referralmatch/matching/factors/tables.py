@@ -112,14 +112,19 @@ class FactorTables:
         return table[code[services]]
 
     def population(
-        self, services: IntArray, has_mask: int, not_mask: int, required_mask: int = 0
+        self,
+        services: IntArray,
+        has_mask: int,
+        not_mask: int,
+        required_mask: int,
+        broad_mask: int,
     ) -> FloatArray:
         """:func:`.population.population_factor` of ``services`` for these client masks."""
         masks = self.index.s_population
         return self._read(
             self._population,
-            ("population", has_mask, not_mask, required_mask),
-            lambda rows: population_factor(masks[rows], has_mask, not_mask, required_mask),
+            ("population", has_mask, not_mask, required_mask, broad_mask),
+            lambda rows: population_factor(masks[rows], has_mask, not_mask, required_mask, broad_mask),
             services,
         )
 

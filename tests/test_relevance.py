@@ -1857,3 +1857,8 @@ def test_a_young_adults_age_alone_is_a_broad_match_and_her_stated_situation_a_fu
     stated = _client(age=22, gender="female", situations=["pregnant", "youth"], needs=["support_groups"])
     [need] = rm.Matcher(directory).match(stated).needs
     assert {f.name: f for f in need.matches[-1].factors}["population"].value > teen.value
+    # a minor's age is their situation: the adolescents' group is theirs in full
+    minor = _client(age=16, gender="female", needs=["support_groups"])
+    [need] = rm.Matcher(directory).match(minor).needs
+    assert need.matches[0].service_id == "teen"
+    assert {f.name: f for f in need.matches[0].factors}["population"].value == 1.0

@@ -720,17 +720,18 @@ def client_populations(
 
 def broad_populations(client: ClientProfile, on: date | None = None) -> frozenset[str]:
     """The populations a match on which alone is :data:`MATCHED_BROAD` for this client: the
-    broad situations most services share (low income) and, when only the client's age (under
-    25) makes them young, not a stated situation, ``youth``: a young adult is in a youth
-    programme's age band, but being young is not what they came for.
+    broad situations most services share (low income) and, for an adult whom only their age
+    (18 to 24) makes young, not a stated situation, ``youth``: a young adult is in a youth
+    programme's age band, but being young is not what they came for (a minor's age is: they
+    are a youth programme's people).
 
     >>> from referralmatch import ClientProfile
-    >>> "youth" in broad_populations(ClientProfile(age=22)), "youth" in broad_populations(
-    ...     ClientProfile(age=19, situations=["youth"]))
-    (True, False)
+    >>> [("youth" in broad_populations(ClientProfile(age=a, situations=s)))
+    ...  for a, s in ((22, None), (19, ["youth"]), (16, None))]
+    [True, False, False]
     """
     age = client.age_on(on)
-    if age is not None and age < 25 and "youth" not in client.settled_situations(on):
+    if age is not None and ADULT_AGE <= age < 25 and "youth" not in client.settled_situations(on):
         return BROAD_SITUATIONS | {"youth"}
     return BROAD_SITUATIONS
 

@@ -71,6 +71,7 @@ def one(text: str, kind: type) -> object:
         ("between the ages of 18 and 24", 18, 24, "client"),
         ("Youth ages 12-17 and their families", 12, 17, "dependent"),
         ("Age 21–60, detoxed", 21, 60, "client"),
+        ("Youths 18-24", 18, 24, "client"),
     ],
 )
 def test_age_phrases(text, lo, hi, who):
@@ -104,11 +105,14 @@ def test_veteran_discharge():
         ("Men only", {"male"}, False),
         ("Pregnant or parenting women", {"female"}, False),
         ("Single women age 18 or over", {"female"}, False),
+        ("Gender: female", {"female"}, False),
+        ("Sex: male", {"male"}, False),
     ],
 )
 def test_gender_phrases(text, allowed, children):
     rule = one(text, GenderRule)
     assert rule.allowed == allowed and rule.children_ok is children
+    assert not any(isinstance(r, OtherRule) for r in parse(text))  # the label is no requirement
 
 
 def test_both_genders_is_no_gender_rule():

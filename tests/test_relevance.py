@@ -351,6 +351,24 @@ def test_real_hsds11_grocery_tax_break_ranks_below_the_meals(reference: Path) ->
     assert names.index("Grocery Tax Break Donation") > names.index("The City's Kitchen")
 
 
+def test_real_linksf_youth_shelters_are_for_the_young(reference: Path) -> None:
+    from referralmatch.io.presets import preset
+
+    directory = rm.load_directory(reference / "linksf_2014" / "linksf.json", mapping=preset("linksf"))
+    matcher = rm.Matcher(directory)
+    here = rm.Place(latitude=37.7793, longitude=-122.4193)
+    # "Shelter for Youths 18-24." (in the description only): not for a woman of 30
+    woman = rm.ClientProfile(age=30, gender="female", location=here, max_travel_km=4,
+                             needs=["emergency_shelter"])  # fmt: skip
+    result = matcher.match(woman, limit=10)
+    lark = [s.id for s in directory.services.values() if "Youths 18-24" in (s.description or "")]
+    assert lark and not {m.service_id for m in result.needs[0].matches} & set(lark)
+    assert any(e.service_id in lark and "age" in e.codes for e in result.excluded)
+    # a 16-year-old's age makes the youth clinic hers
+    girl = rm.ClientProfile(age=16, gender="female", location=here, max_travel_km=4, needs=["health_care"])
+    assert "Youth medical clinic" in _names(matcher.match(girl))[:2]
+
+
 def test_languages_a_note_names_are_spoken_besides_the_directorys_own():
     from referralmatch.matching.facts import service_facts
     from referralmatch.models import Language, Service

@@ -127,7 +127,7 @@ _CAREGIVER_WORD = re.compile(r"\bcare ?givers?\b", _I)
 _NUM = r"(?<![\d$,.])(\d{1,3})(?!\s*(?:%|percent|,\d|\.\d))"
 _TO = r"\s*(?:-|to|through|thru)\s*"
 _POPULATION = (
-    r"(?:children|child|kids|youth|teens?|adolescents|adults?|seniors?|persons?|people|individuals"
+    r"(?:children|child|kids|youths?|teens?|adolescents|adults?|seniors?|persons?|people|individuals"
     r"|students|boys|girls|women|men|infants|babies|toddlers|participants|clients|elders)"
 )
 _AGE_RANGE = [
@@ -372,9 +372,9 @@ _STOP = frozenset(
     resident also welcome served serves accepted accept accepts least more less than other etc
     program programs services service most some certain has have having not no can may will per
     this that these those from as each one up between currently required need needs needed must
-    anyone everyone open please none yes seniors senior youth teens income household households
+    anyone everyone open please none yes seniors senior youth youths teens income household households
     annual living era provided offered available free charge walk-ins walk-in status single you
-    your been had was were citizens citizen""".split()  # noqa: SIM905 - a word list reads better as prose
+    your been had was were citizens citizen gender sex""".split()  # noqa: SIM905 - a word list reads better as prose
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CLAUSE_SPLIT = re.compile(r";|\.(?=\s+[A-Z(])|\.\s*$|\n+|\s+-\s+(?=[A-Z])")

@@ -1337,3 +1337,6 @@ def test_open_to_the_general_public_is_no_requirement_but_public_housing_is() ->
     for text in ("Open to public", "Open to the general public", "Open to general public."):
         assert [r.kind for r in parse(text)] == ["none"], text
     assert "none" not in [r.kind for r in parse("Open to public housing residents")]
+    # "Open to any resident." (17 Baltimore services): no requirement; of a named place, residency
+    assert [r.kind for r in parse("Open to any resident.")] == ["none"]
+    assert [r.kind for r in parse("Open to any resident of Hampden.")] == ["residency"]

@@ -55,7 +55,7 @@ _MAX_TEXT = 5_000  # characters read; directory eligibility text is a sentence o
 
 _NONE_ALL = re.compile(
     r"^\W*(?:none|n/?a|no|nothing|no (?:eligibility )?(?:requirements?|restrictions?|criteria)"
-    r"|open to (?:all|everyone|anyone|(?:the )?(?:general )?public|all ages)|everyone(?: is)? welcome"
+    r"|open to (?:all|everyone|anyone|(?:the )?(?:general )?public|all ages|any residents?)|everyone(?: is)? welcome"
     r"|all (?:are )?welcome|any(?:one| age)|all ages|everyone|all|(?:the )?(?:general )?public)\W*$", _I)  # fmt: skip
 _NONE_PREFIX = re.compile(
     r"^\W*(?:none|no (?:eligibility )?(?:requirements?|restrictions?)|open to (?:all|everyone|anyone|(?:the )?(?:general )?public(?!\s+(?:housing|school)))"

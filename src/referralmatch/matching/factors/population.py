@@ -244,7 +244,7 @@ _FAMILY_OF = re.compile(
 _INCLUDING = r"including|includes|also|as well as|such as|even"
 """Words that name a population among others the service takes ("including senior citizens")."""
 _INCLUSIVE_BEFORE = re.compile(
-    rf"\b(?:{_INCLUDING}|and|or|any|all)\W+(?!(?:older|over|up|above|under|younger)\b)(?:\w+\W+){{0,2}}$", re.I
+    rf"\b(?:{_INCLUDING}|and|or|any|all)\W+(?!(?:older|over|up|above|under|younger|ages?)\b)(?:\w+\W+){{0,2}}$", re.I
 )
 _INCLUSIVE_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:are |also )?(?:welcome|accepted|eligible too)\b", re.I)
 _WITH_ADULTS_BEFORE = re.compile(r"\badults?\s*(?:,|&|/|\band\b|\bor\b)\s*(?:\w+\W+){0,1}$", re.I)
@@ -317,6 +317,8 @@ def _text_targets(text: str, not_targets: set[str] | None = None) -> set[str]:
     >>> skipped: set[str] = set()
     >>> sorted(_text_targets("Low-income families, including senior citizens.", skipped)), sorted(skipped)
     (['low_income'], ['senior'])
+    >>> sorted(_text_targets("Persons of all ages with disabilities."))  # "all ages": no list of others
+    ['disability']
     """
     if not text or _opens_to_all(text):
         return set()

@@ -72,6 +72,9 @@ def one(text: str, kind: type) -> object:
         ("Youth ages 12-17 and their families", 12, 17, "dependent"),
         ("Age 21–60, detoxed", 21, 60, "client"),
         ("Youths 18-24", 18, 24, "client"),
+        ("Children ages 8 1/2 weeks to 2 1/2 years old", 0, 2, "dependent"),
+        ("Infants and toddlers, 6 weeks to 5 years", 0, 5, "dependent"),
+        ("Children, 0 to 5 years", 0, 5, "dependent"),
     ],
 )
 def test_age_phrases(text, lo, hi, who):
@@ -369,6 +372,18 @@ def test_dependent_age():
     assert statuses(text, ClientProfile(age=30, dependents_ages=[])) == ["unmet"]
     assert statuses(text, ClientProfile(age=30)) == ["unknown"]
     assert statuses(text, ClientProfile(age=4)) == ["met"]
+
+
+def test_a_childrens_age_range_asked_for_by_a_parent_is_the_childs():
+    # "Ages 3-5" on a Head Start: a mother of 28 with a 3-year-old meets it through her child
+    # (the judged vignettes: child-care age bounds are the child's, not the parent's)
+    verdict = evaluate(parse("Ages 3-5"), ClientProfile(age=28, dependents_ages=[3, 7]), on=ON)[0]
+    assert verdict.status == "met" and "child" in verdict.reason
+    assert statuses("Ages 3-5", ClientProfile(age=28, dependents_ages=[7])) == ["unmet"]
+    assert statuses("Ages 3-5", ClientProfile(age=28, household_size=1)) == ["unmet"]
+    assert statuses("Ages 3-5", ClientProfile(age=28)) == ["unmet"]  # no children listed
+    # a range that reaches adulthood stays the client's own ("ages 16-24": a youth programme)
+    assert statuses("Ages 16-24", ClientProfile(age=40, dependents_ages=[17])) == ["unmet"]
 
 
 def test_gender():

@@ -149,9 +149,27 @@ def _no_children(client: ClientProfile) -> bool:
     return client.household_size == 1 and not client.dependents_ages
 
 
+MINORS_MAX_AGE = 18
+"""A client age range that ends by this age is a children's service's ("Ages 3-5", "8-18"):
+asked for by an adult who lists children, it is met by a child that fits (a Head Start's ages
+are the child's, not the parent's)."""
+
+
+def _for_a_child(rule: AgeRule, client: ClientProfile, own: float | None) -> bool:
+    """Whether a client age rule is, for this client, about the children they list: the range
+    ends by :data:`MINORS_MAX_AGE` and the client is an adult with ``dependents_ages``."""
+    return (
+        rule.max_age is not None
+        and rule.max_age <= MINORS_MAX_AGE
+        and own is not None
+        and own >= MINORS_MAX_AGE
+        and bool(client.dependents_ages)
+    )
+
+
 def _age(rule: AgeRule, client: ClientProfile, on: date | None) -> tuple[Status, str]:
     own = client.age_on(on)
-    if rule.applies_to == "client":
+    if rule.applies_to == "client" and not _for_a_child(rule, client, own):
         if own is None:
             return "unknown", "age unknown"
         if _fits(own, rule):
@@ -471,7 +489,9 @@ def numeric_bounds(rules: Iterable[Rule]) -> dict[str, Any]:
       served (bool).
 
     Age bounds include any exception ("18+ (17 with parent consent)" gives ``min_age`` 17): an
-    age the exception may admit is unknown, not unmet.
+    age the exception may admit is unknown, not unmet. A client range that ends by
+    :data:`MINORS_MAX_AGE` stays in ``min_age``/``max_age`` although :func:`evaluate` judges it
+    on the children an adult client lists (a children's service asked for by a parent).
 
     >>> from referralmatch.eligibility.parse import parse
     >>> b = numeric_bounds(parse("Women 18+; income below 200% FPL"))

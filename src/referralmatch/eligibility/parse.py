@@ -137,7 +137,7 @@ _AGE_RANGE = [
         rf"\bbetween\s+{_NUM}\s+and\s+{_NUM}\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?", _I
     ),
     re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?", _I),
-    re.compile(rf"\b{_POPULATION}\s+{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?\b", _I),
+    re.compile(rf"\b{_POPULATION},?\s+{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?\b", _I),
     re.compile(rf"{_NUM}{_TO}{_NUM}\s*(?:years?|yrs?\.?)\s+(?:old|of age)\b", _I),
     # two ages named as a pair ("Children, ages 3 & 4"): the range they span
     re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}\s*(?:&|and|or)\s*{_NUM}"
@@ -368,7 +368,8 @@ _STOP = frozenset(
     """and or the a an of for with only must be is are who to in on at by all any their his her
     them they persons person people individuals individual clients client eligible eligibility
     requirements requirement requirements years year old age ages aged over older under children
-    child kids families family members member patients patient women men adults adult residents
+    child kids infants infant toddlers toddler babies baby preschoolers families family members
+    member patients patient women men adults adult residents
     resident also welcome served serves accepted accept accepts least more less than other etc
     program programs services service most some certain has have having not no can may will per
     this that these those from as each one up between currently required need needs needed must
@@ -1288,6 +1289,11 @@ def _merge(text: str, rules: list[Any]) -> list[Any]:
 _REWRITES = (
     # "ages birth - 18", "from birth to age 3": birth is age 0
     (re.compile(r"\bbirth(?=\s*(?:-|to|through|thru)\s*(?:age\s+)?\d)", _I), "0"),
+    # "6 weeks to 5 years", "8 1/2 weeks - 2 1/2 years": an age in weeks or months opening a
+    # range of years is under one year, and a half year closing it counts by its whole years
+    (re.compile(r"\b\d{1,3}(?:\s*\d?/\d)?\s*(?:weeks?|wks?\.?|months?|mos?\.?)(?:\s+old)?"
+                r"(?=\s*(?:-|to|through|thru)\s*\d{1,2}(?:\s*1/2)?\s*(?:years?|yrs?)\b)", _I), "0"),
+    (re.compile(r"\b(\d{1,2})\s*1/2(?=\s*(?:-|to|through|thru|years?|yrs?|and|or)\b)", _I), r"\1"),
     (re.compile(r"\bfrom\s+0\s*(?:-|to|through|thru)\s*(?:age\s+)?(\d{1,2})\b", _I), r"ages 0-\1"),
     # "Persons 50 & older": an ampersand in an age bound is "and"
     (re.compile(r"(?<=\d)\s*&\s*(?=(?:older|over|up|above|under|younger)\b)", _I), " and "),

@@ -395,6 +395,9 @@ def test_who_a_caregiver_looks_for_and_who_kinship_care_is_for():
         "Kinship Care Center", "Caregivers (other than parents) and children being raised by caregivers.", "", ()
     )
     assert "parenting" in kinship and "caregiver" not in kinship
+    # "carers", as UK feeds write it (ORUK Bristol: "Virtual Carers Peer Support Group")
+    assert service_targets("Virtual Carers Peer Support Group", "", "", ()) == {"caregiver"}
+    assert service_targets("Centre", "", "", (), "Monthly support group for carers of people with dementia.") == {"caregiver"}
     # a daughter caring for her mother: services for older adults are for her too (targeting only)
     has, not_has = client_populations(rm.ClientProfile(age=52, household_size=2, situations=["caregiver"]))
     assert {"caregiver", "senior"} <= has and "senior" not in not_has

@@ -561,7 +561,7 @@ _GROUP_CLAUSE = re.compile(
 """A description's clause about a support group ("Sponsors monthly group meetings for families,
 caregivers and friends of persons with Alzheimer's disease")."""
 _CARERS = re.compile(
-    r"\b(?:care ?givers?|famil(?:y|ies)(?: members)?(?:,? (?:and|or|&) (?:care ?givers|friends)){0,2} of)\b",
+    r"\b(?:care ?givers?|carers?|famil(?:y|ies)(?: members)?(?:,? (?:and|or|&) (?:care ?givers|friends)){0,2} of)\b",
     re.I,
 )
 

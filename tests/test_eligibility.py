@@ -75,6 +75,9 @@ def one(text: str, kind: type) -> object:
         ("Children ages 8 1/2 weeks to 2 1/2 years old", 0, 2, "dependent"),
         ("Infants and toddlers, 6 weeks to 5 years", 0, 5, "dependent"),
         ("Children, 0 to 5 years", 0, 5, "dependent"),
+        ("11 to 18-year-olds", 11, 18, "client"),
+        ("for 16-25 year olds", 16, 25, "client"),
+        ("young people aged 5-18", 5, 18, "client"),
     ],
 )
 def test_age_phrases(text, lo, hi, who):

@@ -138,7 +138,7 @@ _AGE_RANGE = [
     ),
     re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?", _I),
     re.compile(rf"\b{_POPULATION},?\s+{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?\b", _I),
-    re.compile(rf"{_NUM}{_TO}{_NUM}\s*(?:years?|yrs?\.?)\s+(?:old|of age)\b", _I),
+    re.compile(rf"{_NUM}{_TO}{_NUM}[\s-]*(?:years?|yrs?\.?)[\s-]+(?:olds?|of age)\b", _I),
     # two ages named as a pair ("Children, ages 3 & 4"): the range they span
     re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}\s*(?:&|and|or)\s*{_NUM}"
                r"(?!\s*(?:days?|weeks?|months?|%|percent|\+|(?:years?|yrs?\.?)?\s*(?:and|or)\s+(?:over|older|up|under|younger)))"
@@ -366,7 +366,7 @@ _AGE_EXCEPTION = [
 
 _STOP = frozenset(
     """and or the a an of for with only must be is are who to in on at by all any their his her
-    them they persons person people individuals individual clients client eligible eligibility
+    them they persons person people young individuals individual clients client eligible eligibility
     requirements requirement requirements years year old age ages aged over older under children
     child kids infants infant toddlers toddler babies baby preschoolers families family members
     member patients patient women men adults adult residents
@@ -375,7 +375,7 @@ _STOP = frozenset(
     this that these those from as each one up between currently required need needs needed must
     anyone everyone open please none yes seniors senior youth youths teens income household households
     annual living era provided offered available free charge walk-ins walk-in status single you
-    your been had was were citizens citizen gender sex""".split()  # noqa: SIM905 - a word list reads better as prose
+    your been had was were citizens citizen gender sex olds""".split()  # noqa: SIM905 - a word list reads better as prose
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CLAUSE_SPLIT = re.compile(r";|\.(?=\s+[A-Z(])|\.\s*$|\n+|\s+-\s+(?=[A-Z])")

@@ -195,10 +195,7 @@ def _population_labels() -> dict[str, str]:
 
 
 def population_text(
-    targets: frozenset[str],
-    has: frozenset[str],
-    value: float,
-    required: frozenset[str] = frozenset(),
+    targets: frozenset[str], has: frozenset[str], value: float, required: frozenset[str] = frozenset()
 ) -> str:
     """Whom the service is aimed at, and whether the client is among them; ``required`` as in
     :func:`~.factors.population.required_populations`."""

@@ -720,6 +720,10 @@ def client_populations(
     return frozenset(has), frozenset(not_has - has)
 
 
+ADULT_AGE = 18
+"""From this age a client is an adult: younger and on their own, a minor (:func:`required_populations`)."""
+
+
 def broad_populations(client: ClientProfile, on: date | None = None) -> frozenset[str]:
     """The populations a match on which alone is :data:`MATCHED_BROAD` for this client: the
     broad situations most services share (low income) and, for an adult whom only their age
@@ -736,10 +740,6 @@ def broad_populations(client: ClientProfile, on: date | None = None) -> frozense
     if age is not None and ADULT_AGE <= age < 25 and "youth" not in client.settled_situations(on):
         return BROAD_SITUATIONS | {"youth"}
     return BROAD_SITUATIONS
-
-
-ADULT_AGE = 18
-"""From this age a client is an adult: younger and on their own, a minor (:func:`required_populations`)."""
 
 
 def required_populations(

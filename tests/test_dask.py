@@ -186,6 +186,7 @@ def test_local_cluster_equals_pandas_exactly(
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
+        client.wait_for_workers(2, timeout=120)  # a broadcast reaches the workers up by then
         report = rmd.gap_analysis(rows, matcher, at=AT, npartitions=4)
         # The matcher was broadcast once, to both workers.
         assert isinstance(report._keep, distributed.Future)

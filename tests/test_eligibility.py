@@ -385,8 +385,11 @@ def test_a_childrens_age_range_asked_for_by_a_parent_is_the_childs():
     assert statuses("Ages 3-5", ClientProfile(age=28, dependents_ages=[7])) == ["unmet"]
     assert statuses("Ages 3-5", ClientProfile(age=28, household_size=1)) == ["unmet"]
     assert statuses("Ages 3-5", ClientProfile(age=28)) == ["unmet"]  # no children listed
-    # a range that reaches adulthood stays the client's own ("ages 16-24": a youth programme)
+    # a range that reaches adulthood stays the client's own ("ages 16-24": a youth programme),
+    # and so does one of teenagers only (a runaway shelter takes the teenager, not the parent)
     assert statuses("Ages 16-24", ClientProfile(age=40, dependents_ages=[17])) == ["unmet"]
+    assert statuses("Youth ages 12-17", ClientProfile(age=40, dependents_ages=[14])) == ["unmet"]
+    assert statuses("Ages 8-18", ClientProfile(age=40, dependents_ages=[14])) == ["met"]
 
 
 def test_gender():

@@ -150,17 +150,23 @@ def _no_children(client: ClientProfile) -> bool:
 
 
 MINORS_MAX_AGE = 18
-"""A client age range that ends by this age is a children's service's ("Ages 3-5", "8-18"):
-asked for by an adult who lists children, it is met by a child that fits (a Head Start's ages
-are the child's, not the parent's)."""
+"""A client age range that ends by this age and admits children under
+:data:`TEENS_MIN_AGE` is a children's service's ("Ages 3-5", "6-12", "8-18"): asked for by an
+adult who lists children, it is met by a child that fits (a Head Start's ages are the child's,
+not the parent's)."""
+TEENS_MIN_AGE = 12
+"""A range of teenagers only ("12-17", "13-17": runaway shelters, group homes) stays the
+client's own: such places take the teenager, not the parent who asks."""
 
 
 def _for_a_child(rule: AgeRule, client: ClientProfile, own: float | None) -> bool:
     """Whether a client age rule is, for this client, about the children they list: the range
-    ends by :data:`MINORS_MAX_AGE` and the client is an adult with ``dependents_ages``."""
+    ends by :data:`MINORS_MAX_AGE`, admits children under :data:`TEENS_MIN_AGE`, and the client
+    is an adult with ``dependents_ages``."""
     return (
         rule.max_age is not None
         and rule.max_age <= MINORS_MAX_AGE
+        and (rule.min_age or 0) < TEENS_MIN_AGE
         and own is not None
         and own >= MINORS_MAX_AGE
         and bool(client.dependents_ages)

@@ -883,6 +883,10 @@ def test_families_with_a_child_or_a_pregnant_member_is_not_women_only():
     assert [r.describe() for r in rules] == ["pregnant or parenting"]
     man = ClientProfile(age=30, gender="male", household_size=3, dependents_ages=[4])
     assert evaluate(rules, man)[0].status == "met"
+    # the children's ages stay in the rule and in what the explanation says
+    [rule] = parse("Children from birth to age 3 and pregnant women.")
+    assert rule.describe() == "pregnant or a family with a child up to 3"
+    assert evaluate([rule], ClientProfile(age=28, dependents_ages=[7]))[0].status == "unmet"
 
 
 def test_a_legal_immigrant_is_not_an_undocumented_one():

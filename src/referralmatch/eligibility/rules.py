@@ -308,9 +308,11 @@ class ParentingRule(_BaseRule):
 
     def describe(self) -> str:
         """E.g. ``"pregnant or parenting"``, ``"family with a child up to 17"``,
-        ``"no children"``."""
+        ``"pregnant or a family with a child up to 3"``, ``"no children"``."""
         if self.excluded:
             return "no children"
+        if self.pregnant_ok and self.max_child_age is not None:
+            return f"pregnant or a family with a child up to {_fmt(self.max_child_age)}"
         if self.pregnant_ok:
             return "pregnant or parenting"
         if self.max_child_age is not None:

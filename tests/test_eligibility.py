@@ -121,6 +121,14 @@ def test_gender_phrases(text, allowed, children):
     assert not any(isinstance(r, OtherRule) for r in parse(text))  # the label is no requirement
 
 
+@pytest.mark.parametrize("text", ["Gender: Either", "Gender: Male, Female, Other", "Family: Any",
+                                  "Sex: Both", "Eligibility: N/A"])  # fmt: skip
+def test_a_labelled_field_that_sets_no_requirement_adds_none(text):
+    assert parse(text) == [] or [r.kind for r in parse(text)] == ["none"]
+    # beside a real requirement it adds nothing either
+    assert [r.kind for r in parse(f"Residency: Must be resident of Utah\n{text}")] == ["residency"]
+
+
 def test_both_genders_is_no_gender_rule():
     assert not any(isinstance(r, GenderRule) for r in parse("Men and women in separate homes"))
 

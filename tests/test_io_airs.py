@@ -116,6 +116,20 @@ def test_airs_40_instance_loads_accounted(reference: Path) -> None:
     assert any("confidential" in i.message for i in report.issues)
     # the site service names a site that is not in the file: reported, not dropped
     assert any(i.record_id == "SS6543" and i.field == "SiteID" for i in report.issues)
+    # its labelled requirements ("Gender: Male, Female, Other", "Family: Any") are read, and
+    # leave no unknown "other requirement"
+    from referralmatch.eligibility.parse import rules_for_service
+
+    assert sorted(r.kind for r in rules_for_service(service)) == ["age", "income", "residency"]
+
+
+def test_labelled_requirements_that_set_none_leave_no_unknown_rule(reference: Path) -> None:
+    from referralmatch.eligibility.parse import rules_for_service
+
+    # real San Diego export: "Gender: Either" and "Eligibility: N/A"
+    directory = rm.load_directory(reference / "airs_xml" / "sandiego_2016" / "airsxml_test.xml")
+    [service] = directory.services.values()
+    assert rules_for_service(service) == []
 
 
 def test_small_30_export_maps_every_part(tmp_path: Path) -> None:

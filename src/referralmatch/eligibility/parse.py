@@ -137,6 +137,7 @@ _AGE_RANGE = [
         rf"\bbetween\s+{_NUM}\s+and\s+{_NUM}\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?", _I
     ),
     re.compile(rf"\b(?:ages?|aged)\s*:?\s*{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?", _I),
+    re.compile(rf"^\W*from\s+{_NUM}{_TO}{_NUM}\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?", _I),  # "Age: from 0 to 120 years"
     re.compile(rf"\b{_POPULATION},?\s+{_NUM}{_TO}{_NUM}(?:\s*(?:years?|yrs?\.?)(?:\s+(?:old|of age))?)?\b", _I),
     re.compile(rf"{_NUM}{_TO}{_NUM}[\s-]*(?:years?|yrs?\.?)[\s-]+(?:olds?|of age)\b", _I),
     # two ages named as a pair ("Children, ages 3 & 4"): the range they span
@@ -424,8 +425,30 @@ def _clean(text: str) -> str:
     return re.sub(r"^\s*eligibility\s*:\s*", "", text, flags=_I)
 
 
+_FIELD_LABEL = re.compile(
+    r"^\s*(?:general\s+|other\s+)?(?:eligibility|requirements?|age(?:s| requirements?)?|gender(?: requirements?)?"
+    r"|sex|family(?: requirements?)?|residency(?: requirements?)?)\s*:\s*", _I)  # fmt: skip
+"""A field label opening a clause ("Gender: Either", "Residency: Must be resident of Utah", as
+AIRS XML exports and their loaders write requirements): the value is the clause. "Income:" is
+kept, since a bare amount after it is an income limit only beside that word."""
+_ANY_VALUE = re.compile(
+    r"^\W*(?:either|both|any|all|n/?a|none"
+    r"|(?:(?:fe)?males?|men|women|other|transgender|non-?binary)(?:\s*(?:,|/|&|\band\b|\bor\b)\s*"
+    r"(?:(?:fe)?males?|men|women|other|transgender|non-?binary))+)\W*$", _I)  # fmt: skip
+"""A labelled field's value that sets no requirement ("Gender: Either", "Family: Any",
+"Gender: Male, Female, Other", "Eligibility: N/A")."""
+
+
 def _clauses(text: str) -> list[str]:
-    return [part.strip(" ,") for part in _CLAUSE_SPLIT.split(text) if part and part.strip(" ,")]
+    out = []
+    for part in _CLAUSE_SPLIT.split(text):
+        part = (part or "").strip(" ,")
+        value = _FIELD_LABEL.sub("", part)
+        if value != part and _ANY_VALUE.match(value):
+            continue  # "Gender: Either": the field says no requirement
+        if value.strip(" ,"):
+            out.append(value.strip(" ,"))
+    return out
 
 
 def _read_income(c: _Clause) -> None:

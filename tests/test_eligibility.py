@@ -129,6 +129,13 @@ def test_a_labelled_field_that_sets_no_requirement_adds_none(text):
     assert [r.kind for r in parse(f"Residency: Must be resident of Utah\n{text}")] == ["residency"]
 
 
+def test_a_residency_field_names_the_area_served():
+    for text in ("Residency: San Diego County", "Residency: Baltimore City residents"):
+        [rule] = parse(text)
+        assert isinstance(rule, ResidencyRule) and rule.area in ("San Diego County", "Baltimore City")
+    assert parse("Residency: Anyone") == []
+
+
 def test_both_genders_is_no_gender_rule():
     assert not any(isinstance(r, GenderRule) for r in parse("Men and women in separate homes"))
 

@@ -432,7 +432,7 @@ _FIELD_LABEL = re.compile(
 AIRS XML exports and their loaders write requirements): the value is the clause. "Income:" is
 kept, since a bare amount after it is an income limit only beside that word."""
 _ANY_VALUE = re.compile(
-    r"^\W*(?:either|both|any|all|n/?a|none"
+    r"^\W*(?:either|both|any|all|anyone|everyone|n/?a|none|no (?:restrictions?|requirements?)"
     r"|(?:(?:fe)?males?|men|women|other|transgender|non-?binary)(?:\s*(?:,|/|&|\band\b|\bor\b)\s*"
     r"(?:(?:fe)?males?|men|women|other|transgender|non-?binary))+)\W*$", _I)  # fmt: skip
 """A labelled field's value that sets no requirement ("Gender: Either", "Family: Any",
@@ -443,11 +443,16 @@ def _clauses(text: str) -> list[str]:
     out = []
     for part in _CLAUSE_SPLIT.split(text):
         part = (part or "").strip(" ,")
-        value = _FIELD_LABEL.sub("", part)
-        if value != part and _ANY_VALUE.match(value):
+        label = _FIELD_LABEL.match(part)
+        value = part[label.end() :].strip(" ,") if label else part
+        if label and _ANY_VALUE.match(value):
             continue  # "Gender: Either": the field says no requirement
-        if value.strip(" ,"):
-            out.append(value.strip(" ,"))
+        if (label and label.group(0).lower().lstrip().startswith("residency") and value[:1].isupper()
+                and value.split()[0].lower() not in _AREA_BLOCK and not _RESIDENT_WORD.search(value)
+                and not re.search(r"\b(?:live|living|reside)", value, _I)):
+            value = f"Residents of {value}"  # "Residency: San Diego County": the area served
+        if value:
+            out.append(value)
     return out
 
 

@@ -440,6 +440,9 @@ _ANY_VALUE = re.compile(
 
 
 def _clauses(text: str) -> list[str]:
+    """The clauses of an eligibility text, each without a field label that opens it
+    (:data:`_FIELD_LABEL`); a labelled field whose value sets no requirement is left out, and a
+    place alone after "Residency:" becomes "Residents of <place>"."""
     out = []
     for part in _CLAUSE_SPLIT.split(text):
         part = (part or "").strip(" ,")

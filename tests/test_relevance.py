@@ -395,6 +395,13 @@ def test_who_a_caregiver_looks_for_and_who_kinship_care_is_for():
         "Kinship Care Center", "Caregivers (other than parents) and children being raised by caregivers.", "", ()
     )
     assert "parenting" in kinship and "caregiver" not in kinship
+    # Open Referral UK target-audience terms (ORUK Bristol) name populations too
+    from referralmatch.matching.factors.population import _text_targets
+
+    for audience, key in (("Offenders/Ex Offenders", "reentry"), ("Drug and Alcohol Misuse", "in_recovery"),
+                          ("Survivors Of Abuse", "dv_survivor"), ("Sensory Impaired", "disability"),
+                          ("Care leavers", "youth"), ("Long Term Health Conditions", "condition")):  # fmt: skip
+        assert _text_targets(audience) == {key}, audience
     # "carers", as UK feeds write it (ORUK Bristol: "Virtual Carers Peer Support Group")
     assert service_targets("Virtual Carers Peer Support Group", "", "", ()) == {"caregiver"}
     assert service_targets("Centre", "", "", (), "Monthly support group for carers of people with dementia.") == {"caregiver"}

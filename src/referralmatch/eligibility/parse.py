@@ -427,7 +427,7 @@ def _clean(text: str) -> str:
 
 _FIELD_LABEL = re.compile(
     r"^\s*(?:general\s+|other\s+)?(?:eligibility|requirements?|age(?:s| requirements?)?|gender(?: requirements?)?"
-    r"|sex|family(?: requirements?)?|residency(?: requirements?)?)\s*:\s*", _I)  # fmt: skip
+    r"|sex|family(?: requirements?)?|(?P<residency>residency(?: requirements?)?))\s*:\s*", _I)  # fmt: skip
 """A field label opening a clause ("Gender: Either", "Residency: Must be resident of Utah", as
 AIRS XML exports and their loaders write requirements): the value is the clause. "Income:" is
 kept, since a bare amount after it is an income limit only beside that word."""
@@ -437,6 +437,8 @@ _ANY_VALUE = re.compile(
     r"(?:(?:fe)?males?|men|women|other|transgender|non-?binary))+)\W*$", _I)  # fmt: skip
 """A labelled field's value that sets no requirement ("Gender: Either", "Family: Any",
 "Gender: Male, Female, Other", "Eligibility: N/A")."""
+_SAYS_RESIDENCE = re.compile(r"\b(?:(?:residents?|tenants)\b|live|living|reside)", _I)
+"""A residency value that already says who lives where ("Must be resident of Utah")."""
 
 
 def _clauses(text: str) -> list[str]:
@@ -450,9 +452,8 @@ def _clauses(text: str) -> list[str]:
         value = part[label.end() :].strip(" ,") if label else part
         if label and _ANY_VALUE.match(value):
             continue  # "Gender: Either": the field says no requirement
-        if (label and label.group(0).lower().lstrip().startswith("residency") and value[:1].isupper()
-                and value.split()[0].lower() not in _AREA_BLOCK and not _RESIDENT_WORD.search(value)
-                and not re.search(r"\b(?:live|living|reside)", value, _I)):
+        if (label and label.group("residency") and value[:1].isupper()
+                and value.split()[0].lower() not in _AREA_BLOCK and not _SAYS_RESIDENCE.search(value)):
             value = f"Residents of {value}"  # "Residency: San Diego County": the area served
         if value:
             out.append(value)

@@ -617,6 +617,9 @@ _FEMALE_WORD = re.compile(r"\b(?:women|females?|girls)\b", re.I)
 
 YOUTH_MAX_AGE = 24
 SENIOR_MIN_AGE = 60
+YOUTH_UNDER = YOUTH_MAX_AGE + 1
+"""Under this age (years, fractional ages included) a client is young (``youth``); from
+:data:`ADULT_AGE` up, by age alone only a broad match (:func:`broad_populations`)."""
 
 
 def _age_targets(eligibility: str) -> set[str]:
@@ -692,7 +695,7 @@ def client_populations(
     if age is not None:
         if age < 55:
             not_has.add("senior")
-        if age < 25:
+        if age < YOUTH_UNDER:
             has.add("youth")
         elif age >= 30:
             not_has.add("youth")
@@ -738,7 +741,7 @@ def broad_populations(client: ClientProfile, on: date | None = None) -> frozense
     [True, False, False]
     """
     age = client.age_on(on)
-    if age is not None and ADULT_AGE <= age < 25 and "youth" not in client.settled_situations(on):
+    if age is not None and ADULT_AGE <= age < YOUTH_UNDER and "youth" not in client.settled_situations(on):
         return BROAD_SITUATIONS | {"youth"}
     return BROAD_SITUATIONS
 

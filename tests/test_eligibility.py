@@ -1353,6 +1353,27 @@ def test_adults_named_alone_beside_families_make_the_family_an_alternative() -> 
     assert "unmet" in {e.status for e in evaluate(parse("Homeless families with children only."), single_man)}
 
 
+def test_one_or_two_parent_families_are_families_with_children() -> None:
+    # real Link-SF shelters: "1- or 2- parent families with children under 18; pregnant women in
+    # the 7th month ..." once read as "female only" (from "pregnant women") with the families
+    # unread: a father with his children was turned away and a single adult was not
+    single_man = ClientProfile(age=40, gender="male", household_size=1, pregnant=False)
+    father = ClientProfile(age=40, gender="male", household_size=2, dependents_ages=[6])
+    for text in (
+        "1- or 2- parent families with children under 18; pregnant women in the 7th month "
+        "(or 5th month with documented high risk), and same sex couples accepted.",
+        "Shelter for 1- or 2- parent families, expectant couples (with proof), and pregnant women in 7th month.",
+    ):
+        rules = parse(text)
+        assert "gender" not in [r.kind for r in rules], text
+        assert next(r.describe() for r in rules if r.kind == "parenting").startswith("pregnant or"), text
+        assert "unmet" in {e.status for e in evaluate(rules, single_man)}, text
+        assert "unmet" not in {e.status for e in evaluate(rules, father)}, text
+    (rule,) = parse("Two parent families with children under 12")
+    assert rule.describe() == "family with a child up to 11"
+    assert [r.kind for r in parse("Single-parent families.")] == ["parenting"]
+
+
 def test_a_limit_on_accompanying_boys_is_not_the_clients_age() -> None:
     # "No boys over the age of 11" (a women's shelter) once read as "age 11+" for the woman and
     # "male only" beside "women", dropping the shelter's women-only rule

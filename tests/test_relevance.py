@@ -1516,6 +1516,20 @@ def test_eligibility_naming_only_organisations_makes_a_service_organisation_faci
     assert persons == plain == referred
 
 
+def test_a_family_shelter_named_so_is_aimed_at_parents():
+    """Link-SF names its family shelters "Emergency family shelter" and "Family shelter": the
+    name says who they are for, so a single man with no children is known to be outside them
+    (ranked below the adult shelters), while "Family Health Center" names no one."""
+    from referralmatch.matching.factors.population import MISMATCH, named_targets
+
+    for name in ("Emergency family shelter", "Family Shelter", "Family transitional housing"):
+        assert named_targets(name) == {"parenting"}, name
+    assert named_targets("Family Health Center") == frozenset()
+    targets = service_targets("Family shelter", "", "", ())
+    has, not_has = client_populations(rm.ClientProfile(age=45, gender="male", household_size=1))
+    assert population_one(targets, has, not_has, named=named_targets("Family shelter")) == MISMATCH
+
+
 def test_an_age_group_named_beside_a_condition_narrows_without_matching():
     """A "Pediatric AIDS Program" is for young people *with* HIV: the age group its name gives
     rules out an adult, but a young client not known to have HIV is no match (neutral); a young

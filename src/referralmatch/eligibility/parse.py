@@ -1331,6 +1331,11 @@ _REWRITES = (
     (re.compile(r"(?<=\d)\s*&\s*(?=(?:older|over|up|above|under|younger)\b)", _I), " and "),
     # "4 years of age or younger"
     (re.compile(r"\byears?\s+of\s+age\s+(?=(?:or|and)\s+(?:younger|under|older|over)\b)", _I), "years "),
+    # "1- or 2- parent families", "single-parent families": families with children
+    (re.compile(r"\b(?:(?:1|one|2|two)\s*-?\s*(?:or|and|/)\s*(?:1|one|2|two)|single|one|two|dual)\s*-?\s*"
+                r"parent\s+(famil(?:y|ies))\b(?!\s+with\b)", _I), r"\1 with children"),
+    (re.compile(r"\b(?:(?:1|one|2|two)\s*-?\s*(?:or|and|/)\s*(?:1|one|2|two)|single|one|two|dual)\s*-?\s*"
+                r"parent\s+(famil(?:y|ies))\b", _I), r"\1"),
     # "Homeless families" (a shelter's wording): families with children
     (re.compile(r"\bhomeless\s+families\b(?!\s+(?:with|and|or|of|who|in)\b)", _I), "homeless families with children"),
     # "cannot help the homeless"

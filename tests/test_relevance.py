@@ -1516,6 +1516,30 @@ def test_eligibility_naming_only_organisations_makes_a_service_organisation_faci
     assert persons == plain == referred
 
 
+def test_mutual_help_fellowships_are_peer_groups_not_treatment():
+    """Baltimore's 211 codes Alcoholics Anonymous intergroups as substance-use counselling
+    (RX-8450.8000): a fellowship's name caps its treatment relevance (categories.json
+    ``name_caps``), so a client asking for treatment sees the treatment programmes first, while
+    the fellowship stays a full support group, aimed by its name at people in recovery."""
+    from referralmatch.matching.factors.population import named_targets
+
+    cats = NeedCategories.default()
+    codes = ((AIRS, "RX-8450.8000", None), (AIRS, "PN-8100.0500", None))
+    texts = [
+        ServiceText("Alcoholics Anonymous, Baltimore Intergroup", "Meetings every night.", "", codes),
+        ServiceText("Al-Anon & Alateen Groups", "For families and friends of alcoholics.", "", codes),
+        ServiceText("Outpatient Addiction Treatment", "Counseling for adults.", "", codes),
+    ]
+    rel = {(row, c): r for row, c, r, _ in relevance_table(texts, cats).rows()}
+    assert rel[(0, "substance_use_treatment")] == 0.45
+    assert rel[(1, "substance_use_treatment")] == 0.3
+    assert rel[(2, "substance_use_treatment")] > 0.8
+    assert rel[(0, "support_groups")] > 0.8
+    for name in ("Alcoholics Anonymous - Bristol", "AA Meeting - Discussion Group", "Narcotics Anonymous"):
+        assert named_targets(name) == {"in_recovery"}, name
+    assert named_targets("Al-Anon Family Groups") == frozenset()
+
+
 def test_a_family_shelter_named_so_is_aimed_at_parents():
     """Link-SF names its family shelters "Emergency family shelter" and "Family shelter": the
     name says who they are for, so a single man with no children is known to be outside them

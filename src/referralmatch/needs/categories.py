@@ -98,6 +98,10 @@ class NeedCategory(BaseModel):
     code about the category falls under them, however its text or its child categories read:
     an extreme-weather shelter (``BH-1800.8500-185``) is a bed on cold nights, not a place to
     live."""
+    name_caps: tuple[tuple[str, float], ...] = ()
+    """Phrases that, in a service's name, cap this category's relevance whatever its codes and
+    text say: a mutual-help fellowship ("Alcoholics Anonymous") is a peer group, not
+    substance-use treatment, though 211s code its meetings as counselling."""
 
 
 def _parse_entries(data: Any, source: str) -> list[NeedCategory]:

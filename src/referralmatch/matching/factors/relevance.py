@@ -41,7 +41,9 @@ clients ("for employers and job seekers" is a client service; "6) TRAINING: for 
 is one programme of many), and the agencies clients are referred to are not its users. A
 category's ``airs_caps`` cap it for a service whose every code about it falls under a capped
 prefix, whatever its text or child categories say: an extreme-weather shelter is a bed on cold
-nights, not housing (a place to live). One whose description opens by saying it refers people on
+nights, not housing (a place to live); its ``name_caps`` cap it for a service whose name holds
+a listed phrase: "Alcoholics Anonymous" is a peer fellowship, not treatment, however its codes
+read. One whose description opens by saying it refers people on
 ("Provides information and referral for English as a Second Language classes") keeps 0.7: it is
 a step removed from the help itself.
 A service whose application process requires another agency's referral ("Agency referral
@@ -383,6 +385,7 @@ class _Registry:
     bottom_up: tuple[int, ...]
     airs: dict[str, tuple[tuple[int, float], ...]]  # prefix -> (category, strength)
     caps: dict[int, tuple[tuple[str, float], ...]]  # category -> (code prefix, cap)
+    name_caps: dict[int, tuple[tuple[tuple[str, ...], float], ...]]  # category -> (name phrase, cap)
     family: tuple[frozenset[int], ...]  # each category and the categories below it
     gate: tuple[float, ...]  # share of relevance kept behind a required referral
 
@@ -415,12 +418,23 @@ def _registry(categories: NeedCategories) -> _Registry:
             for c in categories
             if c.airs_caps
         },
+        name_caps={
+            index[c.key]: tuple((normalize_tokens(p), float(v)) for p, v in c.name_caps)
+            for c in categories
+            if c.name_caps
+        },
         family=tuple(
             frozenset({index[c.key], *(index[d] for d in categories.descendants(c.key))})
             for c in categories
         ),
         gate=tuple(c.referral_gate for c in categories),
     )
+
+
+def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` occurs in ``tokens`` as consecutive tokens."""
+    n = len(phrase)
+    return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1))
 
 
 def _capped(codes: Sequence[str], cat: int, caps: tuple[tuple[str, float], ...], reg: _Registry) -> float:
@@ -728,6 +742,12 @@ def relevance_table(
         for c, caps in reg.caps.items():  # codes that say "not quite this need" cap it
             if rel[c] > 0 and airs_codes:
                 rel[c] = min(rel[c], _capped(airs_codes, c, caps, reg))
+        if reg.name_caps:  # so does a name ("Alcoholics Anonymous" is no treatment)
+            name_tokens = normalize_tokens(t.name)
+            for c, name_caps in reg.name_caps.items():
+                for phrase, cap in name_caps:
+                    if rel[c] > cap and _contains(name_tokens, phrase):
+                        rel[c] = cap
         if (
             _for_organizations(t.description)
             or _FOR_ORGANIZATIONS.search(t.name)

@@ -1374,6 +1374,19 @@ def test_one_or_two_parent_families_are_families_with_children() -> None:
     assert [r.kind for r in parse("Single-parent families.")] == ["parenting"]
 
 
+def test_residence_in_listed_zip_codes() -> None:
+    # Link-SF and Baltimore write ZIP residence plainly; the list is the area (", or 94131" in
+    # the list is no hedge), and a ZIP that only decides who may self-refer is no residency rule
+    for text, area in (
+        ("Must live in 94107, 94110, 94112, 94114, or 94131 zip code.", "94107, 94110, 94112, 94114, 94131"),
+        ("Must be a resident of zip code 21216.", "21216"),
+        ("Residents of zip codes: 21201, 21202 and 21230.", "21201, 21202, 21230"),
+    ):
+        (rule,) = parse(text)
+        assert isinstance(rule, ResidencyRule) and rule.area == area and rule.confidence == 0.8, text
+    assert "residency" not in [r.kind for r in parse("Self referrals are accepted for zip code 21224.")]
+
+
 def test_a_limit_on_accompanying_boys_is_not_the_clients_age() -> None:
     # "No boys over the age of 11" (a women's shelter) once read as "age 11+" for the woman and
     # "male only" beside "women", dropping the shelter's women-only rule

@@ -168,6 +168,23 @@ def _client(**kw: object) -> rm.ClientProfile:
     return rm.ClientProfile(**base)  # type: ignore[arg-type]
 
 
+def test_a_pantry_for_listed_zip_codes_turns_away_other_zips() -> None:
+    """Link-SF pantries say whom they serve by ZIP in their notes ("Must live in 94110 or 94103
+    zip code and have ID."): a client whose ZIP is not listed is excluded with the reason, one
+    whose ZIP is listed is ranked; a ZIP list in an eligibility field reads the same way."""
+    directory = _directory([
+        ("north", "Food pantry", {"description": "Food pantry. Must live in 95815, 95821, 95825, or 95838 zip code."}),
+        ("downtown", "Free food pantry", {"description": "Weekly food pantry; Must live in 95811 or 95814 zip code and have ID."}),
+        ("south", "Food pantry", {"eligibility_description": "Residents of zip codes: 95822, 95823."}),
+    ])  # fmt: skip
+    client = rm.ClientProfile(location=rm.Place(postal_code="95814"), needs=["food"])
+    result = rm.Matcher(directory).match(client, limit=5)
+    assert [m.service_id for m in result.needs[0].matches] == ["downtown"]
+    why = {e.service_id: e.reasons for e in result.excluded if "residency" in e.codes}
+    assert set(why) == {"north", "south"}
+    assert why["north"] == ("residency in 95815, 95821, 95825, 95838: not met",)
+
+
 def test_plainly_written_pantries_are_ranked_not_dropped() -> None:
     directory = _directory([
         ("p1", "Walk-in food pantry", {}),

@@ -71,7 +71,7 @@ _VARIES = re.compile(
 _QUALIFIER = re.compile(
     r"\bfor\s+(?:\w+\s+){0,2}(?:programs?|services?|assistance|classes|meals?)\b|\bfor emergency\b"
     r"|\bpriority\b|\bpreferr?ed\b|\bpreference\b|\bespecially\b|\bencouraged\b|\bin some cases\b"
-    r"|\bto (?:obtain|get|receive|borrow)\b|,\s*or\b(?!\s+(?:go to|attend) school|\s+worship)|;\s*or\b|\bor other\b"
+    r"|\bto (?:obtain|get|receive|borrow)\b|,\s*or\b(?!\s+(?:go to|attend) school|\s+worship|\s+\d{5}\b)|;\s*or\b|\bor other\b"
     # a named part's requirements ("St. Clare Outreach services are for low-income persons")
     r"|\b(?!(?:our|the|all|these|its|their|such|other)\s)\w+\s+(?:services|programs?|programmes?|clinics?)\s+(?:are|is)\s+for\b",
     _I)  # fmt: skip
@@ -249,6 +249,20 @@ _RESIDENCY_FORWARD = re.compile(
     r"|,\s*(?:[a-z]|\d)|[;.]|\s*$)",
 )  # case-sensitive on purpose: place names are capitalised  # fmt: skip
 _RESIDENT_WORD = re.compile(r"\b(?:residents?|tenants)\b", _I)
+_ZIP_LIST = r"\d{5}(?:\s*(?:,|/|&|\band\b|\bor\b)\s*(?:(?:and|or)\s+)?\d{5})*"
+_ZIP_RESIDENCY = re.compile(
+    r"\b(?:live|lives|living|reside|resides|residing|residents?|resident)\s+(?:in|of|within)\s+(?:the\s+)?"
+    rf"(?:(?:zip|postal)\s*codes?\s*:?\s*(?P<before>{_ZIP_LIST})"
+    rf"|(?P<after>{_ZIP_LIST})\s+(?:zip|postal)\s*codes?)(?!\d)",
+    _I,
+)
+"""Residence in listed ZIP codes ("Must live in 94110 or 94103 zip code", "Must be a resident of
+zip code 21216"): the area is the ZIP list, which service-area matching reads."""
+
+
+def _zip_area(m: re.Match[str]) -> str:
+    """The ZIP codes of a :data:`_ZIP_RESIDENCY` match as a list ("94110, 94103")."""
+    return ", ".join(re.findall(r"\d{5}", m.group("before") or m.group("after")))
 _AREA_CONNECT = frozenset({"and", "of", "the", "&"})
 _AREA_WORDS = frozenset(
     {"county", "city", "south", "north", "east", "west", "central", "rural", "unincorporated",
@@ -994,6 +1008,8 @@ def _area_ok(area: str) -> bool:
 
 
 def _read_residency(c: _Clause) -> None:
+    for m in c.matches(_ZIP_RESIDENCY):
+        c.add(ResidencyRule, 0.8, m.span(), area=_zip_area(m))
     for m in _RESIDENCY_FORWARD.finditer(c.text):
         start = m.start() if c.free(*m.span()) else m.start("prep")
         if not c.free(start, m.end()):
@@ -1522,6 +1538,11 @@ def _description_rules(description: str | None) -> list[Rule]:
     out: list[Rule] = []
     seen: set[str] = set()
     for sentence in _DESC_SENTENCE.split(_clean(text)):
+        for m in _ZIP_RESIDENCY.finditer(sentence):  # "Must live in 94110 or 94103 zip code."
+            out.append(ResidencyRule(
+                area=_zip_area(m), confidence=round(min(_DESCRIPTION_MAX, 0.8 * _DESCRIPTION_FACTOR), 3),
+                origin="description", source_text=f"description: {m.group(0)}",
+            ))  # fmt: skip
         candidates = [(m, bool(m.group("excl") or m.group("only"))) for m in _DESC_FOR.finditer(sentence)]
         candidates += [(m, True) for m in _DESC_ONLY.finditer(sentence)]
         for m, explicit in candidates:

@@ -1387,6 +1387,25 @@ def test_residence_in_listed_zip_codes() -> None:
     assert "residency" not in [r.kind for r in parse("Self referrals are accepted for zip code 21224.")]
 
 
+def test_a_description_sentence_opening_with_a_group_and_its_ages() -> None:
+    # Link-SF youth shelters give their ages in a sentence of their notes ("Youths 11-17 who are
+    # not on probation, call ..."): a 20-year-old was sent to two shelters for minors
+    from referralmatch.eligibility.parse import _description_rules
+
+    text = (
+        "Shelter for Youths. 3 meals daily for shelter guests. English, Spanish.; Youths 11-17 who "
+        "are not on probation, call if you can or show up to be assessed for short-term housing."
+    )
+    (rule,) = _description_rules(text)
+    assert isinstance(rule, AgeRule) and (rule.min_age, rule.max_age) == (11, 17)
+    assert rule.confidence >= 0.5  # explicit ages: firm enough to exclude
+    assert "unmet" in {e.status for e in evaluate([rule], ClientProfile(age=20))}
+    assert [r.describe() for r in _description_rules("Guardians called.; Youths aged 12-17 call; or show up")] == [
+        "age 12-17"
+    ]
+    assert _description_rules("We serve 300 children 5-12 each year.") == []
+
+
 def test_a_limit_on_accompanying_boys_is_not_the_clients_age() -> None:
     # "No boys over the age of 11" (a women's shelter) once read as "age 11+" for the woman and
     # "male only" beside "women", dropping the shelter's women-only rule

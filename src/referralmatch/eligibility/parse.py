@@ -1444,6 +1444,14 @@ _DESC_RESIDENCE = re.compile(
 ex-offenders", "a shelter for men"): sleeping quarters for one gender house only that gender,
 so the gender is a restriction (not a loose "for X"); other groups named there stay loose."""
 _DESC_ONLY = re.compile(r"(?:^|[.;:,]\s*)(?P<who>(?:[\w+'-]+\s+){0,3}[\w+'-]+)\s+only\b", _I)
+_DESC_OPENING_AGES = re.compile(
+    r"(?:^|(?<=[.;!?]))\W*(?P<who>(?:youths?|teens?|teenagers|adolescents|children|kids|adults|seniors|girls|boys"
+    r"|young (?:people|adults|men|women))\s+(?:aged?\s+|ages\s+)?\d{1,2}\s*(?:-|to|through|thru)\s*\d{1,2}"
+    r"(?:\s+years?(?:\s+old)?)?)(?P<only>\s+only)?\b",
+    _I,
+)
+"""A sentence opening with a group and its ages ("Youths 11-17 who are not on probation, call
+...", "Youths aged 12-17 call"): whom the service takes, as Link-SF's notes state it."""
 _DESC_LIST = re.compile(
     r",|\bor\b|\band\b(?!\s+(?:older|over|up|above|under|younger|below|their children|children))", _I
 )
@@ -1545,6 +1553,7 @@ def _description_rules(description: str | None) -> list[Rule]:
             ))  # fmt: skip
         candidates = [(m, bool(m.group("excl") or m.group("only"))) for m in _DESC_FOR.finditer(sentence)]
         candidates += [(m, True) for m in _DESC_ONLY.finditer(sentence)]
+        candidates += [(m, True) for m in _DESC_OPENING_AGES.finditer(sentence)]
         for m, explicit in candidates:
             who = m.group("who").strip()
             ages = _DESC_PAREN_AGES.match(sentence, m.end())

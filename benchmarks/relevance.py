@@ -1,16 +1,24 @@
-"""Relevance evaluation: rank the judged Baltimore vignettes and score the top 5 against the key.
+"""Relevance evaluation: rank judged client vignettes on a real directory and score the top 5
+against the key.
 
 Usage::
 
-    python benchmarks/relevance.py [--reference ../shared/reference] [--k 5] [--per-need]
-                                   [--cv [--repeats 50]] [--json out.json]
+    python benchmarks/relevance.py [--set baltimore|linksf|oruk_bristol] [--reference ../shared/reference]
+                                   [--k 5] [--per-need] [--cv [--repeats 50]] [--json out.json]
 
-Reads ``baltimore_icarol_2019/baltimore_hsds3.json`` (a real 211 directory as HSDS 3.0) and
-``vignettes.jsonl`` (30 fictional clients, 75 client-needs, judged by a case manager apart from
-any ranking code; format and metrics in that folder's ``VIGNETTES.md``), matches every client with
-the library's default :class:`~referralmatch.MatchConfig` and prints, over non-gap client-needs:
-recall@k, nDCG@k (binary gains), the number of must-not-return ids in any top k, a per-category
-table and, for gap needs (nothing relevant within reach), how many confident referrals came back.
+The default set reads ``baltimore_icarol_2019/baltimore_hsds3.json`` (a real 211 directory as
+HSDS 3.0) and ``vignettes.jsonl`` (30 fictional clients, 75 client-needs, judged by a case manager
+apart from any ranking code; format and metrics in that folder's ``VIGNETTES.md``). The other sets
+are judged in this repository (``benchmarks/judged/<set>/``, same format, each with its own
+``VIGNETTES.md``) on real directories of the reference folder: ``linksf`` on Link-SF (San
+Francisco, 2014), ``oruk_bristol`` on the Open Referral UK feed of Bristol (2021). They are
+checks that a change tuned on Baltimore carries to directories written differently: no weight is
+fitted on them.
+
+Every client is matched with the library's default :class:`~referralmatch.MatchConfig`; the script
+prints, over non-gap client-needs: recall@k, nDCG@k (binary gains), the number of must-not-return
+ids in any top k, a per-category table and, for gap needs (nothing relevant within reach), how many
+confident referrals came back.
 
 ``--cv`` also runs a two-fold cross-validation of the weight search in :data:`SEARCH`: fit on the
 odd-numbered vignettes and score the even ones, then the other way round, and prints the held-out
@@ -45,6 +53,40 @@ from referralmatch.matching.index import DirectoryIndex
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_REFERENCE = HERE.parents[1] / "shared" / "reference"
+
+@dataclass(frozen=True)
+class JudgedSet:
+    """A judged set: a real directory of the reference folder and its vignettes."""
+
+    title: str
+    directory: str
+    """The directory's path under the reference folder."""
+    vignettes: Path
+    """Absolute, or relative to the reference folder."""
+    preset: str | None = None
+    """The :func:`referralmatch.io.preset` mapping the directory needs, if any."""
+
+
+JUDGED = HERE / "judged"
+SETS = {
+    "baltimore": JudgedSet(
+        "Baltimore 211 (iCarol, 2019)",
+        "baltimore_icarol_2019/baltimore_hsds3.json",
+        Path("baltimore_icarol_2019/vignettes.jsonl"),
+    ),
+    "linksf": JudgedSet(
+        "Link-SF (San Francisco, 2014)",
+        "linksf_2014/linksf.json",
+        JUDGED / "linksf_2014" / "vignettes.jsonl",
+        preset="linksf",
+    ),
+    "oruk_bristol": JudgedSet(
+        "Open Referral UK, Bristol (2021)",
+        "oruk_bristol_2021",
+        JUDGED / "oruk_bristol_2021" / "vignettes.jsonl",
+    ),
+}
+"""The judged sets ``--set`` chooses from (the first is the default)."""
 
 NEED_KEYS = {"support_group": "support_groups", "substance_use": "substance_use_treatment"}
 """Vignette need keys that differ from the library's category keys."""
@@ -84,18 +126,24 @@ def client_of(v: dict[str, Any]) -> rm.ClientProfile:
         insurance=c.get("insurance"),
         dependents_ages=c.get("dependents_ages"),
         situations=c.get("situations"),
-        location=rm.Place(postal_code=c["postal_code"]),
+        location=rm.Place(postal_code=c["postal_code"]) if c.get("postal_code") else None,
         max_travel_km=c.get("max_travel_km"),
         needs=[rm.Need(NEED_KEYS.get(n, n)) for n in v["needs"]],
     )
 
 
-def load(reference: Path) -> tuple[rm.Directory, list[dict[str, Any]]]:
-    folder = reference / "baltimore_icarol_2019"
-    directory = rm.load_directory(folder / "baltimore_hsds3.json")
-    with open(folder / "vignettes.jsonl", encoding="utf-8") as fh:
-        vignettes = [json.loads(line) for line in fh if line.strip()]
-    return directory, vignettes
+def read_vignettes(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def load(reference: Path, judged: JudgedSet = SETS["baltimore"]) -> tuple[rm.Directory, list[dict[str, Any]]]:
+    """The directory and the vignettes of a judged set."""
+    from referralmatch.io import preset
+
+    mapping = preset(judged.preset) if judged.preset else None
+    directory = rm.load_directory(reference / judged.directory, mapping=mapping)
+    return directory, read_vignettes(reference / judged.vignettes)
 
 
 def rankings(
@@ -260,6 +308,7 @@ def print_report(title: str, s: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=list(SETS), default="baltimore", help="the judged set")
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--cv", action="store_true", help="two-fold cross-validated weight search")
@@ -273,22 +322,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="pickle the built index here and reuse it")
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
     args = parser.parse_args(argv)
-    folder = args.reference / "baltimore_icarol_2019"
-    if not (folder / "vignettes.jsonl").is_file():
-        print(f"skipped: judged vignettes not found under {folder}")
+    judged = SETS[args.set]
+    vignettes_path = args.reference / judged.vignettes
+    if not (args.reference / judged.directory).exists() or not vignettes_path.is_file():
+        print(f"skipped: {judged.directory} or its vignettes not found under {args.reference}")
         return 0
     t0 = time.perf_counter()
     index: DirectoryIndex | None = None
     if args.cache and args.cache.is_file():
         index = pickle.loads(args.cache.read_bytes())
-        with open(folder / "vignettes.jsonl", encoding="utf-8") as fh:
-            vignettes = [json.loads(line) for line in fh if line.strip()]
+        vignettes = read_vignettes(vignettes_path)
     if index is None:
-        directory, vignettes = load(args.reference)
+        directory, vignettes = load(args.reference, judged)
         index = DirectoryIndex.build(directory)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(index))
-    print(f"Baltimore directory: {index.n_services} services; {len(vignettes)} vignettes "
+    print(f"{judged.title}: {index.n_services} services; {len(vignettes)} vignettes "
           f"(prepared in {time.perf_counter() - t0:.1f} s)")
     k = args.k
     default = evaluate(index, vignettes, k)
@@ -301,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                 rel = set(v["relevant"][need])
                 top = ranked.get((v["id"], need), [])
                 marks = " ".join(
-                    ("+" if s in rel else "x" if s in v["must_not_return"] else "-") + s[9:]
+                    ("+" if s in rel else "x" if s in v["must_not_return"] else "-") + s.removeprefix("balt-svc-")
                     + ("(w)" if w else "")
                     for s, w in top
                 )

@@ -1406,6 +1406,21 @@ def test_a_description_sentence_opening_with_a_group_and_its_ages() -> None:
     assert _description_rules("We serve 300 children 5-12 each year.") == []
 
 
+def test_description_ages_close_a_for_phrase_or_a_list_of_groups() -> None:
+    # ORUK Bristol: "a free service ... for young people aged 5-18 with a sibling or parent with a
+    # disability" (a young carers' project) came back for a carer of 70; ages that close a list
+    # of groups bound every group ("for children and teens aged 8-18")
+    from referralmatch.eligibility.parse import _description_rules
+
+    (rule,) = _description_rules(
+        "The project is a free service for young people aged 5-18 with a sibling or parent with a disability."
+    )
+    assert isinstance(rule, AgeRule) and (rule.min_age, rule.max_age) == (5, 18) and rule.confidence >= 0.5
+    (rule,) = _description_rules("Weekly sessions for children and teens aged 8-18.")
+    assert (rule.min_age, rule.max_age) == (8, 18)
+    assert _description_rules("Drop-in for men, women and families.") == []
+
+
 def test_a_limit_on_accompanying_boys_is_not_the_clients_age() -> None:
     # "No boys over the age of 11" (a women's shelter) once read as "age 11+" for the woman and
     # "male only" beside "women", dropping the shelter's women-only rule

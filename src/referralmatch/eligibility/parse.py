@@ -1433,9 +1433,17 @@ _DESC_FOR = re.compile(
     r"(?:for|serving|serves|services to|open to|available to|restricted to|limited to|designed for|intended for)\s+"
     r"(?P<who>(?:[\w+'-]+\s+){0,7}?[\w+'-]+)(?P<only>\s+only)?"
     r"(?=\s*(?:[.;:!?()]|,|$)|\s+(?:who|that|in|at|through|by|from|on|which|and their|seeking"
-    r"|needing|looking|living|residing|across|throughout|within|during|each|every)\b)",
+    r"|needing|looking|living|residing|across|throughout|within|during|each|every)\b"
+    r"|(?<=\d)\s+with\b)",  # "for young people aged 5-18 with a sibling ...": the ages close it
     _I,
 )  # fmt: skip
+_DESC_TRAILING_AGES = re.compile(
+    r"(?:\b(?:aged?|ages)\s+\d{1,2}\s*(?:-|to|through|thru)\s*\d{1,2}"
+    r"|\b(?:under|below|over)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?\d{1,2})(?:\s+years?(?:\s+old)?)?$",
+    _I,
+)
+"""Ages closing a list of groups ("children and young people under the age of 35"): they bound
+every group named, so the age limit holds though the groups are alternatives."""
 _DESC_RESIDENCE = re.compile(
     r"\b(?:housing|shelters?|homes?|house|residences?|beds|apartments|rooms|lodging|lodges?)\s*$",
     _I,
@@ -1563,9 +1571,13 @@ def _description_rules(description: str | None) -> list[Rule]:
                 continue  # "for children up to age 19, and pregnant women": alternatives
             if _DESC_LIST.search(who):
                 gender = _DESC_GENDER_OVER_LIST.match(who)
-                if not gender:
+                ages = _DESC_TRAILING_AGES.search(who)
+                if gender:
+                    who = gender.group(1)  # "female ex-offenders and recovering addicts": "female"
+                elif ages:
+                    who = ages.group(0)  # "children and young people under the age of 35"
+                else:
                     continue  # alternatives: no rule holds for all of them
-                who = gender.group(1)  # "female ex-offenders and recovering addicts": "female"
             rules = parse(who)
             if not rules or any(r.kind not in _DESCRIPTION_KINDS for r in rules):
                 continue

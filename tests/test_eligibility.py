@@ -1421,6 +1421,26 @@ def test_description_ages_close_a_for_phrase_or_a_list_of_groups() -> None:
     assert _description_rules("Drop-in for men, women and families.") == []
 
 
+def test_a_description_opening_with_the_families_it_takes() -> None:
+    # Link-SF's family shelters open their text with whom they take; a single man was sent there
+    from referralmatch.eligibility.parse import _description_rules
+
+    single_man = ClientProfile(age=45, gender="male", household_size=1, pregnant=False)
+    mother = ClientProfile(age=30, gender="female", household_size=2, dependents_ages=[3])
+    for text in (
+        "1- or 2- parent families with children under 18; pregnant women in the 7th month (or 5th "
+        "month with documented high risk), and same sex couples accepted.; Come daily 3-8pm.",
+        "Shelter for 1- or 2- parent families, expectant couples (with proof), and pregnant women in "
+        "7th month. Same-sex couples accepted. 1 night or 60-day beds.",
+    ):
+        (rule,) = _description_rules(text)
+        assert isinstance(rule, ParentingRule) and rule.pregnant_ok and rule.confidence >= 0.5, text
+        assert [e.status for e in evaluate([rule], single_man)] == ["unmet"], text
+        assert [e.status for e in evaluate([rule], mother)] == ["met"], text
+    assert _description_rules("Family members of people with mental illness meet monthly.") == []
+    assert _description_rules("Families and individuals can pick up groceries.") == []
+
+
 def test_a_limit_on_accompanying_boys_is_not_the_clients_age() -> None:
     # "No boys over the age of 11" (a women's shelter) once read as "age 11+" for the woman and
     # "male only" beside "women", dropping the shelter's women-only rule

@@ -1437,6 +1437,15 @@ _DESC_FOR = re.compile(
     r"|(?<=\d)\s+with\b)",  # "for young people aged 5-18 with a sibling ...": the ages close it
     _I,
 )  # fmt: skip
+_DESC_OPENS_WITH_FAMILIES = re.compile(
+    r"^\W*(?:(?:an?\s+)?(?:emergency\s+|family\s+|transitional\s+)?(?:shelter|housing)\s+for\s+)?"
+    r"(?:[\w-]+\s+){0,4}?famil(?:y|ies)\b(?!\s+(?:members?|and friends|of|support|centers?|services)\b)",
+    _I,
+)
+"""A description opening with the families it takes ("1- or 2- parent families with children
+under 18; pregnant women ...", "Shelter for 1- or 2- parent families, expectant couples ...", as
+Link-SF's family shelters write it): its family rule, with the pregnant women named beside it,
+is whom the service takes."""
 _DESC_TRAILING_AGES = re.compile(
     r"(?:\b(?:aged?|ages)\s+\d{1,2}\s*(?:-|to|through|thru)\s*\d{1,2}"
     r"|\b(?:under|below|over)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?\d{1,2})(?:\s+years?(?:\s+old)?)?$",
@@ -1553,7 +1562,16 @@ def _description_rules(description: str | None) -> list[Rule]:
         return []  # several programs listed: a restriction may be one program's only
     out: list[Rule] = []
     seen: set[str] = set()
-    for sentence in _DESC_SENTENCE.split(_clean(text)):
+    sentences = _DESC_SENTENCE.split(_clean(text))
+    if _DESC_OPENS_WITH_FAMILIES.match(sentences[0]):  # "1- or 2- parent families with children ..."
+        for rule in parse(sentences[0]):
+            if isinstance(rule, ParentingRule) and not rule.excluded:
+                seen.add(rule.model_dump_json(exclude={"source_text", "confidence"}))
+                out.append(rule.model_copy(update={
+                    "confidence": round(min(_DESCRIPTION_MAX, rule.confidence * _DESCRIPTION_FACTOR), 3),
+                    "origin": "description", "source_text": f"description: {rule.source_text}",
+                }))  # fmt: skip
+    for sentence in sentences:
         for m in _ZIP_RESIDENCY.finditer(sentence):  # "Must live in 94110 or 94103 zip code."
             out.append(ResidencyRule(
                 area=_zip_area(m), confidence=round(min(_DESCRIPTION_MAX, 0.8 * _DESCRIPTION_FACTOR), 3),

@@ -1557,6 +1557,20 @@ def test_mutual_help_fellowships_are_peer_groups_not_treatment():
     assert named_targets("Al-Anon Family Groups") == frozenset()
 
 
+def test_talking_groups_are_support_groups():
+    """ORUK Bristol's men's mental-health groups call themselves talking groups and clubs
+    ("Weekly Male Talking Group", "a talking and listening club for men"): support groups."""
+    cats = NeedCategories.default()
+    texts = [
+        ServiceText("Weekly Male Talking Group", "Every Tuesday we meet up at the stadium.", "", ()),
+        ServiceText("Talk Club", "A talking and listening club for men.", "", ()),
+        ServiceText("Stadium Tours", "Every Tuesday we meet up at the stadium.", "", ()),
+    ]
+    rel = {(row, c): r for row, c, r, _ in relevance_table(texts, cats).rows()}
+    assert rel[(0, "support_groups")] > 0.75 and rel[(1, "support_groups")] > 0.75
+    assert (2, "support_groups") not in rel
+
+
 def test_a_family_shelter_named_so_is_aimed_at_parents():
     """Link-SF names its family shelters "Emergency family shelter" and "Family shelter": the
     name says who they are for, so a single man with no children is known to be outside them
